@@ -1,0 +1,91 @@
+"""The Accounting report: revenue recognition, accounts, expense audit, roadmap."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from . import finance as f
+from .common import finish, start, who
+from .model import Portfolio
+from .text import money, percent
+
+_TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+    """Render the Accounting report."""
+    r = start("Accounting", portfolio, as_of, tz)
+    entities = portfolio.entities
+    through = f.month_of(as_of)
+
+    r.section("Revenue-recognition issues")
+    r.bullets([f"{who(e)}: {n.text}" for e in entities for n in e.revenue_recognition], 30,
+              empty="None reported.")
+
+    r.section("Chart of accounts (all entities)")
+    accounts: dict[tuple[str, str], tuple[str, list[str], Decimal]] = {}
+    for e in entities:
+        for a in e.accounts:
+            key = (a.account.casefold(), a.type)
+            name, owners, total = accounts.get(key, (a.account, [], Decimal(0)))
+            accounts[key] = (name, owners + [e.code or e.name], total + (a.balance or 0))
+    rows = sorted(accounts.items(), key=lambda t: (_type_rank(t[0][1]), t[0][0]))
+    r.table(["Account", "Type", "Entities", "Balance"],
+            [[name, typ or "\u2014", ", ".join(owners), money(total)]
+             for (_, typ), (name, owners, total) in rows], 60, right=(3,), empty="No accounts reported.")
+
+    r.section("Expense audit")
+    by_cat: dict[str, tuple[set[str], Decimal]] = {}
+    for e in entities:
+        for x in e.expenses:
+            names, total = by_cat.get(x.category, (set(), Decimal(0)))
+            by_cat[x.category] = (names | {e.code or e.name}, total + (x.amount or 0))
+    r.para("By category (expense logs):", "  ")
+    r.table(["Category", "Entities", "Total"],
+            [[c, ", ".join(sorted(n)), money(t)] for c, (n, t) in sorted(by_cat.items(), key=lambda i: -i[1][1])],
+            20, right=(2,), empty="No expense logs reported.")
+    r.blank()
+    recent = [m.month for m in f.portfolio_months(portfolio, through)[-3:]]
+    r.para("By entity (expenses from monthly financials):", "  ")
+    rows = []
+    for e in sorted(entities, key=lambda e: e.name.casefold()):
+        spent = {m.month: m.expenses for m in f.entity_months(e, through)}
+        if any(mo in spent for mo in recent):
+            rows.append([e.name] + [money(spent.get(mo)) for mo in recent])
+    r.table(["Entity"] + recent, rows, 40, right=tuple(range(1, len(recent) + 1)))
+    r.blank()
+    r.para("Month-over-month expense jumps over 25%:", "  ")
+    jumps = [(e, m, c) for e in entities for m, c in f.expense_jumps(f.entity_months(e, through))]
+    jumps.sort(key=lambda t: (-t[2], t[0].name))
+    r.bullets([f"{who(e)}: {m.month} expenses {money(m.expenses)}, up {percent(c * 100)}"
+               for e, m, c in jumps], 20)
+    review = next((g for g in portfolio.guardrails
+                   if (found := f.guardrail_measure(g, f.portfolio_metrics(portfolio, as_of)))
+                   and found[0] == "largest single expense"), None)
+    r.blank()
+    if review is None:
+        r.para("No single-expense review guardrail is set in the portfolio file.", "  ")
+    else:
+        r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
+        r.bullets([f"{who(e)}: {x.date or 'undated'} {x.vendor}, {x.category}, {money(x.amount)}"
+                   for e, x in f.large_expenses(entities, review.limit)], 20)
+
+    r.section(f"Profitability roadmap to {portfolio.horizon or 'the horizon'}")
+    months = f.portfolio_months(portfolio, through)
+    targets = {t.month: t.revenue for t in portfolio.targets}
+    rows = [[m.month, "actual", money(m.revenue), money(m.expenses), money(m.net),
+             money(targets.get(m.month))] for m in months[-3:]]
+    rows += [[mo, "projected", money(rev), money(exp), money(rev - exp), money(targets.get(mo))]
+             for mo, rev, exp in f.projection(months, portfolio.horizon)]
+    r.table(["Month", "Basis", "Revenue", "Expenses", "Net", "Target"], rows, 36,
+            right=(2, 3, 4, 5), empty="No financials to project from.")
+    if rows:
+        growth = f.growth_rate([m.revenue for m in months])
+        r.para(f"Projection: revenue grows {percent(growth * 100) if growth is not None else '0.0%'} "
+               "a month (trailing compound rate); expenses stay at their trailing 3-month average.", "  ")
+    return finish(r, portfolio)
+
+
+def _type_rank(kind: str) -> int:
+    return _TYPE_ORDER.index(kind) if kind in _TYPE_ORDER else len(_TYPE_ORDER)

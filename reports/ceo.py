@@ -1,0 +1,82 @@
+"""The CEO report: the whole portfolio on one page, and what to do next."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from . import finance as f
+from .common import finish, start, who
+from .model import Portfolio
+from .text import money, months, percent, quantity, sparkline
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+    """Render the CEO report."""
+    r = start("CEO", portfolio, as_of, tz)
+    through = f.month_of(as_of)
+    m = f.portfolio_metrics(portfolio, as_of)
+
+    r.section("Headline")
+    if m.last is None:
+        r.para("No financials reported up to this date.", "  ")
+    else:
+        r.para(f"{m.last.month}: revenue {money(m.last.revenue)}, expenses "
+               f"{money(m.last.expenses)}, net {money(m.last.net)}.", "  ")
+    if m.runway is not None:
+        r.para(f"Runway {months(m.runway)} on cash of {money(m.cash)} and a trailing "
+               f"3-month net burn of {money(m.avg_net_burn)}.", "  ")
+    elif m.avg_net_burn is not None and m.avg_net_burn <= 0:
+        r.para("Cash-flow positive over the trailing 3 months.", "  ")
+    critical = [(e, x) for e in portfolio.entities for x in e.risks if x.severity == "critical"]
+    r.para(f"Critical risks: {len(critical)}.", "  ")
+    r.bullets([f"{who(e)}: {x.text}" for e, x in critical], 10, empty="")
+
+    r.section("Asset inventory")
+    rows = []
+    ranked = sorted(portfolio.entities, key=lambda e: e.name.casefold())
+    for e in ranked:
+        history = f.entity_months(e, through)
+        last = history[-1] if history and m.last and history[-1].month == m.last.month else None
+        rows.append([e.name, e.kind, e.code or "\u2014",
+                     money(last.revenue) if last else "\u2014",
+                     money(last.net) if last else "\u2014",
+                     sparkline([x.revenue for x in history[-6:]])])
+    r.table(["Entity", "Kind", "Code", "Revenue", "Net", "Trend"], rows, 200, right=(3, 4))
+    if m.last is not None:
+        r.para(f"Revenue and net for {m.last.month}; trend is monthly revenue, up to six months.", "  ")
+
+    r.section("Revenue pipeline")
+    deals = [(e, d) for e in portfolio.entities for d in e.pipeline]
+    stages: dict[str, tuple[int, Decimal]] = {}
+    for _, d in deals:
+        n, total = stages.get(d.stage, (0, Decimal(0)))
+        stages[d.stage] = (n + 1, total + (d.value or 0))
+    r.table(["Stage", "Deals", "Value"],
+            [[s, str(n), money(v)] for s, (n, v) in sorted(stages.items(), key=lambda t: -t[1][1])],
+            20, right=(1, 2), empty="No deals reported.")
+    overdue = sorted(((e, d) for e, d in deals if f.is_overdue(d, as_of)), key=lambda t: t[1].close or as_of)
+    if overdue:
+        r.blank()
+        r.para("Overdue closes:", "  ")
+        r.bullets([f"{who(e)}: {d.name}, {money(d.value)}, {d.stage}, close {d.close} "
+                   f"({(as_of - d.close).days} days ago)" for e, d in overdue if d.close], 20)
+
+    r.section("Equity and personnel risk")
+    people = f.risks_tagged(portfolio.entities, ("equity", "personnel"))
+    r.bullets([f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in people], 20)
+
+    r.section("KPI gaps (worst first)")
+    gaps = f.kpi_gaps(portfolio.entities)
+    r.table(["Entity", "KPI", "Actual", "Target", "Gap"],
+            [[e.name, k.name, quantity(k.actual, k.unit),
+              ("\u2264 " if k.lower_is_better else "") + quantity(k.target, k.unit), percent(g * 100)]
+             for e, k, g in gaps], 25, right=(2, 3, 4), empty="Every KPI with a target meets it.")
+
+    r.section("30-day agenda")
+    items = f.agenda(portfolio, as_of)
+    r.bullets([f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
+               f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}" for i in items], 30,
+              empty="Nothing due in the next 30 days.")
+    return finish(r, portfolio)
+

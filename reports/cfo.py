@@ -1,0 +1,90 @@
+"""The CFO report: burn, runway, capital deployment, break-even, targets, guardrails."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import finance as f
+from .common import finish, start
+from .model import Portfolio
+from .text import money, months, percent, quantity
+
+TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+    """Render the CFO report."""
+    r = start("CFO", portfolio, as_of, tz)
+    history = f.portfolio_months(portfolio, f.month_of(as_of))
+    m = f.portfolio_metrics(portfolio, as_of)
+
+    r.section("Burn-rate model")
+    r.table(["Month", "Revenue", "Gross burn", "Net burn"],
+            [[x.month, money(x.revenue), money(x.expenses), money(f.net_burn(x))] for x in history[-6:]],
+            6, right=(1, 2, 3), empty="No financials reported.")
+    if history:
+        gross = f.trailing_average([x.expenses for x in history])
+        r.para(f"Trailing 3-month average: gross burn {money(gross)}, net burn "
+               f"{money(m.avg_net_burn)} (expenses \u2212 revenue).", "  ")
+
+    r.section("Runway")
+    if m.cash is None:
+        r.para("No cash_on_hand in the portfolio file: runway cannot be computed.", "  ")
+    elif m.runway is not None:
+        r.para(f"{months(m.runway)}: cash {money(m.cash)} \u00f7 trailing 3-month net burn "
+               f"{money(m.avg_net_burn)}.", "  ")
+    elif m.avg_net_burn is not None:
+        r.para(f"Cash-flow positive: the trailing 3 months made {money(-m.avg_net_burn)} a month "
+               f"on average; cash {money(m.cash)}.", "  ")
+    else:
+        r.para("No financials: runway cannot be computed.", "  ")
+
+    r.section("Capital deployment framework")
+    if not portfolio.capital_plan:
+        r.para("No capital plan in the portfolio file.", "  ")
+    for tier, title in TIERS:
+        items = [c for c in portfolio.capital_plan if c.tier == tier]
+        if items:
+            r.para(f"{title}:", "  ")
+            r.bullets([c.text + (f" ({money(c.cost)})" if c.cost is not None else "") for c in items], 15)
+
+    r.section("Break-even analysis")
+    if not history:
+        r.para("No financials reported.", "  ")
+    else:
+        needed = f.trailing_average([x.expenses for x in history]) or f.ZERO
+        revenue = history[-1].revenue
+        growth = f.growth_rate([x.revenue for x in history])
+        n = f.months_to_break_even(revenue, needed, growth)
+        r.para(f"Revenue needed: {money(needed)} a month (trailing 3-month average expenses).", "  ")
+        r.para(f"Revenue in {history[-1].month}: {money(revenue)}; gap {money(max(needed - revenue, f.ZERO))}.", "  ")
+        r.para("Trailing revenue growth: " + (f"{percent(growth * 100)} a month." if growth is not None
+                                            else "not enough months to tell."), "  ")
+        if n == 0:
+            r.para("Break-even: already covered.", "  ")
+        elif n is None:
+            r.para("Break-even: not on current trend.", "  ")
+        else:
+            r.para(f"Break-even: in {n} months at the trailing growth rate.", "  ")
+
+    r.section("Monthly revenue targets vs actuals")
+    actual = {x.month: x.revenue for x in history}
+    rows = []
+    for t in sorted(portfolio.targets, key=lambda t: t.month):
+        got = actual.get(t.month)
+        rows.append([t.month, money(t.revenue), money(got),
+                     money(got - t.revenue) if got is not None else "\u2014",
+                     ("met" if got >= t.revenue else "missed") if got is not None else "upcoming"])
+    r.table(["Month", "Target", "Actual", "Variance", "Status"], rows, 24, right=(1, 2, 3),
+            empty="No revenue targets in the portfolio file.")
+
+    r.section("Financial guardrails")
+    rows = []
+    for g in portfolio.guardrails:
+        status, value, what = f.evaluate_guardrail(g, m)
+        limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, g.unit)
+        figure = quantity(value, g.unit) if value is not None else what
+        rows.append([g.name, limit, figure, status])
+    r.table(["Guardrail", "Limit", "Figure", "Status"], rows, 30, right=(1, 2),
+            empty="No guardrails in the portfolio file.")
+    return finish(r, portfolio)

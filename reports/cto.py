@@ -1,0 +1,72 @@
+"""The CTO report: stacks, security, infrastructure cost, UX and dev-cycle gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import finance as f
+from .common import finish, start, who
+from .model import Action, Entity, Portfolio
+from .text import money, percent
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+    """Render the CTO report."""
+    r = start("CTO", portfolio, as_of, tz)
+    entities = portfolio.entities
+    m = f.portfolio_metrics(portfolio, as_of)
+    last_month = m.last.month if m.last else None
+
+    r.section("Stack-by-stack audit")
+    with_stack = [e for e in entities if e.stack]
+    if not with_stack:
+        r.para("No stacks reported.", "  ")
+    for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
+        r.blank()
+        r.para(f"{who(e)} \u2014 {money(f.stack_cost(e))}/mo", "  ")
+        r.table(["Layer", "Technology", "Cost/mo"],
+                [[s.layer, s.tech, money(s.monthly_cost)] for s in e.stack], 15, right=(2,))
+    if len(with_stack) > 30:
+        r.para(f"\u2026 and {len(with_stack) - 30:,} more entities with stacks", "  ")
+
+    r.section("Security posture")
+    risks = [(e, x) for e, x in f.risks_tagged(entities, ("security",))]
+    r.bullets([f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in risks], 15,
+              empty="No open security risks reported.")
+    acts = f.open_actions(entities, ("security",))
+    if acts:
+        r.blank()
+        r.para("Open security actions:", "  ")
+        r.bullets([_action(e, a) for e, a in acts], 15)
+
+    r.section("Infrastructure cost")
+    rows = []
+    for e in sorted(entities, key=lambda e: (-f.stack_cost(e), e.name)):
+        cost = f.stack_cost(e)
+        if not e.stack:
+            continue
+        history = f.entity_months(e, f.month_of(as_of))
+        revenue = history[-1].revenue if history and history[-1].month == last_month else None
+        rows.append([e.name, money(cost), money(revenue), percent(f.share(cost, revenue))])
+    r.table(["Entity", "Cost/mo", "Revenue", "Share"], rows, 40, right=(1, 2, 3),
+            empty="No infrastructure costs reported.")
+    if rows and m.last is not None:
+        r.para(f"Total {money(m.infra_cost)}/mo, {percent(f.share(m.infra_cost, m.last.revenue))} "
+               f"of portfolio revenue in {m.last.month}.", "  ")
+
+    for title, tag, empty in (("UX shortfalls", "ux", "No UX shortfalls reported."),
+                              ("Dev-cycle gaps", "devcycle", "No dev-cycle gaps reported.")):
+        r.section(title)
+        lines = [f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in f.risks_tagged(entities, (tag,))]
+        lines += [_action(e, a) for e, a in f.open_actions(entities, (tag,))]
+        r.bullets(lines, 15, empty=empty)
+
+    r.section("Top 10 engineering actions")
+    r.bullets([_action(e, a) for e, a in f.open_actions(entities, f.ENGINEERING_TAGS)], 10,
+              empty="No open engineering actions.")
+    return finish(r, portfolio)
+
+
+def _action(e: Entity, a: Action) -> str:
+    due = f" (due {a.due.isoformat()})" if a.due else ""
+    return f"[{a.priority or 'P?'}] {who(e)}: {a.text}{due}"

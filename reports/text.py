@@ -1,0 +1,169 @@
+"""Plain-text layout shared by the five reports: figures, wrapping, tables."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+WIDTH = 78
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPARKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+ELLIPSIS = "\u2026"
+DASH = "\u2014"
+
+
+def clean(text: str) -> str:
+    """Remove control and bidi characters and fold white space to single spaces."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def money(value: Decimal | None) -> str:
+    """Format whole dollars: `$12,345`, `-$1,200`; None as a dash."""
+    if value is None:
+        return DASH
+    whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"-${-whole:,}" if whole < 0 else f"${whole:,}"
+
+
+def percent(value: Decimal | None) -> str:
+    """Format a percentage with one decimal: `12.3%`."""
+    if value is None:
+        return DASH
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def months(value: Decimal | None) -> str:
+    """Format a number of months with one decimal: `8.4 months`."""
+    if value is None:
+        return DASH
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} months"
+
+
+def number(value: Decimal) -> str:
+    """Format a plain figure without trailing zeros: `2.6`, `23`, `1,200`."""
+    q = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    if q == q.to_integral_value():
+        return f"{int(q):,}"
+    return f"{q:,f}"
+
+
+def quantity(value: Decimal | None, unit: str) -> str:
+    """Format a KPI-style figure in its unit: `$1,240`, `58.0%`, `4.9 stars`."""
+    if value is None:
+        return DASH
+    if unit == "$":
+        return money(value)
+    if unit == "%":
+        return percent(value)
+    if unit in ("months", "month"):
+        return months(value)
+    return f"{number(value)} {unit}".strip()
+
+
+def sparkline(values: Sequence[Decimal | None]) -> str:
+    """Draw a one-line trend with block characters; gaps as spaces."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = high - low
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(_SPARKS[3])
+        else:
+            out.append(_SPARKS[int((v - low) / span * (len(_SPARKS) - 1))])
+    return "".join(out)
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut `text` to `width` characters, marking the cut with an ellipsis."""
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
+    """Wrap to 78 columns; continuation lines get the `hanging` indent."""
+    sub = indent + "  " if hanging is None else hanging
+    return textwrap.wrap(
+        clean(text), WIDTH, initial_indent=indent, subsequent_indent=sub,
+        break_long_words=True, break_on_hyphens=False,
+    ) or [indent.rstrip()]
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = (),
+          indent: str = "  ") -> list[str]:
+    """Lay out an aligned table; the widest columns are shortened to fit 78."""
+    body = [[clean(c) for c in r] for r in rows]
+    widths = [len(h) for h in headers]
+    for r in body:
+        for i, c in enumerate(r):
+            widths[i] = max(widths[i], len(c))
+    room = WIDTH - len(indent) - 2 * (len(widths) - 1)
+    while sum(widths) > room:
+        i = max(range(len(widths)), key=lambda k: widths[k])
+        if widths[i] <= 6:
+            break
+        widths[i] -= 1
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for i, c in enumerate(cells):
+            c = truncate(c, widths[i])
+            out.append(c.rjust(widths[i]) if i in right else c.ljust(widths[i]))
+        return (indent + "  ".join(out)).rstrip()
+
+    lines = [line(headers), (indent + "  ".join("-" * w for w in widths)).rstrip()]
+    lines.extend(line(r) for r in body)
+    return lines
+
+
+class Report:
+    """Accumulate the lines of one plain-text report."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def title(self, text: str) -> None:
+        self.lines.extend([truncate(clean(text), WIDTH), "=" * min(len(clean(text)), WIDTH)])
+
+    def section(self, text: str) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+        self.lines.extend([truncate(clean(text), WIDTH), "-" * min(len(clean(text)), WIDTH)])
+
+    def para(self, text: str, indent: str = "") -> None:
+        self.lines.extend(wrap(text, indent, indent))
+
+    def bullet(self, text: str, indent: str = "  ") -> None:
+        self.lines.extend(wrap(text, indent + "- ", indent + "  "))
+
+    def bullets(self, items: Sequence[str], limit: int, empty: str = "None.") -> None:
+        """Add up to `limit` bullets, then `… and N more`."""
+        if not items:
+            self.para(empty, "  ")
+        for text in items[:limit]:
+            self.bullet(text)
+        if len(items) > limit:
+            self.para(f"{ELLIPSIS} and {len(items) - limit:,} more", "  ")
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], limit: int,
+              right: Sequence[int] = (), empty: str = "None.") -> None:
+        """Add a table of up to `limit` rows, then `… and N more`."""
+        if not rows:
+            self.para(empty, "  ")
+            return
+        self.lines.extend(table(headers, rows[:limit], right))
+        if len(rows) > limit:
+            self.para(f"{ELLIPSIS} and {len(rows) - limit:,} more", "  ")
+
+    def blank(self) -> None:
+        self.lines.append("")
+
+    def text(self) -> str:
+        return "\n".join(self.lines).rstrip("\n") + "\n"
