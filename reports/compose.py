@@ -1,0 +1,79 @@
+"""Turn the portfolio into the outgoing messages: rendered once, hashed once.
+
+The preview prints these, the sender sends these, the audit log records
+their hash: what was previewed is what is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from . import accounting, ceo, cfo, cmo, cto
+from .config import Settings
+from .model import Portfolio
+from .text import clean
+
+RENDERERS: dict[str, Callable[..., str]] = {
+    "ceo": ceo.render, "cto": cto.render, "accounting": accounting.render,
+    "cmo": cmo.render, "cfo": cfo.render,
+}
+TITLES = {"ceo": "CEO", "cto": "CTO", "accounting": "Accounting", "cmo": "CMO", "cfo": "CFO"}
+MAX_MESSAGE_BYTES = 10 * 1024 * 1024  # SES API v2 limit for a whole message
+NOT_SET = "(not configured)"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One report as it goes out."""
+
+    role: str
+    subject: str
+    sender: str
+    to: tuple[str, ...]
+    bcc: tuple[str, ...]
+    reply_to: tuple[str, ...]
+    body: str
+    sha256: str
+    test: bool = False
+
+    def preview(self) -> str:
+        """The headers and body exactly as they will be sent."""
+        head = [f"From: {self.sender}", f"To: {', '.join(self.to) or NOT_SET}"]
+        if self.bcc:
+            head.append(f"Bcc: {', '.join(self.bcc)}")
+        if self.reply_to:
+            head.append(f"Reply-To: {', '.join(self.reply_to)}")
+        head += [f"Subject: {self.subject}", f"X-Content-SHA256: {self.sha256}"]
+        return "\n".join(head) + "\n\n" + self.body
+
+    def as_json(self) -> dict[str, object]:
+        return {"role": self.role, "subject": self.subject, "from": self.sender,
+                "to": list(self.to), "bcc": list(self.bcc), "body": self.body, "sha256": self.sha256}
+
+
+def subject_for(role: str, portfolio: Portfolio, as_of: date, prefix: str, test: bool = False) -> str:
+    """`[Exec Report] CFO report — Portfolio — 2026-11-15` on one clean line."""
+    subject = clean(f"{prefix} {TITLES[role]} report \u2014 {portfolio.name} \u2014 {as_of.isoformat()}")
+    return f"[TEST] {subject}" if test else subject
+
+
+def content_sha256(subject: str, body: str) -> str:
+    """SHA-256 of `Subject: <subject>`, a blank line and the body, in UTF-8."""
+    return hashlib.sha256(f"Subject: {subject}\n\n{body}".encode()).hexdigest()
+
+
+def compose(role: str, portfolio: Portfolio, as_of: date, settings: Settings,
+            test_to: str | None = None) -> Outgoing:
+    """Render one role's report and address it from configuration only."""
+    body = RENDERERS[role](portfolio, as_of, settings.tz)
+    test = test_to is not None
+    subject = subject_for(role, portfolio, as_of, settings.subject_prefix, test)
+    to = (test_to,) if test_to else settings.recipients.get(role, ())
+    return Outgoing(
+        role=role, subject=subject, sender=settings.sender or NOT_SET, to=tuple(to),
+        bcc=() if test else settings.bcc, reply_to=settings.reply_to, body=body,
+        sha256=content_sha256(subject, body), test=test,
+    )
