@@ -1,0 +1,111 @@
+"""Shared fixtures: the sample folder, inline handoffs, and a real moto SES server."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parent.parent / "reports" / "sample"
+AS_OF = "2026-11-15"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write dedented text to a file under tmp_path and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """A standalone moto_server on a free loopback port, stopped at the end."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("moto_server did not start") from None
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class Ses:
+    """The moto server as the tests see it: reset, verify identities, read what arrived."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def reset(self) -> None:
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/moto-api/reset", method="POST"), timeout=5)
+
+    def verify(self, identity: str) -> None:
+        import boto3
+
+        boto3.client("sesv2", region_name="us-east-1", endpoint_url=self.url).create_email_identity(
+            EmailIdentity=identity)
+
+    def messages(self) -> list[dict]:
+        with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=5) as resp:
+            data = json.load(resp)
+        return list(data.get("ses", {}).get("Message", []))
+
+
+@pytest.fixture
+def ses(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ses:
+    """Point boto3 at the moto server with dummy credentials; start each test empty."""
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL_SESV2", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    server = Ses(moto_server)
+    server.reset()
+    return server
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's own configuration out of every test."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("SES_") or key in ("HANDOFFS_DIR", "AUDIT_LOG", "REPORT_TZ", "REPORT_SUBJECT_PREFIX"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))

@@ -1,0 +1,213 @@
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reports.handoffs import parse_document, read_portfolio
+from reports.model import to_jsonable
+
+from .conftest import SAMPLE
+
+ENTITY = """
+---
+entity: QuickDumpNow
+code: QDN
+owner: Ops
+---
+
+# ignored title
+
+## P&L
+
+| Expenses | Month   | Revenue | Notes |
+|---------:|---------|--------:|-------|
+| $7,400   | 2026-09 | $8.2k   | x     |
+| lots     | 2026-10 | $9,000  |       |
+| $1       | Octobr  | $2      |       |
+
+## Key metrics
+
+- Jobs per week: 23 (target: 30)
+- Response time: 2.6 hours (target: <= 2 hours)
+- Broken metric: soon
+
+## Deals
+
+- City pilot: $18,000 — qualification (close 2026-11-01)
+
+## Blockers
+
+- [critical] [ops] One truck only
+
+## Next steps
+
+- [ ] [P1] [seo] Publish pages (due 2026-11-25)
+- [x] 2026-09-30: Verify profile [P2]
+
+## Tech stack
+
+- Website: WordPress ($25/mo)
+
+## Marketing channels
+
+| Channel | Status | Spend | Leads |
+|---------|--------|------:|------:|
+| Sailo   | live   | $0    | 12    |
+| Yelp    | live   | $250  | 11    |
+
+## Blasts
+
+- 2026-11-03: Fall special (list: past-customers)
+
+## Rev rec
+
+- Rentals spanning month end [finance]
+
+## Chart of accounts
+
+| Account | Type  | Balance |
+|---------|-------|--------:|
+| Checking | asset | $9,700 |
+
+## Team lunch ideas
+
+- Tacos
+"""
+
+
+def _doc(text: str, path: str = "qdn.md"):
+    return parse_document(text.lstrip("\n"), path)
+
+
+def test_every_section_synonym_and_form_is_read() -> None:
+    doc = _doc(ENTITY)
+    assert doc.name == "QuickDumpNow"
+    f = doc.facts
+    assert [(x.month, x.revenue, x.expenses) for x in f["financials"]] == [
+        ("2026-09", Decimal(8200), Decimal(7400)), ("2026-10", Decimal(9000), None)]
+    assert f["financials"][0].source == "qdn.md:13"
+    jobs, response = f["kpis"]
+    assert (jobs.actual, jobs.target, jobs.lower_is_better) == (Decimal(23), Decimal(30), False)
+    assert (response.unit, response.lower_is_better) == ("hours", True)
+    deal = f["pipeline"][0]
+    assert (deal.value, deal.stage, deal.close) == (Decimal(18000), "qualification", date(2026, 11, 1))
+    assert (f["risks"][0].severity, f["risks"][0].tags) == ("critical", ("ops",))
+    publish, verify = f["actions"]
+    assert (publish.priority, publish.due, publish.done, publish.tags) == ("P1", date(2026, 11, 25), False, ("seo",))
+    assert (verify.due, verify.done, verify.text) == (date(2026, 9, 30), True, "Verify profile")
+    assert f["stack"][0].monthly_cost == Decimal(25)
+    assert [c.ota for c in f["channels"]] == [True, False]
+    assert f["campaigns"][0].list == "past-customers"
+    assert f["revenue_recognition"][0].tags == ("finance",)
+    assert f["accounts"][0].balance == Decimal(9700)
+    assert [n.text for n in f["notes"] if n.heading == "Team lunch ideas"] == ["Tacos"]
+
+
+def test_unreadable_values_warn_with_file_and_line_and_keep_the_rest() -> None:
+    doc = _doc(ENTITY)
+    got = {(w.source, w.message.split(":")[0]) for w in doc.warnings}
+    assert ("qdn.md:14", "financials 2026-10") in got  # 'lots' expenses, revenue kept
+    assert ("qdn.md:15", "financials") in got  # bad month, row skipped and said so
+    assert ("qdn.md:21", "KPI 'Broken metric'") in got
+    assert len(doc.warnings) == 3
+
+
+def test_malformed_front_matter_warns_and_the_body_is_still_read() -> None:
+    doc = _doc("---\nentity: [unclosed\n---\n# Fallback name\n\n## Risks\n\n- [high] thing\n")
+    assert doc.name == "Fallback name"
+    assert doc.warnings and doc.warnings[0].source.startswith("qdn.md:")
+    assert doc.facts["risks"][0].severity == "high"
+
+
+def test_entities_merge_by_name_across_files(write) -> None:
+    write("a/one.md", "---\nentity: QDN Co\ncode: QDN\n---\n## Risks\n\n- [low] a\n")
+    write("b/two.md", "# QDN Co\n\n## Risks\n\n- [high] b\n")
+    p = read_portfolio(Path(write("x.md", "# Other\n").parent))
+    qdn = next(e for e in p.entities if e.name == "QDN Co")
+    assert qdn.sources == ("a/one.md", "b/two.md")
+    assert [r.severity for r in qdn.risks] == ["low", "high"]
+
+
+def test_bom_crlf_and_bad_files_are_handled(tmp_path: Path) -> None:
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf# Boat\r\n\r\n## Risks\r\n\r\n- [high] leak\r\n")
+    (tmp_path / "latin1.md").write_bytes(b"# Caf\xe9\n")
+    (tmp_path / "big.md").write_bytes(b"#" * (5 * 1024 * 1024 + 1))
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.md").write_text("# Hidden\n")
+    p = read_portfolio(tmp_path)
+    assert [e.name for e in p.entities] == ["Boat"]
+    assert p.entities[0].risks[0].source == "bom.md:5"
+    msgs = {w.source: w.message for w in p.warnings}
+    assert "not UTF-8" in msgs["latin1.md:1"]
+    assert "5 MB" in msgs["big.md:0"]
+
+
+def test_portfolio_file(write) -> None:
+    write("p.md", """
+        ---
+        type: portfolio
+        name: Demo
+        cash_on_hand: $10k
+        ---
+        ## Guardrails
+
+        - Minimum runway: 6 months
+        - Max burn: $5,000
+
+        ## Targets
+
+        | Month | Revenue target |
+        |---|---|
+        | 2026-12 | $9,000 |
+
+        ## Capital deployment
+
+        - Free listings [zero-cost]
+        - Truck [revenue] ($1,450/mo)
+        """)
+    p = read_portfolio(Path(write("e.md", "# E\n").parent), date(2026, 11, 15))
+    assert (p.name, p.cash_on_hand, p.horizon) == ("Demo", Decimal(10000), "2027-03")
+    assert [(g.comparison, g.limit, g.unit) for g in p.guardrails] == [
+        (">=", Decimal(6), "months"), ("<=", Decimal(5000), "$")]
+    assert p.targets[0].revenue == Decimal(9000)
+    assert [(c.tier, c.cost) for c in p.capital_plan] == [("zero-cost", None), ("revenue", Decimal(1450))]
+    assert p.warnings == ()
+
+
+def test_sample_has_all_seven_units_and_no_warnings() -> None:
+    p = read_portfolio(SAMPLE, date(2026, 11, 15))
+    assert sorted(e.name for e in p.entities) == sorted([
+        "JADA", "QueenofSanDiego", "QuickDumpNow", "DangerousCentaur", "3028 51st St Rental",
+        "Expert Yacht Delivery", "DC Client Portfolio"])
+    assert p.warnings == ()
+    data = to_jsonable(p)
+    assert set(data) == {"name", "as_of", "cash_on_hand", "horizon", "entities", "guardrails",
+                         "targets", "capital_plan", "warnings"}
+    json.dumps(data)
+
+
+_md_pieces = st.sampled_from([
+    "---\n", "entity: x\n", "## KPIs\n", "## Financials\n", "## Actions\n", "# T\n", "- [ ] ", "- [x] ",
+    "| Month | Revenue |\n", "|---|---|\n", "| 2026-1 | $x |\n", "[P0] ", "[critical]", "(due 2026-02-30)",
+    ": ", "$1.2k", "(target: <= ", ")", "\r\n", "\n", "\ufeff", "\x00", "```\n", "> ", "    ", "\u2014",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_md_pieces, st.text(max_size=20)), max_size=60))
+def test_parser_never_raises_on_mutated_markdown(pieces: list[str]) -> None:
+    doc = parse_document("".join(pieces), "fuzz.md")
+    for w in doc.warnings:
+        assert w.source.startswith("fuzz.md:")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_reader_never_raises_on_arbitrary_bytes(tmp_path_factory, data: bytes) -> None:
+    folder = tmp_path_factory.mktemp("bytes")
+    (folder / "x.md").write_bytes(data)
+    p = read_portfolio(folder, date(2026, 1, 1))
+    assert len(p.files) == 1
