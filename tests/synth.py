@@ -1,0 +1,91 @@
+"""Build synthetic handoff folders of any size (tests and the benchmark)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_TEMPLATE = """---
+entity: Unit {i:05d} with a rather long descriptive name that goes on
+code: U{i}
+kind: {kind}
+---
+
+# Unit {i}
+
+## Financials
+
+| Month | Revenue | Expenses |
+|---|---:|---:|
+{months}
+
+## KPIs
+
+- Utilisation: {util}% (target: 80%)
+- Response time: {resp} hours (target: <= 2 hours)
+
+## Pipeline
+
+- Deal {i}: ${deal:,} — proposal (close 2026-{close:02d}-15)
+
+## Risks
+
+- [{sev}] [security] Shared credentials in unit {i} ops runbook that nobody rotated
+- [high] [personnel] Key person dependency in unit {i}
+
+## Actions
+
+- [ ] [P{prio}] [eng] [security] Rotate unit {i} credentials (due 2026-11-{due:02d})
+- [ ] [P2] [seo] Publish unit {i} landing page (due 2026-12-01)
+
+## Stack
+
+- Hosting: Provider {i} ($ {cost}/mo)
+
+## Channels
+
+| Channel | Status | Spend | Leads |
+|---|---|---:|---:|
+| Sailo | live | $0 | {leads} |
+| Search ads | live | ${spend} | {leads} |
+
+## Campaigns
+
+- 2026-11-0{c1}: Offer A (list: list-{i})
+- 2026-11-0{c2}: Offer B (list: list-{i})
+
+## Expenses
+
+| Date | Vendor | Category | Amount |
+|---|---|---|---:|
+| 2026-10-03 | Vendor {i} | maintenance | ${big:,} |
+
+## Accounts
+
+| Account | Type | Balance |
+|---|---|---:|
+| Checking | asset | ${bal:,} |
+"""
+
+
+def build(folder: Path, entities: int) -> Path:
+    """Write `entities` handoff files and a portfolio file under `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "portfolio.md").write_text(
+        "---\ntype: portfolio\nname: Synthetic\ncash_on_hand: $1.2M\n---\n\n## Guardrails\n\n"
+        "- Minimum runway: 6 months\n- Single expense review: $2,500\n\n## Targets\n\n"
+        "| Month | Revenue target |\n|---|---:|\n| 2026-10 | $9M |\n\n## Capital deployment\n\n"
+        "- Free listings [zero-cost]\n", encoding="utf-8")
+    for i in range(entities):
+        months = "\n".join(f"| 2026-{m:02d} | ${1000 + (i * 37 + m * 101) % 5000:,} | "
+                           f"${900 + (i * 53 + m * 89) % 5000:,} |" for m in range(5, 11))
+        text = _TEMPLATE.format(
+            i=i, kind="ancillary" if i % 5 == 0 else "operating", months=months,
+            util=40 + i % 50, resp=1 + i % 4, deal=1000 + i * 13, close=10 + i % 3,
+            sev=("critical", "high", "medium", "low")[i % 4], prio=i % 4, due=1 + i % 28,
+            cost=5 + i % 200, leads=i % 30, spend=i % 700, c1=1 + i % 3, c2=4 + i % 5,
+            big=500 + i * 7 % 5000, bal=1000 + i,
+        )
+        sub = folder / f"group{i // 500:03d}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"unit{i:05d}.md").write_text(text, encoding="utf-8")
+    return folder

@@ -1,0 +1,96 @@
+from datetime import date
+from decimal import Decimal as D
+
+from reports import finance as f
+from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk
+
+
+def _metrics(**kw) -> f.Metrics:
+    base = dict(last=f.MonthTotal("2026-10", D(40000), D(50000)), avg_net_burn=D(5000), runway=D(12),
+                cash=D(60000), largest_expense=D(4850), infra_cost=D(568), marketing_spend=D(2100))
+    base.update(kw)
+    return f.Metrics(**base)
+
+
+def test_runway_is_cash_over_average_net_burn() -> None:
+    assert f.runway(D(86500), D(4133)) == D(86500) / D(4133)
+    assert f.runway(D(86500), D(-10)) is None  # cash-flow positive
+    assert f.runway(None, D(100)) is None
+
+
+def test_trailing_average_and_net_burn() -> None:
+    assert f.trailing_average([D(1), D(2), D(3), D(6)]) == D(11) / 3
+    assert f.net_burn(f.MonthTotal("2026-10", D(40750), D(53570))) == D(12820)
+
+
+def test_growth_and_break_even_months() -> None:
+    g = f.growth_rate([D(100), D(110), D(121), D("133.1")])
+    assert abs(g - D("0.1")) < D("1e-9")
+    # 100 → needs 150 at 10%/month: 1.1^4 = 1.4641 < 1.5 ≤ 1.1^5 = 1.61051
+    assert f.months_to_break_even(D(100), D(150), D("0.1")) == 5
+    assert f.months_to_break_even(D(200), D(150), None) == 0
+    assert f.months_to_break_even(D(100), D(150), D("-0.05")) is None
+
+
+def test_guardrails_ok_and_breached() -> None:
+    m = _metrics()
+    burn = Guardrail("Maximum monthly net burn", D(4000), "$", "<=", "p.md:1")
+    runway = Guardrail("Minimum runway", D(9), "months", ">=", "p.md:2")
+    review = Guardrail("Single expense review", D(5000), "$", "<=", "p.md:3")
+    assert f.evaluate_guardrail(burn, m)[:2] == ("BREACHED", D(5000))
+    assert f.evaluate_guardrail(runway, m)[:2] == ("OK", D(12))
+    assert f.evaluate_guardrail(review, m)[:2] == ("OK", D(4850))
+    positive = _metrics(avg_net_burn=D(-100), runway=None)
+    assert f.evaluate_guardrail(runway, positive)[0] == "OK"
+    assert f.evaluate_guardrail(Guardrail("Vibes", D(1), "", "<=", "p.md:4"), m)[0] == "NOT EVALUATED"
+
+
+def _entity(name: str, **kw) -> Entity:
+    return Entity(name=name, code="", kind="operating", owner="", **kw)
+
+
+def test_agenda_includes_due_within_30_days_and_uncovered_risks_in_order() -> None:
+    as_of = date(2026, 11, 15)
+    a = _entity("A", actions=(
+        Action("later", "P0", (), date(2026, 12, 16), False, "a:1"),  # day 31: out
+        Action("soon", "P2", (), date(2026, 11, 20), False, "a:2"),
+        Action("done", "P0", (), date(2026, 11, 20), True, "a:3"),  # done: out
+        Action("late", "P1", ("ops",), date(2026, 11, 1), False, "a:4"),  # overdue: in
+        Action("edge", "P1", (), date(2026, 12, 15), False, "a:5"),  # day 30: in
+    ), risks=(
+        Risk("covered", "critical", ("ops",), "a:6"),
+        Risk("bare", "high", ("legal",), "a:7"),
+        Risk("minor", "medium", (), "a:8"),
+    ))
+    items = f.agenda(Portfolio("P", as_of, None, None, entities=(a,)), as_of)
+    assert [(i.priority, i.text) for i in items] == [
+        ("P1", "late"), ("P1", "edge"), ("P1", "Unaddressed high risk: bare"), ("P2", "soon")]
+    assert items[0].overdue
+
+
+def test_kpi_gaps_worst_first() -> None:
+    e = _entity("E", kpis=(
+        Kpi("util", D(60), D(75), "%", False, "e:1"),      # 20% short
+        Kpi("dso", D(48), D(30), "days", True, "e:2"),     # 60% over
+        Kpi("rating", D(5), D(4), "", False, "e:3"),       # met
+    ))
+    assert [(k.name, g) for _, k, g in f.kpi_gaps([e])] == [("dso", D("0.6")), ("util", D("0.2"))]
+
+
+def test_overdue_pipeline() -> None:
+    as_of = date(2026, 11, 15)
+    assert f.is_overdue(Deal("x", D(1), "proposal", date(2026, 11, 14), "s"), as_of)
+    assert not f.is_overdue(Deal("x", D(1), "won", date(2026, 11, 1), "s"), as_of)
+    assert not f.is_overdue(Deal("x", D(1), "proposal", as_of, "s"), as_of)
+
+
+def test_blast_spacing_flags_same_list_under_seven_days() -> None:
+    c = [Campaign(date(2026, 11, 3), "a", "Past", "s"), Campaign(date(2026, 11, 9), "b", "past", "s"),
+         Campaign(date(2026, 11, 16), "c", "past", "s"), Campaign(date(2026, 11, 4), "d", "other", "s")]
+    assert [(a.name, b.name) for a, b in f.blast_conflicts(c)] == [("a", "b")]
+
+
+def test_month_over_month_expense_jumps_over_25_percent() -> None:
+    months = [f.MonthTotal("2026-08", D(0), D(100)), f.MonthTotal("2026-09", D(0), D(125)),
+              f.MonthTotal("2026-10", D(0), D(160)), f.MonthTotal("2026-12", D(0), D(999))]
+    assert [(m.month, c) for m, c in f.expense_jumps(months)] == [("2026-10", D(35) / D(125))]

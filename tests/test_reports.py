@@ -1,0 +1,65 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reports import ROLES
+from reports.compose import RENDERERS, subject_for
+from reports.handoffs import read_portfolio
+
+from .conftest import AS_OF, SAMPLE
+from .synth import build
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return read_portfolio(SAMPLE, date.fromisoformat(AS_OF))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_matches_golden_file(role: str, sample, request: pytest.FixtureRequest) -> None:
+    text = RENDERERS[role](sample, date.fromisoformat(AS_OF), "UTC")
+    path = GOLDEN / f"{role}.txt"
+    if request.config.getoption("--update-golden"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"run pytest --update-golden and review the diff of {path}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sample_lines_fit_78_columns_and_output_is_deterministic(role: str, sample) -> None:
+    as_of = date.fromisoformat(AS_OF)
+    text = RENDERERS[role](sample, as_of, "UTC")
+    assert all(len(line) <= 78 for line in text.splitlines())
+    assert text == RENDERERS[role](read_portfolio(SAMPLE, as_of), as_of, "UTC")
+    assert text.startswith(f"{'Accounting' if role == 'accounting' else role.upper()} report")
+    assert "Sources" in text and "Data warnings" not in text
+
+
+def test_two_thousand_entities_stay_within_78_columns_and_100_kb(tmp_path: Path) -> None:
+    as_of = date.fromisoformat(AS_OF)
+    portfolio = read_portfolio(build(tmp_path / "big", 2000), as_of)
+    assert len(portfolio.entities) == 2000
+    for role in ROLES:
+        text = RENDERERS[role](portfolio, as_of, "UTC")
+        assert max(len(line) for line in text.splitlines()) <= 78, role
+        assert len(text.encode()) < 100_000, role
+        assert "\u2026 and " in text, role  # long lists are capped, and say so
+
+
+def test_warnings_are_listed_in_every_report(write) -> None:
+    folder = write("e.md", "# E\n\n## KPIs\n\n- Broken: soon\n").parent
+    portfolio = read_portfolio(folder, date(2026, 11, 15))
+    for role in ROLES:
+        text = RENDERERS[role](portfolio, date(2026, 11, 15), "UTC")
+        assert "Data warnings (1)" in text and "e.md:5: KPI 'Broken'" in text
+
+
+def test_subject_is_one_line_whatever_the_handoff_holds(sample) -> None:
+    from dataclasses import replace
+
+    hostile = replace(sample, name="Evil\r\nBcc: victim@example.org\x07")
+    subject = subject_for("cfo", hostile, date(2026, 11, 15), "[Exec Report]")
+    assert "\n" not in subject and "\r" not in subject and "\x07" not in subject
+    assert subject == "[Exec Report] CFO report \u2014 Evil Bcc: victim@example.org \u2014 2026-11-15"
