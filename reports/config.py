@@ -11,7 +11,7 @@ import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 
 from . import ROLES
@@ -91,19 +91,20 @@ def _addresses(key: str, value: str, where: str, single: bool = False) -> tuple[
 
     if "\n" in value or "\r" in value:
         raise ConfigError(f"{key} holds a line break ({where}); give addresses on one line")
-    pairs = [parseaddr(value)] if single else getaddresses([value])
+    chunks = [c.strip() for c in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', value)]
+    chunks = [c for c in chunks if c]
+    if single and len(chunks) > 1:
+        raise ConfigError(f"{key} must be one address ({where})")
     out = []
-    for name, addr in pairs:
-        if not addr and not name:
-            continue
+    for chunk in chunks:
+        name, addr = parseaddr(chunk)
         try:
+            if not addr or ("<" in chunk) != ("<" in chunk and ">" in chunk):
+                raise EmailNotValidError("it cannot be read as an address")
             validate_email(addr, check_deliverability=False, test_environment=True)
         except EmailNotValidError as exc:
-            shown = addr or value.strip()
-            raise ConfigError(f"{key} '{shown}' is not an email address ({where}): {exc}") from None
+            raise ConfigError(f"{key} '{chunk}' is not an email address ({where}): {exc}") from None
         out.append(f"{name} <{addr}>" if name else addr)
-    if single and len(getaddresses([value])) > 1:
-        raise ConfigError(f"{key} must be one address ({where})")
     return tuple(out)
 
 
