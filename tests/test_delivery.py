@@ -1,0 +1,140 @@
+"""Delivery against a real moto SES server, read back from /moto-api/data.json."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reports import audit
+from send_exec_reports import SAMPLE_DIR, cli
+
+from .conftest import AS_OF
+
+ENV = """\
+SES_REGION=us-east-1
+SES_FROM_ADDRESS="Exec Reports <reports@example.com>"
+SES_TO_ADDRESS=owner@example.com
+SES_TO_CFO=cfo@example.net, partner@example.net
+SES_BCC_ADDRESS=audit@example.com
+"""
+
+
+@pytest.fixture
+def setup(ses, tmp_path: Path):
+    ses.verify("example.com")
+    handoffs = tmp_path / "handoffs"
+    shutil.copytree(SAMPLE_DIR, handoffs)
+    (tmp_path / "repos.env").write_text(ENV)
+    return ses, handoffs, tmp_path / "audit.jsonl"
+
+
+def send(handoffs: Path, log: Path, *args: str):
+    return CliRunner().invoke(cli, ["--env-file", "repos.env", "--handoffs", str(handoffs),
+                                    "--audit-log", str(log), "--as-of", AS_OF, *args],
+                              catch_exceptions=False)
+
+
+def events(log: Path) -> list[tuple[str, str]]:
+    return [(r["role"], r["event"]) for r in audit.read_records(log)]
+
+
+def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup) -> None:
+    ses, handoffs, log = setup
+    preview = send(handoffs, log, "--dry-run", "--json")
+    expected = {o["role"]: o for o in map(json.loads, preview.stdout.splitlines())}
+    assert not log.exists()  # the preview writes nothing
+
+    result = send(handoffs, log)
+    assert result.exit_code == 0, result.output
+    got = ses.messages()
+    assert len(got) == 5
+    by_subject = {m["subject"]: m for m in got}
+    for role, o in expected.items():
+        m = by_subject[o["subject"]]
+        assert m["body"] == o["body"]  # byte-identical to the preview
+        assert m["destinations"]["ToAddresses"] == o["to"]
+        assert m["destinations"]["BccAddresses"] == ["audit@example.com"]
+        assert m["source"] == "Exec Reports <reports@example.com>"
+    assert expected["cfo"]["to"] == ["cfo@example.net", "partner@example.net"]
+    records = audit.read_records(log)
+    assert [r["event"] for r in records] == ["attempt", "sent"] * 5
+    sent = {r["role"]: r for r in records if r["event"] == "sent"}
+    assert {role: sent[role]["sha256"] for role in sent} == {role: o["sha256"] for role, o in expected.items()}
+    assert all(r["message_id"] for r in sent.values())
+    assert not any("body" in r for r in records)
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
+    assert audit.verify(log).ok
+
+
+def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(setup) -> None:
+    ses, handoffs, log = setup
+    assert send(handoffs, log).exit_code == 0
+    again = send(handoffs, log)
+    assert again.exit_code == 0 and "skipped, unchanged" in again.stderr
+    assert len(ses.messages()) == 5
+    assert events(log)[-5:] == [(r, "skipped") for r in ("ceo", "cto", "accounting", "cmo", "cfo")]
+
+    (handoffs / "qdn" / "marketing.md").write_text(
+        (handoffs / "qdn" / "marketing.md").read_text().replace("Fall cleanout special", "Fall clear-out"))
+    result = send(handoffs, log)
+    assert result.exit_code == 0
+    # The Sources footer hashes each file, so every report changes: all five go again.
+    assert len(ses.messages()) == 10
+
+
+def test_force_sends_unchanged_content(setup) -> None:
+    ses, handoffs, log = setup
+    send(handoffs, log, "--role", "cfo")
+    assert send(handoffs, log, "--role", "cfo", "--force").exit_code == 0
+    assert len(ses.messages()) == 2
+    assert events(log)[-1] == ("cfo", "sent")
+
+
+def test_test_to_goes_only_to_that_address_without_bcc(setup) -> None:
+    ses, handoffs, log = setup
+    result = send(handoffs, log, "--role", "ceo", "--test-to", "me@example.com")
+    assert result.exit_code == 0, result.output
+    (m,) = ses.messages()
+    assert m["destinations"] == {"ToAddresses": ["me@example.com"]}
+    assert m["subject"].startswith("[TEST] ")
+    assert events(log) == [("ceo", "attempt"), ("ceo", "test")]
+    # a test send does not count as the real one
+    send(handoffs, log, "--role", "ceo")
+    assert events(log)[-1] == ("ceo", "sent")
+
+
+def test_expect_sha256_sends_only_what_was_previewed(setup) -> None:
+    ses, handoffs, log = setup
+    preview = json.loads(send(handoffs, log, "--dry-run", "--json", "--role", "cfo").stdout)
+    wrong = send(handoffs, log, "--role", "cfo", "--expect-sha256", "0" * 64)
+    assert wrong.exit_code == 2 and preview["sha256"] in wrong.stderr
+    assert ses.messages() == []
+    assert send(handoffs, log, "--role", "cfo", "--expect-sha256", preview["sha256"]).exit_code == 0
+    assert len(ses.messages()) == 1
+    assert send(handoffs, log, "--role", "cfo", "--role", "ceo", "--expect-sha256", "x").exit_code == 2
+
+
+def test_unverified_sender_fails_with_exit_1_and_a_failed_record(ses, tmp_path: Path) -> None:
+    handoffs = tmp_path / "h"
+    shutil.copytree(SAMPLE_DIR, handoffs)
+    (tmp_path / "repos.env").write_text(ENV)
+    log = tmp_path / "audit.jsonl"
+    result = send(handoffs, log, "--role", "cfo", "--role", "ceo")
+    assert result.exit_code == 1
+    assert "MessageRejected" in result.stderr and "verified" in result.stderr
+    assert events(log) == [("cfo", "attempt"), ("cfo", "failed"), ("ceo", "attempt"), ("ceo", "failed")]
+    assert audit.verify(log).ok
+
+
+def test_attempt_without_outcome_holds_the_role_until_force(setup) -> None:
+    ses, handoffs, log = setup
+    with audit.open_log(log) as opened:
+        opened.append("attempt", run_id="dead", role="cfo", to=["cfo@example.net"])
+    result = send(handoffs, log, "--role", "cfo", "--role", "ceo")
+    assert result.exit_code == 1
+    assert "cfo: HELD" in result.stderr and audit.read_records(log)[0]["ts"] in result.stderr
+    assert [m["subject"].split()[2] for m in ses.messages()] == ["CEO"]
+    assert send(handoffs, log, "--role", "cfo", "--force").exit_code == 0
+    assert events(log)[-1] == ("cfo", "sent")
