@@ -30,10 +30,10 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
             key = (a.account.casefold(), a.type)
             name, owners, total = accounts.get(key, (a.account, [], Decimal(0)))
             accounts[key] = (name, owners + [e.code or e.name], total + (a.balance or 0))
-    rows = sorted(accounts.items(), key=lambda t: (_type_rank(t[0][1]), t[0][0]))
+    merged = sorted(accounts.items(), key=lambda t: (_type_rank(t[0][1]), t[0][0]))
     r.table(["Account", "Type", "Entities", "Balance"],
             [[name, typ or "\u2014", ", ".join(owners), money(total)]
-             for (_, typ), (name, owners, total) in rows], 60, right=(3,), empty="No accounts reported.")
+             for (_, typ), (name, owners, total) in merged], 60, right=(3,), empty="No accounts reported.")
 
     r.section("Expense audit")
     by_cat: dict[str, tuple[set[str], Decimal]] = {}

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,7 @@ class AuditLog:
         rec: dict[str, Any] = {k: None for k in FIELDS}
         rec.update(fields)
         rec.update(seq=len(self.records) + 1, event=event, prev=self.head,
-                   ts=datetime.now(timezone.utc).isoformat(timespec="microseconds"))
+                   ts=datetime.now(UTC).isoformat(timespec="microseconds"))
         rec["hash"] = record_hash(rec)
         line = (json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
         view = memoryview(line)
@@ -169,7 +169,7 @@ def open_log(path: Path) -> Iterator[AuditLog]:
         except BlockingIOError:
             raise AuditError(f"another send-exec-reports run holds the audit log {path}; "
                              "wait for it to finish and run again") from None
-        chunks = []
+        chunks: list[bytes] = []
         while chunk := os.pread(fd, 1 << 20, sum(len(c) for c in chunks)):
             chunks.append(chunk)
         records, result = _check(b"".join(chunks), path)

@@ -187,17 +187,17 @@ def blast_conflicts(campaigns: Sequence[Campaign], min_days: int = 7) -> list[tu
     for c in campaigns:
         if c.list:
             by_list.setdefault(c.list.casefold(), []).append(c)
-    pairs = []
+    pairs: list[tuple[Campaign, Campaign]] = []
     for sends in by_list.values():
         sends.sort(key=lambda c: c.date)
-        pairs.extend((a, b) for a, b in zip(sends, sends[1:]) if (b.date - a.date).days < min_days)
+        pairs.extend((a, b) for a, b in zip(sends, sends[1:], strict=False) if (b.date - a.date).days < min_days)
     return sorted(pairs, key=lambda p: (p[1].date, p[1].name))
 
 
 def expense_jumps(months: Sequence[MonthTotal], threshold: Decimal = Decimal("0.25")) -> list[tuple[MonthTotal, Decimal]]:
     """Months whose expenses rose more than `threshold` over the month before: (cur − prev) ÷ prev."""
     jumps = []
-    for prev, cur in zip(months, months[1:]):
+    for prev, cur in zip(months, months[1:], strict=False):
         if month_add(prev.month, 1) == cur.month and prev.expenses > 0:
             change = (cur.expenses - prev.expenses) / prev.expenses
             if change > threshold:

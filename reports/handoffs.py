@@ -10,20 +10,36 @@ import hashlib
 import os
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pyromark
 import yaml
 
 from . import values as v
 from .model import (
-    Account, Action, Campaign, CapitalItem, Channel, Deal, Entity, Expense,
-    Guardrail, Kpi, MonthFinancials, Note, Portfolio, Risk, Source, StackItem,
-    Target, Warning_,
+    Account,
+    Action,
+    Campaign,
+    CapitalItem,
+    Channel,
+    Deal,
+    Entity,
+    Expense,
+    Guardrail,
+    Kpi,
+    MonthFinancials,
+    Note,
+    Portfolio,
+    Risk,
+    Source,
+    StackItem,
+    Target,
+    Warning_,
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -96,6 +112,7 @@ def markdown_blocks(text: str) -> list[Block]:
     owners: list[Block | None] = []
     table: Block | None = None
     row: list[str] | None = None
+    event: Any
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
         if isinstance(event, str):
             if event in ("SoftBreak", "HardBreak") and parts:
@@ -147,10 +164,10 @@ def markdown_blocks(text: str) -> list[Block]:
                 and owners[-1].kind == "para"
             ):
                 if owners:
-                    blk = owners.pop()
+                    owner = owners.pop()
                     chunk = _clean("".join(parts.pop()))
-                    if blk is not None and chunk:
-                        blk.text = f"{blk.text} {chunk}".strip() if blk.text else chunk
+                    if owner is not None and chunk:
+                        owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
             elif tag == "TableCell":
                 owners.pop()
                 cell = _clean("".join(parts.pop()))

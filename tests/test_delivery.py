@@ -51,7 +51,7 @@ def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup
     got = ses.messages()
     assert len(got) == 5
     by_subject = {m["subject"]: m for m in got}
-    for role, o in expected.items():
+    for o in expected.values():
         m = by_subject[o["subject"]]
         assert m["body"] == o["body"]  # byte-identical to the preview
         assert m["destinations"]["ToAddresses"] == o["to"]
