@@ -95,14 +95,20 @@ def ses_checks(settings: Settings) -> list[tuple[bool, str]]:
     results: list[tuple[bool, str]] = []
     try:
         client = _client(settings)
-        account = client.get_account()
-        enabled = bool(account.get("SendingEnabled"))
-        results.append((enabled, f"SES sending enabled in {settings.region}: {enabled}"))
-        results.append((True, "SES production access: "
-                        f"{'yes' if account.get('ProductionAccessEnabled') else 'no (sandbox)'}"))
-        quota = account.get("SendQuota", {})
-        results.append((True, f"SES quota: {quota.get('SentLast24Hours', 0):.0f} sent in the last 24 hours "
-                        f"of {quota.get('Max24HourSend', 0):.0f}, {quota.get('MaxSendRate', 0):.0f}/s"))
+        try:
+            account = client.get_account()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "Unknown")
+            results.append((False, f"SES GetAccount failed ({code}): cannot read sending status or quota"))
+            account = None
+        if account is not None:
+            enabled = bool(account.get("SendingEnabled"))
+            results.append((enabled, f"SES sending enabled in {settings.region}: {enabled}"))
+            results.append((True, "SES production access: "
+                            f"{'yes' if account.get('ProductionAccessEnabled') else 'no (sandbox)'}"))
+            quota = account.get("SendQuota", {})
+            results.append((True, f"SES quota: {quota.get('SentLast24Hours', 0):.0f} sent in the last 24 "
+                            f"hours of {quota.get('Max24HourSend', 0):.0f}, {quota.get('MaxSendRate', 0):.0f}/s"))
         address = parseaddr(settings.sender or "")[1]
         verified = False
         for identity in (address, address.rpartition("@")[2]):
@@ -110,7 +116,7 @@ def ses_checks(settings: Settings) -> list[tuple[bool, str]]:
                 info = client.get_email_identity(EmailIdentity=identity)
             except ClientError:
                 continue
-            if info.get("VerifiedForSendingStatus"):
+            if info.get("VerifiedForSendingStatus") or info.get("VerificationStatus") == "SUCCESS":
                 verified = True
                 results.append((True, f"sender identity {identity} is verified"))
                 break

@@ -138,3 +138,16 @@ def test_attempt_without_outcome_holds_the_role_until_force(setup) -> None:
     assert [m["subject"].split()[2] for m in ses.messages()] == ["CEO"]
     assert send(handoffs, log, "--role", "cfo", "--force").exit_code == 0
     assert events(log)[-1] == ("cfo", "sent")
+
+
+def test_doctor_checks_the_sender_identity_on_the_server(setup, tmp_path: Path) -> None:
+    ses, handoffs, log = setup
+    result = CliRunner().invoke(cli, ["doctor", "--env-file", "repos.env", "--handoffs", str(handoffs),
+                                      "--audit-log", str(log)])
+    assert "[ok] sender identity reports@example.com is verified" in result.stdout or \
+        "[ok] sender identity example.com is verified" in result.stdout
+    (tmp_path / "repos.env").write_text(ENV.replace("example.com>", "example.org>"))
+    result = CliRunner().invoke(cli, ["doctor", "--env-file", "repos.env", "--handoffs", str(handoffs),
+                                      "--audit-log", str(log)])
+    assert result.exit_code == 2 and "[FAIL] sender reports@example.org is not verified" in result.stdout
+    assert "Traceback" not in result.output
