@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
-from .common import finish, start, who
+from .common import cite_financials, cite_portfolio_file, finish, start, who
 from .model import Portfolio
 from .text import money, percent
 
@@ -19,6 +19,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     entities = portfolio.entities
     through = f.month_of(as_of)
 
+    r.cite(*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
+           *(e.expenses for e in entities))
+    cite_financials(r, entities, through)
     r.section("Revenue-recognition issues")
     r.bullets([f"{who(e)}: {n.text}" for e in entities for n in e.revenue_recognition], 30,
               empty="None reported.")
@@ -67,6 +70,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     if review is None:
         r.para("No single-expense review guardrail is set in the portfolio file.", "  ")
     else:
+        r.cite([review])
         r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
         r.bullets([f"{who(e)}: {x.date or 'undated'} {x.vendor}, {x.category}, {money(x.amount)}"
                    for e, x in f.large_expenses(entities, review.limit)], 20)
@@ -74,6 +78,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     r.section(f"Profitability roadmap to {portfolio.horizon or 'the horizon'}")
     months = f.portfolio_months(portfolio, through)
     targets = {t.month: t.revenue for t in portfolio.targets}
+    r.cite(portfolio.targets)
+    cite_portfolio_file(r, portfolio)  # the horizon
     rows = [[m.month, "actual", money(m.revenue), money(m.expenses), money(m.net),
              money(targets.get(m.month))] for m in months[-3:]]
     rows += [[mo, "projected", money(rev), money(exp), money(rev - exp), money(targets.get(mo))]

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
-from .common import finish, start, who
+from .common import cite_financials, cite_portfolio_file, finish, start, who
 from .model import Portfolio
 from .text import money, months, percent, quantity, sparkline
 
@@ -17,18 +17,22 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     through = f.month_of(as_of)
     m = f.portfolio_metrics(portfolio, as_of)
 
+    cite_financials(r, portfolio.entities, through)
     r.section("Headline")
     if m.last is None:
         r.para("No financials reported up to this date.", "  ")
     else:
         r.para(f"{m.last.month}: revenue {money(m.last.revenue)}, expenses "
                f"{money(m.last.expenses)}, net {money(m.last.net)}.", "  ")
+    if m.cash is not None:
+        cite_portfolio_file(r, portfolio)
     if m.runway is not None:
         r.para(f"Runway {months(m.runway)} on cash of {money(m.cash)} and a trailing "
                f"3-month net burn of {money(m.avg_net_burn)}.", "  ")
     elif m.avg_net_burn is not None and m.avg_net_burn <= 0:
         r.para("Cash-flow positive over the trailing 3 months.", "  ")
     critical = [(e, x) for e in portfolio.entities for x in e.risks if x.severity == "critical"]
+    r.cite(x for _, x in critical)
     r.para(f"Critical risks: {len(critical)}.", "  ")
     r.bullets([f"{who(e)}: {x.text}" for e, x in critical], 10, empty="")
 
@@ -48,6 +52,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
 
     r.section("Revenue pipeline")
     deals = [(e, d) for e in portfolio.entities for d in e.pipeline]
+    r.cite(d for _, d in deals)
     stages: dict[str, tuple[int, Decimal]] = {}
     for _, d in deals:
         n, total = stages.get(d.stage, (0, Decimal(0)))
@@ -64,10 +69,12 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
 
     r.section("Equity and personnel risk")
     people = f.risks_tagged(portfolio.entities, ("equity", "personnel"))
+    r.cite(x for _, x in people)
     r.bullets([f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in people], 20)
 
     r.section("KPI gaps (worst first)")
     gaps = f.kpi_gaps(portfolio.entities)
+    r.cite(k for _, k, _ in gaps)
     r.table(["Entity", "KPI", "Actual", "Target", "Gap"],
             [[e.name, k.name, quantity(k.actual, k.unit),
               ("\u2264 " if k.lower_is_better else "") + quantity(k.target, k.unit), percent(g * 100)]
@@ -75,6 +82,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
 
     r.section("30-day agenda")
     items = f.agenda(portfolio, as_of)
+    r.cite(i.source for i in items)
     r.bullets([f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
                f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}" for i in items], 30,
               empty="Nothing due in the next 30 days.")

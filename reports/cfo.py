@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from . import finance as f
-from .common import finish, start
+from .common import cite_financials, cite_portfolio_file, finish, start
 from .model import Portfolio
 from .text import money, months, percent, quantity
 
+# The facts behind each guardrail measure that is not from financials or cash.
+_MEASURED_FROM = {
+    "largest single expense": lambda p: [e.expenses for e in p.entities],
+    "infrastructure cost / revenue": lambda p: [e.stack for e in p.entities],
+    "channel spend per month": lambda p: [e.channels for e in p.entities],
+}
 TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
 
 
@@ -18,6 +24,10 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     history = f.portfolio_months(portfolio, f.month_of(as_of))
     m = f.portfolio_metrics(portfolio, as_of)
 
+    cite_financials(r, portfolio.entities, f.month_of(as_of))
+    r.cite(portfolio.capital_plan, portfolio.targets, portfolio.guardrails)
+    if m.cash is not None:
+        cite_portfolio_file(r, portfolio)
     r.section("Burn-rate model")
     r.table(["Month", "Revenue", "Gross burn", "Net burn"],
             [[x.month, money(x.revenue), money(x.expenses), money(f.net_burn(x))] for x in history[-6:]],
@@ -82,6 +92,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     rows = []
     for g in portfolio.guardrails:
         status, value, what = f.evaluate_guardrail(g, m)
+        r.cite(*_MEASURED_FROM.get(what, lambda p: ())(portfolio))
         limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, g.unit)
         figure = quantity(value, g.unit) if value is not None else what
         rows.append([g.name, limit, figure, status])

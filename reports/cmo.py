@@ -17,6 +17,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     """Render the CMO report."""
     r = start("CMO", portfolio, as_of, tz)
     entities = [e for e in portfolio.entities if e.channels]
+    r.cite(*(e.channels for e in entities), *(e.campaigns for e in portfolio.entities))
 
     r.section("Channel visibility matrix")
     shown = sorted(entities, key=lambda e: (-len(e.channels), e.name))[:MATRIX_ENTITIES]
@@ -55,6 +56,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     r.section("Local SEO milestones")
     seo = [(e, a) for e in portfolio.entities for a in e.actions if "seo" in a.tags]
     seo.sort(key=lambda t: (t[1].due or date.max, t[0].name))
+    r.cite(a for _, a in seo)
     r.bullets([f"{'[done]' if a.done else ('[overdue]' if a.due and a.due < as_of else '[open]')} "
                f"{a.due.isoformat() if a.due else 'no date'} {who(e)}: {a.text}" for e, a in seo], 25,
               empty="No SEO milestones reported.")

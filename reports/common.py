@@ -1,7 +1,8 @@
-"""The header and footer every report shares."""
+"""The header and footer every report shares, and citing the facts a report shows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from .model import Entity, Portfolio
@@ -15,19 +16,30 @@ def start(role: str, portfolio: Portfolio, as_of: date, tz: str) -> Report:
     """Begin a report with its title line and as-of date."""
     report = Report()
     report.title(f"{role} report \u2014 {portfolio.name}")
-    report.para(f"As of {as_of.isoformat()} ({tz}). {len(portfolio.entities):,} entities, "
-                f"{len(portfolio.files):,} handoff files.")
+    report.para(f"As of {as_of.isoformat()} ({tz}).")
     return report
 
 
+def cite_financials(report: Report, entities: Iterable[Entity], through: str) -> None:
+    """Cite every monthly financials row up to `through` (portfolio totals use them all)."""
+    report.cite(*([x for x in e.financials if x.month <= through] for e in entities))
+
+
+def cite_portfolio_file(report: Report, portfolio: Portfolio) -> None:
+    """Cite the portfolio file(s): cash on hand, horizon."""
+    report.cite(f"{p}:1" for p in portfolio.portfolio_files)
+
+
 def finish(report: Report, portfolio: Portfolio) -> str:
-    """Add the Sources footer and any Data warnings; return the text."""
+    """Add the Sources footer (the files cited) and any Data warnings; return the text."""
     report.section("Sources")
-    for src in portfolio.files[:MAX_SOURCES]:
+    cited = [s for s in portfolio.files if s.path in report.cited]
+    if not cited:
+        report.para("No handoff facts are shown in this report.", "  ")
+    for src in cited[:MAX_SOURCES]:
         report.lines.append(f"  {src.sha256[:12]}  {truncate(clean(src.path), 62)}")
-    if len(portfolio.files) > MAX_SOURCES:
-        report.para(f"{ELLIPSIS} and {len(portfolio.files) - MAX_SOURCES:,} more", "  ")
-    report.para(f"All inputs: sha256 {portfolio.inputs_sha256[:16]}", "  ")
+    if len(cited) > MAX_SOURCES:
+        report.para(f"{ELLIPSIS} and {len(cited) - MAX_SOURCES:,} more", "  ")
     if portfolio.warnings:
         report.section(f"Data warnings ({len(portfolio.warnings):,})")
         for w in portfolio.warnings[:MAX_WARNINGS]:

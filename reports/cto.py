@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import finance as f
-from .common import finish, start, who
+from .common import cite_financials, finish, start, who
 from .model import Action, Entity, Portfolio
 from .text import money, percent
 
@@ -19,6 +19,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
 
     r.section("Stack-by-stack audit")
     with_stack = [e for e in entities if e.stack]
+    r.cite(*(e.stack for e in with_stack))
+    cite_financials(r, with_stack, f.month_of(as_of))  # revenue for the infrastructure share
     if not with_stack:
         r.para("No stacks reported.", "  ")
     for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
@@ -34,6 +36,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     r.bullets([f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in risks], 15,
               empty="No open security risks reported.")
     acts = f.open_actions(entities, ("security",))
+    r.cite((x for _, x in risks), (a for _, a in acts))
     if acts:
         r.blank()
         r.para("Open security actions:", "  ")
@@ -57,12 +60,16 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     for title, tag, empty in (("UX shortfalls", "ux", "No UX shortfalls reported."),
                               ("Dev-cycle gaps", "devcycle", "No dev-cycle gaps reported.")):
         r.section(title)
-        lines = [f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in f.risks_tagged(entities, (tag,))]
-        lines += [_action(e, a) for e, a in f.open_actions(entities, (tag,))]
+        tagged_risks, tagged_actions = f.risks_tagged(entities, (tag,)), f.open_actions(entities, (tag,))
+        r.cite((x for _, x in tagged_risks), (a for _, a in tagged_actions))
+        lines = [f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in tagged_risks]
+        lines += [_action(e, a) for e, a in tagged_actions]
         r.bullets(lines, 15, empty=empty)
 
     r.section("Top 10 engineering actions")
-    r.bullets([_action(e, a) for e, a in f.open_actions(entities, f.ENGINEERING_TAGS)], 10,
+    engineering = f.open_actions(entities, f.ENGINEERING_TAGS)
+    r.cite(a for _, a in engineering)
+    r.bullets([_action(e, a) for e, a in engineering], 10,
               empty="No open engineering actions.")
     return finish(r, portfolio)
 

@@ -724,7 +724,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
     files, warnings = handoff_files(folder)
     sources: list[Source] = []
     entities: dict[str, dict[str, Any]] = {}
-    port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": []}
+    port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": [], "files": []}
     port_meta: dict[str, tuple[Any, str]] = {}
     for path in files:
         rel = path.relative_to(folder).as_posix()
@@ -738,6 +738,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
         doc = parse_document(text, rel)
         warnings.extend(doc.warnings)
         if doc.is_portfolio:
+            port["files"].append(doc.path)
             _merge_portfolio(doc, port, port_meta, warnings)
         else:
             _merge_entity(doc, entities, warnings)
@@ -757,7 +758,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
         name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
         guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
         capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
-        files=tuple(sources), inputs_sha256=inputs,
+        files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
     )
 
 

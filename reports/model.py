@@ -188,6 +188,7 @@ class Portfolio:
     capital_plan: tuple[CapitalItem, ...] = ()
     warnings: tuple[Warning_, ...] = ()
     files: tuple[Source, ...] = field(default=(), metadata={"json": False})
+    portfolio_files: tuple[str, ...] = field(default=(), metadata={"json": False})
     inputs_sha256: str = field(default="", metadata={"json": False})
 
 

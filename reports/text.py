@@ -128,6 +128,15 @@ class Report:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.cited: set[str] = set()  # handoff paths the shown figures came from
+
+    def cite(self, *groups: Iterable[object]) -> None:
+        """Record the files behind facts shown: anything with a `source` of `path:line`."""
+        for group in groups:
+            for fact in group:
+                source = fact if isinstance(fact, str) else getattr(fact, "source", "")
+                if source:
+                    self.cited.add(source.rpartition(":")[0])
 
     def title(self, text: str) -> None:
         self.lines.extend([truncate(clean(text), WIDTH), "=" * min(len(clean(text)), WIDTH)])

@@ -80,8 +80,26 @@ def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(set
         (handoffs / "qdn" / "marketing.md").read_text().replace("Fall cleanout special", "Fall clear-out"))
     result = send(handoffs, log)
     assert result.exit_code == 0
-    # The Sources footer hashes each file, so every report changes: all five go again.
-    assert len(ses.messages()) == 10
+    outcome = {role: event for role, event in events(log)[15:] if event != "attempt"}
+    # qdn/marketing.md is cited by the CMO (campaigns), CEO (SEO actions on the agenda) and
+    # CFO (channel spend guardrail); CTO and Accounting show nothing from it.
+    assert outcome == {"ceo": "sent", "cto": "skipped", "accounting": "skipped", "cmo": "sent", "cfo": "sent"}
+    assert len(ses.messages()) == 8
+    assert audit.verify(log).ok
+
+
+def test_an_edit_resends_only_the_reports_whose_content_changed(setup) -> None:
+    ses, handoffs, log = setup
+    assert send(handoffs, log).exit_code == 0
+    plan = handoffs / "portfolio.md"
+    plan.write_text(plan.read_text().replace("Second QDN truck lease", "Second QDN truck purchase"))
+    result = send(handoffs, log)
+    assert result.exit_code == 0
+    outcome = {role: event for role, event in events(log)[10:] if event != "attempt"}
+    # The capital plan is in the CFO report; CEO and Accounting cite portfolio.md too (cash,
+    # horizon), so their Sources footers changed; CTO and CMO show nothing from that file.
+    assert outcome == {"ceo": "sent", "cto": "skipped", "accounting": "sent", "cmo": "skipped", "cfo": "sent"}
+    assert len(ses.messages()) == 8
 
 
 def test_force_sends_unchanged_content(setup) -> None:
