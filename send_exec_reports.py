@@ -213,9 +213,26 @@ def cli(ctx: click.Context, roles: tuple[str, ...], dry_run: bool, as_json: bool
         raise ConfigError("refusing to send the bundled sample portfolio; set HANDOFFS_DIR, or pass "
                           f"--handoffs {folder} to send it on purpose")
     from reports.sending import send_all
+    if state.verbosity >= 1:
+        _show_retries()
     outcome = send_all(messages, settings, _audit_path(state, settings), force=force,
                        inputs_sha256=portfolio.inputs_sha256, say=state.say)
     ctx.exit(outcome)
+
+
+def _show_retries() -> None:
+    """With -v, say on stderr each time botocore retries (throttling, connection errors)."""
+    import logging
+
+    class Echo(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if message.startswith("Retry needed"):
+                click.echo(f"  SES asked us to wait: {message.lower()}", err=True)
+
+    logger = logging.getLogger("botocore.retries.standard")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(Echo())
 
 
 def _preview(messages: list[Any], as_json: bool) -> None:

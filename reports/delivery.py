@@ -8,7 +8,9 @@ from .compose import Outgoing
 from .config import Settings
 from .errors import DeliveryError
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 3  # botocore standard retries: throttling, 5xx and connection errors
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 10
 HINTS = {
     "MessageRejected": "SES refused the message: check the sender is verified in this region "
                        "(`aws sesv2 get-email-identity --email-identity DOMAIN`) and, in the sandbox, "
@@ -36,9 +38,18 @@ def _client(settings: Settings) -> Any:
         profile_name=env.get("AWS_PROFILE"),
     )
     config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
-                    connect_timeout=5, read_timeout=20)
+                    connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
     endpoint = env.get("AWS_ENDPOINT_URL_SESV2") or env.get("AWS_ENDPOINT_URL")
-    return session.client("sesv2", region_name=settings.region, config=config, endpoint_url=endpoint)
+    client = session.client("sesv2", region_name=settings.region, config=config, endpoint_url=endpoint)
+    client.meta.events.register_first("needs-retry.sesv2.SendEmail", _no_resend_after_read_timeout)
+    return client
+
+
+def _no_resend_after_read_timeout(caught_exception: object = None, **_: object) -> bool | None:
+    """Veto botocore's retry when SES got the request but did not answer: it may have sent it."""
+    from botocore.exceptions import ReadTimeoutError
+
+    return False if isinstance(caught_exception, ReadTimeoutError) else None
 
 
 class SesSender:
@@ -82,7 +93,10 @@ class SesSender:
             hint = HINTS.get(code, "see the SES error code in the AWS documentation")
             raise DeliveryError(f"{code}: {error.get('Message', '')}; {hint}", code) from None
         except BotoCoreError as exc:
-            raise DeliveryError(f"{type(exc).__name__}: {exc}", type(exc).__name__) from None
+            name = type(exc).__name__
+            hint = ("; SES did not answer in time, so the message may or may not have gone out: "
+                    "check the inbox before sending it again" if name == "ReadTimeoutError" else "")
+            raise DeliveryError(f"{name}: {exc}{hint}", name) from None
         return str(response["MessageId"])
 
 

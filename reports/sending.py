@@ -12,6 +12,11 @@ from .compose import MAX_MESSAGE_BYTES, Outgoing
 from .config import Settings
 from .errors import DeliveryError
 
+# Errors that say the endpoint itself is unreachable or silent: the other reports are
+# not tried against it (each still gets a `failed` record), so a run stays short.
+ENDPOINT_ERRORS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
+                   "ConnectionClosedError")
+
 
 class Sender(Protocol):
     def send(self, msg: Outgoing) -> str: ...
@@ -40,6 +45,7 @@ def send_all(messages: Sequence[Outgoing], settings: Settings, audit_path: Path,
     """Send each message once; return 0 when all went or were unchanged, else 1."""
     run_id = uuid.uuid4().hex
     failures = sent = skipped = 0
+    endpoint_down: str | None = None
     with open_log(audit_path) as log:
         if sender is None:
             from .delivery import SesSender
@@ -68,6 +74,11 @@ def send_all(messages: Sequence[Outgoing], settings: Settings, audit_path: Path,
                 say(f"{msg.role}: FAILED — {size:,} bytes is over the SES limit; nothing sent", 0)
                 failures += 1
                 continue
+            if endpoint_down is not None:
+                log.append("failed", **fields, error=f"not attempted: {endpoint_down}")
+                say(f"{msg.role}: FAILED — not attempted, the SES endpoint failed earlier in this run", 0)
+                failures += 1
+                continue
             log.append("attempt", **fields)
             try:
                 message_id = sender.send(msg)
@@ -75,6 +86,8 @@ def send_all(messages: Sequence[Outgoing], settings: Settings, audit_path: Path,
                 log.append("failed", **fields, error=str(exc))
                 say(f"{msg.role}: FAILED — {exc}", 0)
                 failures += 1
+                if exc.code in ENDPOINT_ERRORS:
+                    endpoint_down = f"{exc.code} while sending the {msg.role} report"
                 continue
             log.append("test" if msg.test else "sent", **fields, message_id=message_id)
             say(f"{msg.role}: {'test sent' if msg.test else 'sent'} to {', '.join(msg.to)} "

@@ -1,0 +1,230 @@
+"""Faults injected at the boundary: throttling, a dead or silent endpoint, a crash
+mid-send, concurrent runs. SES faults are injected by patching moto's backend
+inside a ThreadedMotoServer, never our own code."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+from moto.core.exceptions import JsonRESTError
+from moto.server import ThreadedMotoServer
+from moto.sesv2.models import SESV2Backend
+
+from reports import audit
+from send_exec_reports import SAMPLE_DIR, cli
+
+from .conftest import AS_OF, _free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = """\
+SES_REGION=us-east-1
+SES_FROM_ADDRESS=reports@example.com
+SES_TO_ADDRESS=owner@example.com
+SES_BCC_ADDRESS=audit@example.com
+"""
+
+
+@pytest.fixture
+def threaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """An in-process moto server whose SES backend the test can patch."""
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    for key, value in {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
+                       "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_CONFIG_FILE": str(tmp_path / "none"),
+                       "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    boto3.client("sesv2", region_name="us-east-1", endpoint_url=url).create_email_identity(
+        EmailIdentity="example.com")
+    (tmp_path / "repos.env").write_text(ENV)
+    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    yield url
+    server.stop()
+
+
+def _sent_count(url: str) -> int:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=5) as resp:
+        return len(json.load(resp).get("ses", {}).get("Message", []))
+
+
+def send(tmp_path: Path, *args: str):
+    return CliRunner().invoke(cli, ["--env-file", "repos.env", "--handoffs", str(tmp_path / "handoffs"),
+                                    "--audit-log", str(tmp_path / "audit.jsonl"), "--as-of", AS_OF, *args],
+                              catch_exceptions=False)
+
+
+def test_throttling_is_retried_and_the_report_goes_out_once(threaded: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+    real = SESV2Backend.send_email
+
+    def throttled(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise JsonRESTError("TooManyRequestsException", "Maximum sending rate exceeded.")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SESV2Backend, "send_email", throttled)
+    result = send(tmp_path, "--role", "cfo", "-v")
+    assert result.exit_code == 0, result.output
+    assert calls["n"] == 3
+    assert _sent_count(threaded) == 1
+    assert result.stderr.count("SES asked us to wait") == 2
+    records = audit.read_records(tmp_path / "audit.jsonl")
+    assert [r["event"] for r in records] == ["attempt", "sent"]
+
+
+def test_a_rejection_is_not_retried(threaded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+
+    def rejected(self, *args, **kwargs):
+        calls["n"] += 1
+        raise JsonRESTError("MessageRejected", "Email address is not verified.")
+
+    monkeypatch.setattr(SESV2Backend, "send_email", rejected)
+    result = send(tmp_path, "--role", "cfo")
+    assert result.exit_code == 1 and calls["n"] == 1
+    assert "MessageRejected" in result.stderr and "verified" in result.stderr
+
+
+def test_a_dead_endpoint_fails_every_report_quickly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")  # nothing listens
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    (tmp_path / "repos.env").write_text(ENV)
+    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    started = time.monotonic()
+    result = send(tmp_path)
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1
+    assert "EndpointConnectionError" in result.stderr
+    records = audit.read_records(tmp_path / "audit.jsonl")
+    assert sorted(r["role"] for r in records if r["event"] == "failed") == sorted(
+        ["ceo", "cto", "accounting", "cmo", "cfo"])
+    assert audit.verify(tmp_path / "audit.jsonl").ok
+
+
+def test_a_silent_endpoint_is_bounded_by_the_read_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])  # read nothing, answer nothing
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{listener.getsockname()[1]}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    (tmp_path / "repos.env").write_text(ENV)
+    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    try:
+        started = time.monotonic()
+        result = send(tmp_path)
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        listener.close()
+    assert elapsed < 25  # one read timeout, not one per report and retry
+    assert result.exit_code == 1
+    assert "ReadTimeoutError" in result.stderr and "may or may not have gone out" in result.stderr
+    assert len(accepted) == 1  # a request SES may have acted on is never sent again
+    events = [r["event"] for r in audit.read_records(tmp_path / "audit.jsonl")]
+    assert events.count("failed") == 5
+
+
+def test_a_crash_mid_send_holds_the_role_until_force(threaded: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    real = SESV2Backend.send_email
+
+    def slow(self, *args, **kwargs):
+        release.wait(30)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SESV2Backend, "send_email", slow)
+    log = tmp_path / "audit.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "send_exec_reports.py"), "--env-file", "repos.env", "--handoffs",
+         str(tmp_path / "handoffs"), "--audit-log", str(log), "--as-of", AS_OF, "--role", "cfo"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    deadline = time.monotonic() + 30
+    while not (log.exists() and b'"attempt"' in log.read_bytes()):
+        assert time.monotonic() < deadline and proc.poll() is None, "no attempt record appeared"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    release.set()
+
+    assert audit.verify(log).ok
+    attempt = audit.read_records(log)[-1]
+    assert attempt["event"] == "attempt"
+    held = send(tmp_path, "--role", "cfo")
+    assert held.exit_code == 1
+    assert "cfo: HELD" in held.stderr and attempt["ts"] in held.stderr and "--force" in held.stderr
+    forced = send(tmp_path, "--role", "cfo", "--force")
+    assert forced.exit_code == 0
+    assert [r["event"] for r in audit.read_records(log)] == ["attempt", "attempt", "sent"]
+    assert audit.verify(log).ok
+
+
+def test_concurrent_runs_send_each_report_exactly_once(ses, tmp_path: Path) -> None:
+    ses.verify("example.com")
+    (tmp_path / "repos.env").write_text(ENV)
+    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    log = tmp_path / "audit.jsonl"
+    args = [sys.executable, str(ROOT / "send_exec_reports.py"), "--env-file", "repos.env", "--handoffs",
+            str(tmp_path / "handoffs"), "--audit-log", str(log), "--as-of", AS_OF]
+    procs = [subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env=dict(os.environ)) for _ in range(4)]
+    codes = [p.wait(120) for p in procs]
+    assert set(codes) <= {0, 4}, codes
+    assert 0 in codes
+    assert len(ses.messages()) == 5
+    sent = [r["role"] for r in audit.read_records(log) if r["event"] == "sent"]
+    assert sorted(sent) == sorted(["ceo", "cto", "accounting", "cmo", "cfo"])
+    assert audit.verify(log).ok
+
+
+def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(ses, tmp_path: Path) -> None:
+    ses.verify("example.com")
+    (tmp_path / "repos.env").write_text(ENV)
+    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    log = tmp_path / "audit.jsonl"
+    assert send(tmp_path, "--role", "cfo").exit_code == 0
+    before = log.read_bytes()
+    log.write_bytes(before + b'{"seq": 3, "torn')
+    result = send(tmp_path, "--role", "cfo", "--force")
+    assert result.exit_code == 4
+    assert "damaged" in result.stderr and "audit --verify" in result.stderr
+    assert log.read_bytes() == before + b'{"seq": 3, "torn'  # nothing rewritten, nothing added
+    assert len(ses.messages()) == 1
