@@ -155,6 +155,12 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
                 if _domain(a) not in allowed:
                     raise ConfigError(f"{key} '{parseaddr(a)[1]}' is outside SES_ALLOWED_DOMAINS "
                                       f"({', '.join(allowed)}) ({origin[key]})")
+    aws = {k: v for k, v in values.items() if k.startswith("AWS_") and origin[k] != "the environment"}
+    if ("AWS_ACCESS_KEY_ID" in aws) != ("AWS_SECRET_ACCESS_KEY" in aws):
+        present = "AWS_ACCESS_KEY_ID" if "AWS_ACCESS_KEY_ID" in aws else "AWS_SECRET_ACCESS_KEY"
+        raise ConfigError(f"{present} is set without its pair ({origin[present]}); set both "
+                          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY there, or neither to use "
+                          "the standard AWS credential chain")
     tz = get("REPORT_TZ") or "UTC"
     _check_tz(tz, origin.get("REPORT_TZ", ""))
     handoffs = get("HANDOFFS_DIR")
@@ -167,7 +173,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         audit_log=Path(audit).expanduser() if audit else None,
         tz=tz, subject_prefix=(values.get("REPORT_SUBJECT_PREFIX") or DEFAULT_PREFIX).strip(),
         origin=origin, warnings=tuple(warnings),
-        aws_env={k: v for k, v in values.items() if k.startswith("AWS_") and origin[k] != "the environment"},
+        aws_env=aws,
     )
 
 
