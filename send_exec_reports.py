@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -25,8 +23,7 @@ Exit codes:
   4  audit log integrity failure, or another run holds the log"""
 
 
-@dataclass
-class State:
+class State(NamedTuple):
     """Options shared by the bare command and the subcommands."""
 
     env_file: Path | None = None
@@ -74,8 +71,7 @@ def common_options(func: Any) -> Any:
 def _merge(ctx: click.Context, env_file: Path | None, handoffs: Path | None, as_of: date | None,
            audit_log: Path | None, strict: bool | None, quiet: int, verbose: int) -> State:
     base: State = ctx.find_object(State) or State()
-    state = replace(
-        base,
+    state = base._replace(
         env_file=env_file or base.env_file, handoffs=handoffs or base.handoffs,
         as_of=as_of or base.as_of, audit_log=audit_log or base.audit_log,
         strict=bool(strict) or base.strict, verbosity=base.verbosity + verbose - quiet,
@@ -131,6 +127,8 @@ def _folder(state: State, settings: Any) -> tuple[Path, bool]:
 
 
 def _today(settings: Any) -> date:
+    if settings.tz == "UTC":
+        return datetime.now(UTC).date()
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo(settings.tz)).date()
@@ -142,6 +140,9 @@ def _portfolio(state: State, settings: Any) -> tuple[Any, Path, bool, date]:
     folder, is_sample = _folder(state, settings)
     as_of = state.as_of or _today(settings)
     portfolio = read_portfolio(folder, as_of)
+    # The model lives until exit: keep the collector from walking it again and again.
+    import gc
+    gc.freeze()
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
     if portfolio.warnings:
@@ -236,6 +237,8 @@ def _show_retries() -> None:
 
 
 def _preview(messages: list[Any], as_json: bool) -> None:
+    import json
+
     for i, msg in enumerate(messages):
         if as_json:
             click.echo(json.dumps(msg.as_json(), ensure_ascii=False))
@@ -273,8 +276,10 @@ def check(ctx: click.Context, as_json: bool, **common: Any) -> None:
     """
     state = _merge(ctx, **common)
     settings = _settings(state)
-    portfolio, folder, _, _ = _portfolio(replace(state, strict=False), settings)
+    portfolio, folder, _, _ = _portfolio(state._replace(strict=False), settings)
     if as_json:
+        import json
+
         from reports.model import to_jsonable
         click.echo(json.dumps(to_jsonable(portfolio), indent=2, ensure_ascii=False))
     else:
@@ -322,6 +327,8 @@ def audit(ctx: click.Context, verify: bool, role: str | None, limit: int, as_jso
             click.echo(f"head {result.head} is not the expected {expect_head}", err=True)
             ctx.exit(4)
         return
+    import json
+
     records = audit_log.read_records(path)
     if role:
         records = [r for r in records if r.get("role") == role.lower()]

@@ -18,6 +18,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     r = start("Accounting", portfolio, as_of, tz)
     entities = portfolio.entities
     through = f.month_of(as_of)
+    history = f.histories(portfolio, through)
+    months = f.total_months(history)
+    metrics = f.portfolio_metrics(portfolio, as_of, months)
 
     r.cite(*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
            *(e.expenses for e in entities))
@@ -27,44 +30,46 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
               empty="None reported.")
 
     r.section("Chart of accounts (all entities)")
-    accounts: dict[tuple[str, str], tuple[str, list[str], Decimal]] = {}
+    accounts: dict[tuple[str, str], tuple[str, list[str], list[Decimal]]] = {}
     for e in entities:
         for a in e.accounts:
-            key = (a.account.casefold(), a.type)
-            name, owners, total = accounts.get(key, (a.account, [], Decimal(0)))
-            accounts[key] = (name, owners + [e.code or e.name], total + (a.balance or 0))
+            name, owners, balances = accounts.setdefault((a.account.casefold(), a.type), (a.account, [], []))
+            owners.append(e.code or e.name)
+            balances.append(a.balance or Decimal(0))
     merged = sorted(accounts.items(), key=lambda t: (_type_rank(t[0][1]), t[0][0]))
     r.table(["Account", "Type", "Entities", "Balance"],
-            [[name, typ or "\u2014", ", ".join(owners), money(total)]
-             for (_, typ), (name, owners, total) in merged], 60, right=(3,), empty="No accounts reported.")
+            [[name, typ or "\u2014", _names(set(owners)), money(sum(balances, Decimal(0)))]
+             for (_, typ), (name, owners, balances) in merged], 60, right=(3,), empty="No accounts reported.")
 
     r.section("Expense audit")
-    by_cat: dict[str, tuple[set[str], Decimal]] = {}
+    by_cat: dict[str, tuple[set[str], list[Decimal]]] = {}
     for e in entities:
         for x in e.expenses:
-            names, total = by_cat.get(x.category, (set(), Decimal(0)))
-            by_cat[x.category] = (names | {e.code or e.name}, total + (x.amount or 0))
+            names, amounts = by_cat.setdefault(x.category, (set(), []))
+            names.add(e.code or e.name)
+            amounts.append(x.amount or Decimal(0))
+    totals = {c: sum(amounts, Decimal(0)) for c, (_, amounts) in by_cat.items()}
     r.para("By category (expense logs):", "  ")
     r.table(["Category", "Entities", "Total"],
-            [[c, ", ".join(sorted(n)), money(t)] for c, (n, t) in sorted(by_cat.items(), key=lambda i: -i[1][1])],
+            [[c, _names(by_cat[c][0]), money(totals[c])] for c in sorted(totals, key=lambda c: -totals[c])],
             20, right=(2,), empty="No expense logs reported.")
     r.blank()
-    recent = [m.month for m in f.portfolio_months(portfolio, through)[-3:]]
+    recent = [m.month for m in months[-3:]]
     r.para("By entity (expenses from monthly financials):", "  ")
     rows = []
     for e in sorted(entities, key=lambda e: e.name.casefold()):
-        spent = {m.month: m.expenses for m in f.entity_months(e, through)}
+        spent = {m.month: m.expenses for m in history[e.name]}
         if any(mo in spent for mo in recent):
             rows.append([e.name] + [money(spent.get(mo)) for mo in recent])
     r.table(["Entity"] + recent, rows, 40, right=tuple(range(1, len(recent) + 1)))
     r.blank()
     r.para("Month-over-month expense jumps over 25%:", "  ")
-    jumps = [(e, m, c) for e in entities for m, c in f.expense_jumps(f.entity_months(e, through))]
+    jumps = [(e, m, c) for e in entities for m, c in f.expense_jumps(history[e.name])]
     jumps.sort(key=lambda t: (-t[2], t[0].name))
     r.bullets([f"{who(e)}: {m.month} expenses {money(m.expenses)}, up {percent(c * 100)}"
                for e, m, c in jumps], 20)
     review = next((g for g in portfolio.guardrails
-                   if (found := f.guardrail_measure(g, f.portfolio_metrics(portfolio, as_of)))
+                   if (found := f.guardrail_measure(g, metrics))
                    and found[0] == "largest single expense"), None)
     r.blank()
     if review is None:
@@ -76,7 +81,6 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
                    for e, x in f.large_expenses(entities, review.limit)], 20)
 
     r.section(f"Profitability roadmap to {portfolio.horizon or 'the horizon'}")
-    months = f.portfolio_months(portfolio, through)
     targets = {t.month: t.revenue for t in portfolio.targets}
     r.cite(portfolio.targets)
     cite_portfolio_file(r, portfolio)  # the horizon
@@ -91,6 +95,12 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
         r.para(f"Projection: revenue grows {percent(growth * 100) if growth is not None else '0.0%'} "
                "a month (trailing compound rate); expenses stay at their trailing 3-month average.", "  ")
     return finish(r, portfolio)
+
+
+def _names(names: set[str], limit: int = 6) -> str:
+    shown = sorted(names)
+    more = f" +{len(shown) - limit:,}" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
 
 
 def _type_rank(kind: str) -> int:

@@ -13,10 +13,9 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import AuditError
 
@@ -32,8 +31,7 @@ def record_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(NamedTuple):
     """What `audit --verify` found."""
 
     total: int

@@ -15,7 +15,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     """Render the CEO report."""
     r = start("CEO", portfolio, as_of, tz)
     through = f.month_of(as_of)
-    m = f.portfolio_metrics(portfolio, as_of)
+    by_entity = f.histories(portfolio, through)
+    m = f.portfolio_metrics(portfolio, as_of, f.total_months(by_entity))
 
     cite_financials(r, portfolio.entities, through)
     r.section("Headline")
@@ -40,7 +41,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     rows = []
     ranked = sorted(portfolio.entities, key=lambda e: e.name.casefold())
     for e in ranked:
-        history = f.entity_months(e, through)
+        history = by_entity[e.name]
         last = history[-1] if history and m.last and history[-1].month == m.last.month else None
         rows.append([e.name, e.kind, e.code or "\u2014",
                      money(last.revenue) if last else "\u2014",

@@ -22,7 +22,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     """Render the CFO report."""
     r = start("CFO", portfolio, as_of, tz)
     history = f.portfolio_months(portfolio, f.month_of(as_of))
-    m = f.portfolio_metrics(portfolio, as_of)
+    m = f.portfolio_metrics(portfolio, as_of, history)
 
     cite_financials(r, portfolio.entities, f.month_of(as_of))
     r.cite(portfolio.capital_plan, portfolio.targets, portfolio.guardrails)

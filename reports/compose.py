@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from . import accounting, ceo, cfo, cmo, cto
 from .config import Settings
@@ -25,8 +25,7 @@ MAX_MESSAGE_BYTES = 10 * 1024 * 1024  # SES API v2 limit for a whole message
 NOT_SET = "(not configured)"
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(NamedTuple):
     """One report as it goes out."""
 
     role: str

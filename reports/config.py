@@ -5,14 +5,12 @@ Precedence: command-line option > process environment > repos.env > default.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from email.utils import parseaddr
 from pathlib import Path
+from typing import NamedTuple
 
 from . import ROLES
 from .errors import ConfigError
@@ -35,13 +33,12 @@ SECRET_KEYS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN
 DEFAULT_PREFIX = "[Exec Report]"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything configuration decides, with where each value came from."""
 
     region: str | None = None
     sender: str | None = None
-    recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    recipients: dict[str, tuple[str, ...]] = {}  # noqa: RUF012 - never mutated
     bcc: tuple[str, ...] = ()
     reply_to: tuple[str, ...] = ()
     configuration_set: str | None = None
@@ -50,9 +47,9 @@ class Settings:
     audit_log: Path | None = None
     tz: str = "UTC"
     subject_prefix: str = DEFAULT_PREFIX
-    origin: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, str] = {}
     warnings: tuple[str, ...] = ()
-    aws_env: dict[str, str] = field(default_factory=dict, repr=False)  # AWS_* from repos.env
+    aws_env: dict[str, str] = {}  # AWS_* from repos.env; Settings is never printed
 
     def where(self, key: str) -> str:
         """Say where a key was set: `repos.env line 3` or `the environment`."""
@@ -87,6 +84,8 @@ def read_env_file(path: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 def _addresses(key: str, value: str, where: str, single: bool = False) -> tuple[str, ...]:
     """Validate a comma list of addresses (display names allowed); exit 2 naming the key."""
+    from email.utils import parseaddr
+
     from email_validator import EmailNotValidError, validate_email
 
     if "\n" in value or "\r" in value:
@@ -108,7 +107,14 @@ def _addresses(key: str, value: str, where: str, single: bool = False) -> tuple[
     return tuple(out)
 
 
+def _bare(address: str) -> str:
+    """The address without its display name."""
+    return address.rpartition("<")[2].rstrip(">") if "<" in address else address
+
+
 def _domain(address: str) -> str:
+    from email.utils import parseaddr
+
     return parseaddr(address)[1].rpartition("@")[2].lower()
 
 
@@ -130,6 +136,8 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
 
     for key in sorted(values):
         if key.startswith("SES_") and key not in KEYS:
+            import difflib
+
             hint = difflib.get_close_matches(key, KEYS, n=1)
             warnings.append(f"unknown key {key} ({origin[key]})"
                             + (f"; did you mean {hint[0]}?" if hint else ""))
@@ -153,7 +161,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         for key in ["SES_TO_ADDRESS", "SES_BCC_ADDRESS", "SES_REPLY_TO"] + [f"SES_TO_{r.upper()}" for r in ROLES]:
             for a in addrs(key):
                 if _domain(a) not in allowed:
-                    raise ConfigError(f"{key} '{parseaddr(a)[1]}' is outside SES_ALLOWED_DOMAINS "
+                    raise ConfigError(f"{key} '{_bare(a)}' is outside SES_ALLOWED_DOMAINS "
                                       f"({', '.join(allowed)}) ({origin[key]})")
     aws = {k: v for k, v in values.items() if k.startswith("AWS_") and origin[k] != "the environment"}
     if ("AWS_ACCESS_KEY_ID" in aws) != ("AWS_SECRET_ACCESS_KEY" in aws):
@@ -162,7 +170,8 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
                           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY there, or neither to use "
                           "the standard AWS credential chain")
     tz = get("REPORT_TZ") or "UTC"
-    _check_tz(tz, origin.get("REPORT_TZ", ""))
+    if tz != "UTC":
+        _check_tz(tz, origin.get("REPORT_TZ", ""))
     handoffs = get("HANDOFFS_DIR")
     audit = get("AUDIT_LOG")
     return Settings(

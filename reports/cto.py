@@ -14,7 +14,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     """Render the CTO report."""
     r = start("CTO", portfolio, as_of, tz)
     entities = portfolio.entities
-    m = f.portfolio_metrics(portfolio, as_of)
+    by_entity = f.histories(portfolio, f.month_of(as_of))
+    m = f.portfolio_metrics(portfolio, as_of, f.total_months(by_entity))
     last_month = m.last.month if m.last else None
 
     r.section("Stack-by-stack audit")
@@ -48,7 +49,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
         cost = f.stack_cost(e)
         if not e.stack:
             continue
-        history = f.entity_months(e, f.month_of(as_of))
+        history = by_entity[e.name]
         revenue = history[-1].revenue if history and history[-1].month == last_month else None
         rows.append([e.name, money(cost), money(revenue), percent(f.share(cost, revenue))])
     r.table(["Entity", "Cost/mo", "Revenue", "Share"], rows, 40, right=(1, 2, 3),

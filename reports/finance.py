@@ -7,9 +7,9 @@ clock: the report date is passed in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Portfolio, Risk
 from .values import PRIORITIES, SEVERITIES, month_add
@@ -19,8 +19,7 @@ CLOSED_STAGES = ("won", "lost", "closed", "closed won", "closed lost", "signed")
 ENGINEERING_TAGS = ("eng", "security", "ux", "devcycle")
 
 
-@dataclass(frozen=True)
-class MonthTotal:
+class MonthTotal(NamedTuple):
     """Revenue and expenses for one month, summed over entities that report it."""
 
     month: str
@@ -35,24 +34,35 @@ class MonthTotal:
 
 def entity_months(entity: Entity, through: str) -> list[MonthTotal]:
     """Return the entity's months up to `through` (YYYY-MM), oldest first; blanks count as 0."""
-    by_month: dict[str, MonthTotal] = {}
+    sums: dict[str, list[Decimal]] = {}
     for f in entity.financials:
-        if f.month > through:
-            continue
-        prev = by_month.get(f.month, MonthTotal(f.month, ZERO, ZERO))
-        by_month[f.month] = MonthTotal(f.month, prev.revenue + (f.revenue or ZERO),
-                                       prev.expenses + (f.expenses or ZERO))
-    return [by_month[m] for m in sorted(by_month)]
+        if f.month <= through:
+            pair = sums.setdefault(f.month, [ZERO, ZERO])
+            if f.revenue is not None:
+                pair[0] += f.revenue
+            if f.expenses is not None:
+                pair[1] += f.expenses
+    return [MonthTotal(m, *sums[m]) for m in sorted(sums)]
+
+
+def histories(portfolio: Portfolio, through: str) -> dict[str, list[MonthTotal]]:
+    """Every entity's months up to `through`, by entity name: compute once per report."""
+    return {e.name: entity_months(e, through) for e in portfolio.entities}
+
+
+def total_months(by_entity: dict[str, list[MonthTotal]]) -> list[MonthTotal]:
+    """Sum the entities' months, oldest first."""
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for months in by_entity.values():
+        for m in months:
+            rev, exp = totals.get(m.month, (ZERO, ZERO))
+            totals[m.month] = (rev + m.revenue, exp + m.expenses)
+    return [MonthTotal(m, *totals[m]) for m in sorted(totals)]
 
 
 def portfolio_months(portfolio: Portfolio, through: str) -> list[MonthTotal]:
     """Sum every entity's months up to `through`, oldest first."""
-    totals: dict[str, tuple[Decimal, Decimal]] = {}
-    for entity in portfolio.entities:
-        for m in entity_months(entity, through):
-            rev, exp = totals.get(m.month, (ZERO, ZERO))
-            totals[m.month] = (rev + m.revenue, exp + m.expenses)
-    return [MonthTotal(m, *totals[m]) for m in sorted(totals)]
+    return total_months(histories(portfolio, through))
 
 
 def month_of(day: date) -> str:
@@ -135,8 +145,7 @@ def severity_rank(severity: str | None) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
-@dataclass(frozen=True)
-class AgendaItem:
+class AgendaItem(NamedTuple):
     priority: str
     due: date | None
     entity: Entity
@@ -228,8 +237,7 @@ def cost_per_lead(spend: Decimal, leads: Decimal) -> Decimal | None:
     return spend / leads if leads > 0 else None
 
 
-@dataclass(frozen=True)
-class Metrics:
+class Metrics(NamedTuple):
     """The portfolio figures guardrails are checked against."""
 
     last: MonthTotal | None
@@ -241,9 +249,10 @@ class Metrics:
     marketing_spend: Decimal
 
 
-def portfolio_metrics(portfolio: Portfolio, as_of: date) -> Metrics:
-    """Compute the headline figures once for all reports."""
-    months = portfolio_months(portfolio, month_of(as_of))
+def portfolio_metrics(portfolio: Portfolio, as_of: date, months: list[MonthTotal] | None = None) -> Metrics:
+    """Compute the headline figures; pass `months` when already summed."""
+    if months is None:
+        months = portfolio_months(portfolio, month_of(as_of))
     burn = trailing_average([net_burn(m) for m in months])
     amounts = [x.amount for e in portfolio.entities for x in e.expenses if x.amount is not None]
     return Metrics(
@@ -255,14 +264,6 @@ def portfolio_metrics(portfolio: Portfolio, as_of: date) -> Metrics:
         infra_cost=sum((stack_cost(e) for e in portfolio.entities), ZERO),
         marketing_spend=sum((c.spend or ZERO for e in portfolio.entities for c in e.channels), ZERO),
     )
-
-
-@dataclass(frozen=True)
-class GuardrailStatus:
-    guardrail: Guardrail
-    status: str  # OK | BREACHED | NOT EVALUATED
-    figure: str  # the measured value, in the guardrail's unit
-    measure: str  # what was measured
 
 
 def guardrail_measure(g: Guardrail, m: Metrics) -> tuple[str, Decimal | None, str] | None:

@@ -131,12 +131,11 @@ class Report:
         self.cited: set[str] = set()  # handoff paths the shown figures came from
 
     def cite(self, *groups: Iterable[object]) -> None:
-        """Record the files behind facts shown: anything with a `source` of `path:line`."""
+        """Record the files behind facts shown: `path:line` strings, or facts with a `source`."""
         for group in groups:
-            for fact in group:
-                source = fact if isinstance(fact, str) else getattr(fact, "source", "")
-                if source:
-                    self.cited.add(source.rpartition(":")[0])
+            self.cited.update(
+                (fact if isinstance(fact, str) else fact.source).rpartition(":")[0]  # type: ignore[attr-defined]
+                for fact in group)
 
     def title(self, text: str) -> None:
         self.lines.extend([truncate(clean(text), WIDTH), "=" * min(len(clean(text)), WIDTH)])

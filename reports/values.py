@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 SEVERITIES = ("critical", "high", "medium", "low")
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -59,8 +59,7 @@ def parse_percent(text: str) -> Decimal | None:
         return None
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number with its unit: `$` for money, `%`, or a word such as `days`."""
 
     value: Decimal
@@ -116,8 +115,7 @@ def parse_month(text: str) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
-@dataclass(frozen=True)
-class Markers:
+class Markers(NamedTuple):
     """The bracketed markers of a bullet, and its text without them."""
 
     text: str

@@ -57,9 +57,7 @@ def test_warnings_are_listed_in_every_report(write) -> None:
 
 
 def test_subject_is_one_line_whatever_the_handoff_holds(sample) -> None:
-    from dataclasses import replace
-
-    hostile = replace(sample, name="Evil\r\nBcc: victim@example.org\x07")
+    hostile = sample._replace(name="Evil\r\nBcc: victim@example.org\x07")
     subject = subject_for("cfo", hostile, date(2026, 11, 15), "[Exec Report]")
     assert "\n" not in subject and "\r" not in subject and "\x07" not in subject
     assert subject == "[Exec Report] CFO report \u2014 Evil Bcc: victim@example.org \u2014 2026-11-15"
