@@ -200,8 +200,8 @@ def cli(ctx: click.Context, roles: tuple[str, ...], dry_run: bool, as_json: bool
         require_sending(settings, () if test_to else selected)
     portfolio, folder, is_sample, as_of = _portfolio(state, settings)
 
-    from reports.compose import compose
-    messages = [compose(role, portfolio, as_of, settings, test_to) for role in selected]
+    from reports.compose import compose_all
+    messages = compose_all(selected, portfolio, as_of, settings, test_to)
     if expect_sha256:
         got = messages[0].sha256
         if got != expect_sha256.strip().lower():

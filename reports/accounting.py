@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from . import finance as f
 from .common import cite_financials, cite_portfolio_file, finish, start, who
-from .model import Portfolio
+from .model import Entity, Portfolio
 from .text import money, percent
 
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
@@ -22,9 +22,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     months = f.total_months(history)
     metrics = f.portfolio_metrics(portfolio, as_of, months)
 
-    r.cite(*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
-           *(e.expenses for e in entities))
-    cite_financials(r, entities, through)
+    r.cite_lists([*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
+                  *(e.expenses for e in entities)])
+    cite_financials(r, entities)
     r.section("Revenue-recognition issues")
     r.bullets([f"{who(e)}: {n.text}" for e in entities for n in e.revenue_recognition], 30,
               empty="None reported.")
@@ -56,18 +56,20 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     r.blank()
     recent = [m.month for m in months[-3:]]
     r.para("By entity (expenses from monthly financials):", "  ")
-    rows = []
-    for e in sorted(entities, key=lambda e: e.name.casefold()):
+    reporting = sorted((e for e in entities if any(m.month in recent for m in history[e.name][-3:])),
+                       key=lambda e: e.name.casefold())
+
+    def spent_row(e: Entity) -> list[str]:
         spent = {m.month: m.expenses for m in history[e.name]}
-        if any(mo in spent for mo in recent):
-            rows.append([e.name] + [money(spent.get(mo)) for mo in recent])
-    r.table(["Entity"] + recent, rows, 40, right=tuple(range(1, len(recent) + 1)))
+        return [e.name] + [money(spent.get(mo)) for mo in recent]
+
+    r.table(["Entity"] + recent, reporting, 40, spent_row, right=tuple(range(1, len(recent) + 1)))
     r.blank()
     r.para("Month-over-month expense jumps over 25%:", "  ")
     jumps = [(e, m, c) for e in entities for m, c in f.expense_jumps(history[e.name])]
     jumps.sort(key=lambda t: (-t[2], t[0].name))
-    r.bullets([f"{who(e)}: {m.month} expenses {money(m.expenses)}, up {percent(c * 100)}"
-               for e, m, c in jumps], 20)
+    r.bullets(jumps, 20, lambda t: f"{who(t[0])}: {t[1].month} expenses {money(t[1].expenses)}, "
+              f"up {percent(t[2] * 100)}")
     review = next((g for g in portfolio.guardrails
                    if (found := f.guardrail_measure(g, metrics))
                    and found[0] == "largest single expense"), None)

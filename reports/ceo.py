@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from . import finance as f
 from .common import cite_financials, cite_portfolio_file, finish, start, who
-from .model import Portfolio
+from .model import Entity, Portfolio
 from .text import money, months, percent, quantity, sparkline
 
 
@@ -18,7 +18,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     by_entity = f.histories(portfolio, through)
     m = f.portfolio_metrics(portfolio, as_of, f.total_months(by_entity))
 
-    cite_financials(r, portfolio.entities, through)
+    cite_financials(r, portfolio.entities)
     r.section("Headline")
     if m.last is None:
         r.para("No financials reported up to this date.", "  ")
@@ -38,16 +38,14 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     r.bullets([f"{who(e)}: {x.text}" for e, x in critical], 10, empty="")
 
     r.section("Asset inventory")
-    rows = []
-    ranked = sorted(portfolio.entities, key=lambda e: e.name.casefold())
-    for e in ranked:
+    def inventory_row(e: Entity) -> list[str]:
         history = by_entity[e.name]
         last = history[-1] if history and m.last and history[-1].month == m.last.month else None
-        rows.append([e.name, e.kind, e.code or "\u2014",
-                     money(last.revenue) if last else "\u2014",
-                     money(last.net) if last else "\u2014",
-                     sparkline([x.revenue for x in history[-6:]])])
-    r.table(["Entity", "Kind", "Code", "Revenue", "Net", "Trend"], rows, 200, right=(3, 4))
+        return [e.name, e.kind, e.code or "\u2014", money(last.revenue) if last else "\u2014",
+                money(last.net) if last else "\u2014", sparkline([x.revenue for x in history[-6:]])]
+
+    r.table(["Entity", "Kind", "Code", "Revenue", "Net", "Trend"],
+            sorted(portfolio.entities, key=lambda e: e.name.casefold()), 200, inventory_row, right=(3, 4))
     if m.last is not None:
         r.para(f"Revenue and net for {m.last.month}; trend is monthly revenue, up to six months.", "  ")
 
@@ -65,27 +63,28 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     if overdue:
         r.blank()
         r.para("Overdue closes:", "  ")
-        r.bullets([f"{who(e)}: {d.name}, {money(d.value)}, {d.stage}, close {d.close} "
-                   f"({(as_of - d.close).days} days ago)" for e, d in overdue if d.close], 20)
+        r.bullets(overdue, 20, lambda t: f"{who(t[0])}: {t[1].name}, {money(t[1].value)}, {t[1].stage}, "
+                  f"close {t[1].close} ({(as_of - (t[1].close or as_of)).days} days ago)")
 
     r.section("Equity and personnel risk")
     people = f.risks_tagged(portfolio.entities, ("equity", "personnel"))
     r.cite(x for _, x in people)
-    r.bullets([f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in people], 20)
+    r.bullets(people, 20, lambda t: f"[{t[1].severity or 'unrated'}] {who(t[0])}: {t[1].text}")
 
     r.section("KPI gaps (worst first)")
     gaps = f.kpi_gaps(portfolio.entities)
     r.cite(k for _, k, _ in gaps)
-    r.table(["Entity", "KPI", "Actual", "Target", "Gap"],
-            [[e.name, k.name, quantity(k.actual, k.unit),
-              ("\u2264 " if k.lower_is_better else "") + quantity(k.target, k.unit), percent(g * 100)]
-             for e, k, g in gaps], 25, right=(2, 3, 4), empty="Every KPI with a target meets it.")
+    r.table(["Entity", "KPI", "Actual", "Target", "Gap"], gaps, 25,
+            lambda t: [t[0].name, t[1].name, quantity(t[1].actual, t[1].unit),
+                       ("\u2264 " if t[1].lower_is_better else "") + quantity(t[1].target, t[1].unit),
+                       percent(t[2] * 100)],
+            right=(2, 3, 4), empty="Every KPI with a target meets it.")
 
     r.section("30-day agenda")
     items = f.agenda(portfolio, as_of)
     r.cite(i.source for i in items)
-    r.bullets([f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
-               f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}" for i in items], 30,
+    r.bullets(items, 30, lambda i: f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
+              f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}",
               empty="Nothing due in the next 30 days.")
     return finish(r, portfolio)
 

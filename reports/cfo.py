@@ -24,7 +24,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     history = f.portfolio_months(portfolio, f.month_of(as_of))
     m = f.portfolio_metrics(portfolio, as_of, history)
 
-    cite_financials(r, portfolio.entities, f.month_of(as_of))
+    cite_financials(r, portfolio.entities)
     r.cite(portfolio.capital_plan, portfolio.targets, portfolio.guardrails)
     if m.cash is not None:
         cite_portfolio_file(r, portfolio)
@@ -92,7 +92,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     rows = []
     for g in portfolio.guardrails:
         status, value, what = f.evaluate_guardrail(g, m)
-        r.cite(*_MEASURED_FROM.get(what, lambda p: ())(portfolio))
+        r.cite_lists(_MEASURED_FROM.get(what, lambda p: [])(portfolio))
         limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, g.unit)
         figure = quantity(value, g.unit) if value is not None else what
         rows.append([g.name, limit, figure, status])

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from . import finance as f
 from .common import finish, start, who
-from .model import Portfolio
+from .model import Channel, Entity, Portfolio
 from .text import money, number
 
 MATRIX_ENTITIES = 7
@@ -17,7 +17,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     """Render the CMO report."""
     r = start("CMO", portfolio, as_of, tz)
     entities = [e for e in portfolio.entities if e.channels]
-    r.cite(*(e.channels for e in entities), *(e.campaigns for e in portfolio.entities))
+    r.cite_lists([*(e.channels for e in entities), *(e.campaigns for e in portfolio.entities)])
 
     r.section("Channel visibility matrix")
     shown = sorted(entities, key=lambda e: (-len(e.channels), e.name))[:MATRIX_ENTITIES]
@@ -37,43 +37,44 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
 
     r.section("Blast email sequencing")
     sends = sorted(((e, c) for e in portfolio.entities for c in e.campaigns), key=lambda t: (t[1].date, t[0].name))
-    clashes = {id(b) for e in portfolio.entities for _, b in f.blast_conflicts(e.campaigns)}
-    r.table(["Date", "Entity", "Campaign", "List", "Spacing"],
-            [[c.date.isoformat(), e.code or e.name, c.name, c.list or "\u2014",
-              "< 7 days" if id(c) in clashes else ""] for e, c in sends], 40,
-            empty="No campaigns reported.")
     pairs = [(e, a, b) for e in portfolio.entities for a, b in f.blast_conflicts(e.campaigns)]
+    clashes = {id(b) for _, _, b in pairs}
+    r.table(["Date", "Entity", "Campaign", "List", "Spacing"], sends, 40,
+            lambda t: [t[1].date.isoformat(), t[0].code or t[0].name, t[1].name, t[1].list or "\u2014",
+                       "< 7 days" if id(t[1]) in clashes else ""],
+            empty="No campaigns reported.")
     if pairs:
         r.blank()
-        r.bullets([f"{who(e)}: '{b.name}' goes to {b.list} {(b.date - a.date).days} days after "
-                   f"'{a.name}' (at least 7 apart)" for e, a, b in pairs], 20)
+        r.bullets(pairs, 20, lambda t: f"{who(t[0])}: '{t[2].name}' goes to {t[2].list} "
+                  f"{(t[2].date - t[1].date).days} days after '{t[1].name}' (at least 7 apart)")
 
     r.section("OTA deployment roadmap")
     otas = [e for e in portfolio.entities if any(c.ota for c in e.channels)]
-    r.bullets([f"{who(e)}: " + " \u2192 ".join(f"{c.channel} ({c.status})" for c in e.channels if c.ota)
-               for e in otas], 20, empty="No OTA channels reported.")
+    r.bullets(otas, 20, lambda e: f"{who(e)}: " + " \u2192 ".join(
+        f"{c.channel} ({c.status})" for c in e.channels if c.ota), empty="No OTA channels reported.")
 
     r.section("Local SEO milestones")
     seo = [(e, a) for e in portfolio.entities for a in e.actions if "seo" in a.tags]
     seo.sort(key=lambda t: (t[1].due or date.max, t[0].name))
     r.cite(a for _, a in seo)
-    r.bullets([f"{'[done]' if a.done else ('[overdue]' if a.due and a.due < as_of else '[open]')} "
-               f"{a.due.isoformat() if a.due else 'no date'} {who(e)}: {a.text}" for e, a in seo], 25,
+    r.bullets(seo, 25, lambda t: f"{'[done]' if t[1].done else ('[overdue]' if t[1].due and t[1].due < as_of else '[open]')} "
+              f"{t[1].due.isoformat() if t[1].due else 'no date'} {who(t[0])}: {t[1].text}",
               empty="No SEO milestones reported.")
 
     r.section("Spend and cost per lead")
-    rows = []
-    total_spend = total_leads = Decimal(0)
-    for e in entities:
-        for c in e.channels:
-            spend, leads = c.spend or Decimal(0), c.leads or Decimal(0)
-            total_spend, total_leads = total_spend + spend, total_leads + leads
-            if spend or leads:
-                cpl = f.cost_per_lead(spend, leads)
-                rows.append((spend, [e.name, c.channel, money(spend), number(leads),
-                                     money(cpl) if cpl is not None else "no leads"]))
-    rows.sort(key=lambda t: -t[0])
-    r.table(["Entity", "Channel", "Spend/mo", "Leads", "Per lead"], [row for _, row in rows], 30,
+    zero = Decimal(0)
+    rows = sorted(((e, c) for e in entities for c in e.channels if c.spend or c.leads),
+                  key=lambda t: -(t[1].spend or zero))
+    total_spend = sum((c.spend or zero for e in entities for c in e.channels), zero)
+    total_leads = sum((c.leads or zero for e in entities for c in e.channels), zero)
+
+    def spend_row(t: tuple[Entity, Channel]) -> list[str]:
+        e, c = t
+        cpl = f.cost_per_lead(c.spend or zero, c.leads or zero)
+        return [e.name, c.channel, money(c.spend or zero), number(c.leads or zero),
+                money(cpl) if cpl is not None else "no leads"]
+
+    r.table(["Entity", "Channel", "Spend/mo", "Leads", "Per lead"], rows, 30, spend_row,
             right=(2, 3, 4), empty="No spend or leads reported.")
     if rows:
         cpl = f.cost_per_lead(total_spend, total_leads)

@@ -20,9 +20,9 @@ def start(role: str, portfolio: Portfolio, as_of: date, tz: str) -> Report:
     return report
 
 
-def cite_financials(report: Report, entities: Iterable[Entity], through: str) -> None:
-    """Cite every monthly financials row up to `through` (portfolio totals use them all)."""
-    report.cite(*([x for x in e.financials if x.month <= through] for e in entities))
+def cite_financials(report: Report, entities: Iterable[Entity]) -> None:
+    """Cite the files of every entity's monthly financials (portfolio totals use them all)."""
+    report.cite_lists(e.financials for e in entities)
 
 
 def cite_portfolio_file(report: Report, portfolio: Portfolio) -> None:

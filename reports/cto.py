@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from . import finance as f
 from .common import cite_financials, finish, start, who
-from .model import Action, Entity, Portfolio
+from .model import Action, Entity, Portfolio, Risk
 from .text import money, percent
 
 
@@ -20,8 +21,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
 
     r.section("Stack-by-stack audit")
     with_stack = [e for e in entities if e.stack]
-    r.cite(*(e.stack for e in with_stack))
-    cite_financials(r, with_stack, f.month_of(as_of))  # revenue for the infrastructure share
+    r.cite_lists(e.stack for e in with_stack)
+    cite_financials(r, with_stack)  # revenue for the infrastructure share
     if not with_stack:
         r.para("No stacks reported.", "  ")
     for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
@@ -33,28 +34,27 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
         r.para(f"\u2026 and {len(with_stack) - 30:,} more entities with stacks", "  ")
 
     r.section("Security posture")
-    risks = [(e, x) for e, x in f.risks_tagged(entities, ("security",))]
-    r.bullets([f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in risks], 15,
-              empty="No open security risks reported.")
+    risks = f.risks_tagged(entities, ("security",))
+    r.bullets(risks, 15, _risk, empty="No open security risks reported.")
     acts = f.open_actions(entities, ("security",))
     r.cite((x for _, x in risks), (a for _, a in acts))
     if acts:
         r.blank()
         r.para("Open security actions:", "  ")
-        r.bullets([_action(e, a) for e, a in acts], 15)
+        r.bullets(acts, 15, _action)
 
     r.section("Infrastructure cost")
-    rows = []
-    for e in sorted(entities, key=lambda e: (-f.stack_cost(e), e.name)):
-        cost = f.stack_cost(e)
-        if not e.stack:
-            continue
+    costs = sorted(((f.stack_cost(e), e) for e in with_stack), key=lambda t: (-t[0], t[1].name))
+
+    def cost_row(t: tuple[Decimal, Entity]) -> list[str]:
+        cost, e = t
         history = by_entity[e.name]
         revenue = history[-1].revenue if history and history[-1].month == last_month else None
-        rows.append([e.name, money(cost), money(revenue), percent(f.share(cost, revenue))])
-    r.table(["Entity", "Cost/mo", "Revenue", "Share"], rows, 40, right=(1, 2, 3),
+        return [e.name, money(cost), money(revenue), percent(f.share(cost, revenue))]
+
+    r.table(["Entity", "Cost/mo", "Revenue", "Share"], costs, 40, cost_row, right=(1, 2, 3),
             empty="No infrastructure costs reported.")
-    if rows and m.last is not None:
+    if costs and m.last is not None:
         r.para(f"Total {money(m.infra_cost)}/mo, {percent(f.share(m.infra_cost, m.last.revenue))} "
                f"of portfolio revenue in {m.last.month}.", "  ")
 
@@ -63,18 +63,27 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
         r.section(title)
         tagged_risks, tagged_actions = f.risks_tagged(entities, (tag,)), f.open_actions(entities, (tag,))
         r.cite((x for _, x in tagged_risks), (a for _, a in tagged_actions))
-        lines = [f"[{x.severity or 'unrated'}] {who(e)}: {x.text}" for e, x in tagged_risks]
-        lines += [_action(e, a) for e, a in tagged_actions]
-        r.bullets(lines, 15, empty=empty)
+        items: list[tuple[Entity, Risk | Action]] = [*tagged_risks, *tagged_actions]
+        r.bullets(items, 15, _risk_or_action, empty=empty)
 
     r.section("Top 10 engineering actions")
     engineering = f.open_actions(entities, f.ENGINEERING_TAGS)
     r.cite(a for _, a in engineering)
-    r.bullets([_action(e, a) for e, a in engineering], 10,
-              empty="No open engineering actions.")
+    r.bullets(engineering, 10, _action, empty="No open engineering actions.")
     return finish(r, portfolio)
 
 
-def _action(e: Entity, a: Action) -> str:
+def _action(t: tuple[Entity, Action]) -> str:
+    e, a = t
     due = f" (due {a.due.isoformat()})" if a.due else ""
     return f"[{a.priority or 'P?'}] {who(e)}: {a.text}{due}"
+
+
+def _risk_or_action(t: tuple[Entity, Risk | Action]) -> str:
+    e, item = t
+    return _risk((e, item)) if isinstance(item, Risk) else _action((e, item))
+
+
+def _risk(t: tuple[Entity, Risk]) -> str:
+    e, x = t
+    return f"[{x.severity or 'unrated'}] {who(e)}: {x.text}"

@@ -140,6 +140,9 @@ class CapitalItem(NamedTuple):
 
 
 class Entity(NamedTuple):
+    """One business unit, merged from its files. Each list holds its facts in file
+    order (the files in sorted path order, facts in the order written)."""
+
     name: str
     code: str
     kind: str

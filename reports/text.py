@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 WIDTH = 78
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -123,12 +126,27 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence
     return lines
 
 
+def _cells(row: Any) -> Sequence[str]:
+    return row
+
+
 class Report:
     """Accumulate the lines of one plain-text report."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.cited: set[str] = set()  # handoff paths the shown figures came from
+
+    def cite_lists(self, lists: Iterable[Sequence[object]]) -> None:
+        """Cite an entity's whole fact lists. Each holds its facts in file order, so a
+        list whose first and last facts come from one file has no other file."""
+        for facts in lists:
+            if facts:
+                first = facts[0].source.rpartition(":")[0]  # type: ignore[attr-defined]
+                if facts[-1].source.rpartition(":")[0] == first:  # type: ignore[attr-defined]
+                    self.cited.add(first)
+                else:
+                    self.cite(facts)
 
     def cite(self, *groups: Iterable[object]) -> None:
         """Record the files behind facts shown: `path:line` strings, or facts with a `source`."""
@@ -151,22 +169,24 @@ class Report:
     def bullet(self, text: str, indent: str = "  ") -> None:
         self.lines.extend(wrap(text, indent + "- ", indent + "  "))
 
-    def bullets(self, items: Sequence[str], limit: int, empty: str = "None.") -> None:
-        """Add up to `limit` bullets, then `… and N more`."""
+    def bullets(self, items: Sequence[T], limit: int, fmt: Callable[[T], str] = str,
+                empty: str = "None.") -> None:
+        """Add up to `limit` bullets, then `… and N more`; only shown items are formatted."""
         if not items:
             self.para(empty, "  ")
-        for text in items[:limit]:
-            self.bullet(text)
+        for item in items[:limit]:
+            self.bullet(fmt(item))
         if len(items) > limit:
             self.para(f"{ELLIPSIS} and {len(items) - limit:,} more", "  ")
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], limit: int,
-              right: Sequence[int] = (), empty: str = "None.") -> None:
-        """Add a table of up to `limit` rows, then `… and N more`."""
+    def table(self, headers: Sequence[str], rows: Sequence[T], limit: int,
+              fmt: Callable[[T], Sequence[str]] = _cells, right: Sequence[int] = (),
+              empty: str = "None.") -> None:
+        """Add a table of up to `limit` rows, then `… and N more`; only shown rows are formatted."""
         if not rows:
             self.para(empty, "  ")
             return
-        self.lines.extend(table(headers, rows[:limit], right))
+        self.lines.extend(table(headers, [fmt(row) for row in rows[:limit]], right))
         if len(rows) > limit:
             self.para(f"{ELLIPSIS} and {len(rows) - limit:,} more", "  ")
 

@@ -61,3 +61,13 @@ def test_subject_is_one_line_whatever_the_handoff_holds(sample) -> None:
     subject = subject_for("cfo", hostile, date(2026, 11, 15), "[Exec Report]")
     assert "\n" not in subject and "\r" not in subject and "\x07" not in subject
     assert subject == "[Exec Report] CFO report \u2014 Evil Bcc: victim@example.org \u2014 2026-11-15"
+
+
+def test_sources_cite_every_file_a_merged_list_came_from(write) -> None:
+    table = "## Financials\n\n| Month | Revenue | Expenses |\n|---|---|---|\n| 2026-10 | $1 | $1 |\n"
+    write("h/a.md", "# Same\n\n" + table)
+    write("h/b.md", "# Same\n\n## Risks\n\n- [low] nothing financial here\n")
+    folder = write("h/c.md", "# Same\n\n" + table).parent
+    text = RENDERERS["cfo"](read_portfolio(folder, date(2026, 11, 15)), date(2026, 11, 15), "UTC")
+    sources = text.split("Sources\n-------\n")[1].split()
+    assert [s for s in sources if s.endswith(".md")] == ["a.md", "c.md"]  # b.md shows nothing here
