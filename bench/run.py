@@ -214,6 +214,7 @@ def main() -> int:
 
     try:
         say(f"Machine: {machine()}")
+        say()
         say(f"Date: {time.strftime('%Y-%m-%d')}; medians of {repeat} run(s) in fresh processes; "
             "peak MB = the measuring process's peak resident memory (VmHWM)")
         say()
