@@ -68,7 +68,6 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 _HEADING_TO_SECTION = {h: key for key, names in SECTIONS.items() for h in names}
 PORTFOLIO_SECTIONS = ("guardrails", "targets", "capital_plan")
-TABLE_SECTIONS = ("financials", "expenses", "channels", "accounts", "targets")
 
 
 def classify_heading(text: str) -> str | None:

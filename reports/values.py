@@ -145,8 +145,3 @@ def month_add(month: str, n: int) -> str:
     year, mon = int(month[:4]), int(month[5:7])
     index = year * 12 + (mon - 1) + n
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def months_between(start: str, end: str) -> int:
-    """Return how many months `end` is after `start` (negative when before)."""
-    return (int(end[:4]) * 12 + int(end[5:7])) - (int(start[:4]) * 12 + int(start[5:7]))

@@ -169,3 +169,28 @@ def test_doctor_checks_the_sender_identity_on_the_server(setup, tmp_path: Path) 
                                       "--audit-log", str(log)])
     assert result.exit_code == 2 and "[FAIL] sender reports@example.org is not verified" in result.stdout
     assert "Traceback" not in result.output
+
+
+def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: Path) -> None:
+    from reports.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
+    from reports.config import Settings
+    from reports.sending import send_all
+
+    calls: list[str] = []
+
+    class Recorder:
+        def send(self, msg: Outgoing) -> str:
+            calls.append(msg.role)
+            return "id-1"
+
+    body = "x" * (MAX_MESSAGE_BYTES + 1)
+    big = Outgoing("cfo", "S", "reports@example.com", ("owner@example.com",), (), (), body,
+                   content_sha256("S", body))
+    small = big._replace(role="ceo", body="fine\n", sha256=content_sha256("S", "fine\n"))
+    log = tmp_path / "audit.jsonl"
+    said: list[str] = []
+    code = send_all([big, small], Settings(), log, force=False, inputs_sha256="0" * 64,
+                    say=lambda m, _level: said.append(m), sender=Recorder())
+    assert code == 1 and calls == ["ceo"]  # the big one never reached SES; the other still went
+    assert events(log) == [("cfo", "failed"), ("ceo", "attempt"), ("ceo", "sent")]
+    assert "over the SES limit" in said[0]
