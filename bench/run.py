@@ -19,13 +19,11 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,24 +148,12 @@ def interleaved(a: list[str], b: list[str], repeat: int) -> tuple[float, float]:
 
 
 def start_ses() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([PY, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit("moto_server did not start") from None
-            time.sleep(0.1)
+    """A local SES server with the sender's domain verified."""
     import boto3
 
+    from tests.ses_server import start_moto_server
+
+    proc, url = start_moto_server()
     boto3.client("sesv2", region_name="us-east-1", endpoint_url=url).create_email_identity(
         EmailIdentity="example.com")
     return proc, url

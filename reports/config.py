@@ -51,6 +51,10 @@ class Settings(NamedTuple):
     warnings: tuple[str, ...] = ()
     aws_env: dict[str, str] = {}  # AWS_* from repos.env; Settings is never printed
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "aws_env")
+        return f"Settings({shown}, aws_env=<{len(self.aws_env)} keys hidden>)"
+
     def where(self, key: str) -> str:
         """Say where a key was set: `repos.env line 3` or `the environment`."""
         return self.origin.get(key, "its default")

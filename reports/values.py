@@ -30,6 +30,14 @@ _MARKER = re.compile(r"\[([A-Za-z0-9][A-Za-z0-9_-]*)\]")
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
+def _scaled(number: str, scale: str | None) -> Decimal | None:
+    """`1,234.5` with an optional k/M/B suffix as a Decimal."""
+    try:
+        return Decimal(number.replace(",", "")) * _SCALE[(scale or "").lower()]
+    except InvalidOperation:
+        return None
+
+
 def parse_money(text: str) -> Decimal | None:
     """Return the amount in `text` (`$14,200`, `$14.2k`, `($300)`, `-$300/mo`), else None."""
     s = text.strip().translate(_DASHES).replace(" ", "")
@@ -37,11 +45,8 @@ def parse_money(text: str) -> Decimal | None:
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
     m = _MONEY.match(s)
-    if not m:
-        return None
-    try:
-        value = Decimal(m["num"].replace(",", "")) * _SCALE[(m["scale"] or "").lower()]
-    except InvalidOperation:
+    value = _scaled(m["num"], m["scale"]) if m else None
+    if m is None or value is None:
         return None
     if negative or m["neg"] or m["neg2"]:
         value = -value
@@ -76,16 +81,10 @@ def parse_quantity(text: str) -> Quantity | None:
     if pct is not None:
         return Quantity(pct, "%")
     m = _NUMBER.match(s)
-    if not m:
+    value = _scaled(m["num"], m["scale"]) if m else None
+    if m is None or value is None or len(m["unit"].strip()) > 20:
         return None
-    try:
-        value = Decimal(m["num"].replace(",", "")) * _SCALE[(m["scale"] or "").lower()]
-    except InvalidOperation:
-        return None
-    unit = m["unit"].strip()
-    if len(unit) > 20:
-        return None
-    return Quantity(value, unit)
+    return Quantity(value, m["unit"].strip())
 
 
 def parse_date(text: str) -> date | None:

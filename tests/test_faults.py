@@ -25,7 +25,8 @@ from moto.sesv2.models import SESV2Backend
 from reports import audit
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF, _free_port
+from .conftest import AS_OF
+from .ses_server import free_port as _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = """\

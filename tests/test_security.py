@@ -170,3 +170,12 @@ def test_audit_log_never_holds_a_body(ses, write) -> None:
     text = log.read_text()
     assert "Burn-rate model" not in text and "Headline" not in text
     assert all(set(r) == set(audit.FIELDS) for r in audit.read_records(log))
+
+
+def test_settings_never_show_credentials_from_repos_env(write) -> None:
+    from reports.config import load_settings
+
+    env = write("repos.env", f"AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY={SECRET}\n")
+    settings = load_settings(env, {})
+    assert settings.aws_env["AWS_SECRET_ACCESS_KEY"] == SECRET  # kept for boto3 ...
+    assert SECRET not in repr(settings) and SECRET not in str(settings)  # ... never shown
