@@ -57,7 +57,7 @@ def send_all(messages: Sequence[Outgoing], settings: Settings, audit_path: Path,
             if not msg.test and not force:
                 pending = unknown_attempt(log, msg.role)
                 if pending is not None:
-                    say(f"{msg.role}: HELD — an attempt at {pending['ts']} (run {pending['run_id'][:8]}) "
+                    say(f"{msg.role}: HELD — an attempt at {pending['ts']} (run {str(pending['run_id'])[:8]}) "
                         "has no recorded outcome; check the inbox, then run again with --force to send", 0)
                     failures += 1
                     continue
