@@ -243,8 +243,8 @@ def _preview(messages: list[Any], as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(msg.as_json(), ensure_ascii=False))
             continue
-        if len(messages) > 1:
-            click.echo(("\n" if i else "") + f"==> {msg.role} <==")
+        # A marker line, as `head` prints between files; the hash is what --expect-sha256 takes.
+        click.echo(("\n" if i else "") + f"==> {msg.role} report, sha256 {msg.sha256} <==")
         click.echo(msg.preview(), nl=False)
 
 

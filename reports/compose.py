@@ -40,13 +40,13 @@ class Outgoing(NamedTuple):
     test: bool = False
 
     def preview(self) -> str:
-        """The headers and body exactly as they will be sent."""
+        """The addressing, subject and body exactly as they will be sent."""
         head = [f"From: {self.sender}", f"To: {', '.join(self.to) or NOT_SET}"]
         if self.bcc:
             head.append(f"Bcc: {', '.join(self.bcc)}")
         if self.reply_to:
             head.append(f"Reply-To: {', '.join(self.reply_to)}")
-        head += [f"Subject: {self.subject}", f"X-Content-SHA256: {self.sha256}"]
+        head.append(f"Subject: {self.subject}")
         return "\n".join(head) + "\n\n" + self.body
 
     def as_json(self) -> dict[str, object]:

@@ -149,3 +149,12 @@ def test_runs_as_a_script_and_a_module(argv: list[str], tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, *target, "--help"], capture_output=True, text=True, timeout=60,
                           cwd=ROOT)
     assert proc.returncode == 0 and "Example:" in proc.stdout
+
+
+def test_preview_names_each_report_and_the_hash_expect_sha256_takes() -> None:
+    text = run("--dry-run", "--role", "cfo", "--as-of", AS_OF).stdout
+    marker, sender, to, subject = text.splitlines()[:4]
+    sha = json.loads(run("--dry-run", "--json", "--role", "cfo", "--as-of", AS_OF).stdout)["sha256"]
+    assert marker == f"==> cfo report, sha256 {sha} <=="
+    assert (sender, to) == ("From: (not configured)", "To: (not configured)")
+    assert subject == f"Subject: [Exec Report] CFO report \u2014 Ladd Ventures Portfolio \u2014 {AS_OF}"
