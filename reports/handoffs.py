@@ -309,16 +309,16 @@ def _read_section(
         body = text if text is not None else blk.text
         add("notes", Note(heading or "Overview", body, v.split_markers(body).tags, f"{path}:{blk.line}"))
 
-    if section is not None and (section in PORTFOLIO_SECTIONS) != is_portfolio:
-        where = "the portfolio file" if is_portfolio else "an entity file"
-        warn(blocks[0].line if blocks else 1, f"section '{heading}' does not belong in {where}; kept as notes")
+    if is_portfolio and section not in PORTFOLIO_SECTIONS:
+        if any(b.kind != "para" for b in blocks):  # prose about the portfolio is fine
+            warn(blocks[0].line, f"section '{heading or '(before any ## heading)'}' is not read in the "
+                 "portfolio file (Guardrails, Targets and Capital deployment are); skipped")
+        return
+    if not is_portfolio and section in PORTFOLIO_SECTIONS:
+        warn(blocks[0].line if blocks else 1, f"section '{heading}' is read only in the portfolio file "
+             "(front matter `type: portfolio`); kept as notes")
         section = None
     if section is None:
-        if is_portfolio and any(b.kind != "para" for b in blocks):
-            warn(blocks[0].line, f"section '{heading or '(before any ## heading)'}' is not read in the portfolio file")
-            return
-        if is_portfolio:
-            return  # prose about the portfolio: nothing to report
         for blk in blocks:
             if blk.kind == "table":
                 for line, cells in blk.rows:

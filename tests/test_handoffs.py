@@ -211,3 +211,12 @@ def test_reader_never_raises_on_arbitrary_bytes(tmp_path_factory, data: bytes) -
     (folder / "x.md").write_bytes(data)
     p = read_portfolio(folder, date(2026, 1, 1))
     assert len(p.files) == 1
+
+
+def test_sections_in_the_wrong_kind_of_file_warn_once_and_say_what_happens(write) -> None:
+    write("p.md", "---\ntype: portfolio\n---\n\nAbout us.\n\n## Risks\n\n- [high] misplaced\n")
+    folder = write("e.md", "# E\n\n## Guardrails\n\n- Max burn: $1\n").parent
+    p = read_portfolio(folder)
+    assert [(w.source, w.message.split(";")[-1].strip()) for w in p.warnings] == [
+        ("e.md:5", "kept as notes"), ("p.md:9", "skipped")]
+    assert p.entities[0].notes[0].text == "Max burn: $1"
