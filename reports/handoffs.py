@@ -335,7 +335,10 @@ def _read_section(
             note(blk)
         elif blk.kind == "item" and reader is not None:
             if blk.text:
+                before = sum(map(len, facts.values()))
                 reader(blk, src, add, warn)
+                if sum(map(len, facts.values())) == before:
+                    note(blk)  # unreadable: warned about, and kept as a note so nothing is lost
         elif blk.kind == "table" and table_reader is not None:
             table_reader(blk, path, add, warn)
         elif blk.kind == "table":

@@ -220,3 +220,9 @@ def test_sections_in_the_wrong_kind_of_file_warn_once_and_say_what_happens(write
     assert [(w.source, w.message.split(";")[-1].strip()) for w in p.warnings] == [
         ("e.md:5", "kept as notes"), ("p.md:9", "skipped")]
     assert p.entities[0].notes[0].text == "Max burn: $1"
+
+
+def test_an_unreadable_bullet_is_warned_about_and_kept_as_a_note() -> None:
+    doc = _doc("# E\n\n## KPIs\n\n- Broken metric: soon\n")
+    assert doc.warnings[0].source == "qdn.md:5"
+    assert [(n.heading, n.text) for n in doc.facts["notes"]] == [("KPIs", "Broken metric: soon")]
