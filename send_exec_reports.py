@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -214,15 +216,18 @@ def cli(ctx: click.Context, roles: tuple[str, ...], dry_run: bool, as_json: bool
         raise ConfigError("refusing to send the bundled sample portfolio; set HANDOFFS_DIR, or pass "
                           f"--handoffs {folder} to send it on purpose")
     from reports.sending import send_all
-    if state.verbosity >= 1:
-        _show_retries()
-    outcome = send_all(messages, settings, _audit_path(state, settings), force=force,
-                       inputs_sha256=portfolio.inputs_sha256, say=state.say)
+    with _retries_shown(state.verbosity >= 1):
+        outcome = send_all(messages, settings, _audit_path(state, settings), force=force,
+                           inputs_sha256=portfolio.inputs_sha256, say=state.say)
     ctx.exit(outcome)
 
 
-def _show_retries() -> None:
+@contextmanager
+def _retries_shown(show: bool) -> Iterator[None]:
     """With -v, say on stderr each time botocore retries (throttling, connection errors)."""
+    if not show:
+        yield
+        return
     import logging
 
     class Echo(logging.Handler):
@@ -231,9 +236,15 @@ def _show_retries() -> None:
             if message.startswith("Retry needed"):
                 click.echo(f"  SES asked us to wait: {message.lower()}", err=True)
 
-    logger = logging.getLogger("botocore.retries.standard")
+    logger, handler = logging.getLogger("botocore.retries.standard"), Echo()
+    level = logger.level
     logger.setLevel(logging.DEBUG)
-    logger.addHandler(Echo())
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _preview(messages: list[Any], as_json: bool) -> None:
