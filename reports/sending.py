@@ -14,6 +14,8 @@ from .errors import DeliveryError
 
 # Errors that say the endpoint itself is unreachable or silent: the other reports are
 # not tried against it (each still gets a `failed` record), so a run stays short.
+# SES received the request but never answered: it may have sent the message.
+OUTCOME_UNKNOWN = "outcome unknown: "
 ENDPOINT_ERRORS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
                    "ConnectionClosedError")
 
@@ -28,13 +30,18 @@ def last_sent(log: AuditLog, role: str) -> dict[str, Any] | None:
 
 
 def unknown_attempt(log: AuditLog, role: str) -> dict[str, Any] | None:
-    """The role's latest `attempt` if no `sent`, `failed` or `test` record followed it."""
+    """The role's latest attempt whose outcome is unknown: an `attempt` with no record
+    after it, or a `failed` one recording that SES may have sent it after all."""
+    timed_out = False
     for rec in reversed(log.records):
         if rec["role"] != role:
             continue
         if rec["event"] == "attempt":
             return rec
-        if rec["event"] in ("sent", "failed", "test"):
+        if rec["event"] == "failed" and str(rec["error"]).startswith(OUTCOME_UNKNOWN) and not timed_out:
+            timed_out = True  # the attempt just before it is the one to name
+            continue
+        if rec["event"] in ("sent", "failed", "test", "skipped") or timed_out:
             return None
     return None
 
@@ -58,7 +65,8 @@ def send_all(messages: Sequence[Outgoing], settings: Settings, audit_path: Path,
                 pending = unknown_attempt(log, msg.role)
                 if pending is not None:
                     say(f"{msg.role}: HELD — an attempt at {pending['ts']} (run {str(pending['run_id'])[:8]}) "
-                        "has no recorded outcome; check the inbox, then run again with --force to send", 0)
+                        "may or may not have been delivered; check the inbox, then run again with --force "
+                        "to send", 0)
                     failures += 1
                     continue
                 previous = last_sent(log, msg.role)
@@ -83,7 +91,8 @@ def send_all(messages: Sequence[Outgoing], settings: Settings, audit_path: Path,
             try:
                 message_id = sender.send(msg)
             except DeliveryError as exc:
-                log.append("failed", **fields, error=str(exc))
+                unknown = OUTCOME_UNKNOWN if exc.code == "ReadTimeoutError" else ""
+                log.append("failed", **fields, error=f"{unknown}{exc}")
                 say(f"{msg.role}: FAILED — {exc}", 0)
                 failures += 1
                 if exc.code in ENDPOINT_ERRORS:

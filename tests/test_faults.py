@@ -163,8 +163,16 @@ def test_a_silent_endpoint_is_bounded_by_the_read_timeout(tmp_path: Path, monkey
     assert result.exit_code == 1
     assert "ReadTimeoutError" in result.stderr and "may or may not have gone out" in result.stderr
     assert len(accepted) == 1  # a request SES may have acted on is never sent again
-    events = [r["event"] for r in audit.read_records(tmp_path / "audit.jsonl")]
-    assert events.count("failed") == 5
+    records = audit.read_records(tmp_path / "audit.jsonl")
+    assert [r["event"] for r in records].count("failed") == 5
+    first = next(r for r in records if r["event"] == "failed")
+    assert first["error"].startswith("outcome unknown: ReadTimeoutError")
+    # SES may have sent that one: the next run holds it back instead of sending it twice.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
+    again = send(tmp_path)
+    attempt = next(r for r in records if r["event"] == "attempt" and r["role"] == first["role"])
+    assert f"{first['role']}: HELD" in again.stderr and attempt["ts"] in again.stderr
+    assert again.stderr.count("HELD") == 1
 
 
 def test_a_crash_mid_send_holds_the_role_until_force(threaded: str, tmp_path: Path,
