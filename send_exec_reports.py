@@ -350,6 +350,9 @@ def audit(ctx: click.Context, verify: bool, role: str | None, limit: int, as_jso
             click.echo(audit_log.describe(rec))
     if not records:
         state.say(f"no records in {path}", 0)
+    check = audit_log.verify(path)
+    if not check.ok:  # the listing skips what it cannot read: say so
+        state.say(f"warning: the audit log does not verify: {check.problem}", 0)
 
 
 @cli.command()

@@ -73,3 +73,11 @@ def test_audit_lists_records_for_a_role(log: Path) -> None:
     assert [line.split()[3] for line in result.stdout.splitlines()] == ["attempt", "sent"]
     out = CliRunner().invoke(cli, ["audit", "--audit-log", str(log), "--json", "--limit", "1"]).stdout
     assert json.loads(out)["message_id"] == "m2"
+
+
+def test_listing_a_damaged_log_warns_that_it_does_not_verify(log: Path) -> None:
+    with log.open("a") as fh:
+        fh.write("not json\n")
+    result = CliRunner().invoke(cli, ["audit", "--audit-log", str(log)])
+    assert len(result.stdout.splitlines()) == 6
+    assert "does not verify" in result.stderr and "line 7" in result.stderr
