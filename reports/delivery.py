@@ -45,11 +45,13 @@ def _client(settings: Settings) -> Any:
     return client
 
 
-def _no_resend_after_read_timeout(caught_exception: object = None, **_: object) -> bool | None:
-    """Veto botocore's retry when SES got the request but did not answer: it may have sent it."""
+def _no_resend_after_read_timeout(caught_exception: object = None, **_: object) -> None:
+    """Stop botocore's retries when SES got the request but did not answer: it may have
+    sent it. Raising here ends the call with that error on every botocore version."""
     from botocore.exceptions import ReadTimeoutError
 
-    return False if isinstance(caught_exception, ReadTimeoutError) else None
+    if isinstance(caught_exception, ReadTimeoutError):
+        raise caught_exception
 
 
 class SesSender:
