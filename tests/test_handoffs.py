@@ -3,10 +3,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.handoffs import parse_document, read_portfolio
+from reports.handoffs import SECTIONS, classify_heading, parse_document, read_portfolio
 from reports.model import to_jsonable
 
 from .conftest import SAMPLE
@@ -226,3 +227,57 @@ def test_an_unreadable_bullet_is_warned_about_and_kept_as_a_note() -> None:
     doc = _doc("# E\n\n## KPIs\n\n- Broken metric: soon\n")
     assert doc.warnings[0].source == "qdn.md:5"
     assert [(n.heading, n.text) for n in doc.facts["notes"]] == [("KPIs", "Broken metric: soon")]
+
+
+@pytest.mark.parametrize("heading, section", [
+    (h, key) for key, names in SECTIONS.items() for h in names
+] + [("1. Key Metrics:", "kpis"), ("  P&L ", "financials"), ("Team lunch", None)])
+def test_every_heading_synonym_is_recognised(heading: str, section: str | None) -> None:
+    assert classify_heading(heading.title() if heading.islower() else heading) == section
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("---\nentity: x\n# never closed\n", 1, "front matter opened with '---' is never closed"),
+    ("---\n- a\n- b\n---\n# E\n", 2, "front matter is not a set of `key: value` lines"),
+    ("---\nentity: E\nkind: franchise\n---\n", 1, "kind 'franchise' is not operating or ancillary"),
+    ("# E\n\n## Financials\n\n| Period | Widgets |\n|---|---|\n| 2026-01 | 3 |\n", 5,
+     "financials table: no revenue or expenses column"),
+    ("# E\n\n## Expenses\n\n| Date | Vendor |\n|---|---|\n| 2026-01-01 | x |\n", 5,
+     "expenses table: no amount column"),
+    ("# E\n\n## Risks\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 5, "Risks: expected bullets, found a table"),
+    ("# E\n\n## Financials\n\n- revenue was good\n", 5, "Financials: expected a table, found a bullet"),
+    ("# E\n\n## Pipeline\n\n- Deal: $5 — won (close 2026-13-01)\n", 5,
+     "deal 'Deal': close date '2026-13-01' is not YYYY-MM-DD"),
+    ("# E\n\n## Pipeline\n\n- Deal: lots — won\n", 5, "deal 'Deal': cannot read the value 'lots'"),
+    ("# E\n\n## Pipeline\n\n- no colon here\n", 5, "pipeline: expected `Name: value`"),
+    ("# E\n\n## Actions\n\n- [ ] Ship (due soon)\n", 5, "action: due date 'soon' is not YYYY-MM-DD"),
+    ("# E\n\n## Actions\n\n- 2026-02-30: Ship\n", 5, "action: '2026-02-30' is not a valid date"),
+    ("# E\n\n## Stack\n\n- Hosting: AWS (cheap)\n", 5, "stack 'Hosting': cannot read the cost 'cheap'"),
+    ("# E\n\n## Campaigns\n\n- Sometime: Blast\n", 5, "campaign: expected `YYYY-MM-DD: name (list: L)`"),
+    ("# E\n\n## KPIs\n\n- NPS: 40 (target: high)\n", 5, "KPI 'NPS': cannot read the target 'high'"),
+    ("# E\n\n## Channels\n\n| Channel | Leads |\n|---|---|\n| Yelp | many |\n", 7,
+     "channel 'Yelp': cannot read leads 'many'"),
+    ("# E\n\n## Accounts\n\n| Account | Balance |\n|---|---|\n| Cash | lots |\n", 7,
+     "account 'Cash': cannot read balance 'lots'"),
+    ("---\ntype: portfolio\n---\n## Guardrails\n\n- Max burn: some\n", 6,
+     "guardrail 'Max burn': cannot read the limit 'some'"),
+    ("---\ntype: portfolio\n---\n## Capital deployment\n\n- Buy a boat\n", 6,
+     "capital item has no [zero-cost], [low-cost] or [revenue] tag"),
+    ("---\ntype: portfolio\n---\n## Targets\n\n| Month | Revenue target |\n|---|---|\n| soon | $1 |\n", 8,
+     "targets: month 'soon' is not YYYY-MM"),
+    ("---\ntype: portfolio\ncash_on_hand: plenty\n---\n", 1, "cash_on_hand 'plenty' is not an amount"),
+    ("---\ntype: portfolio\nhorizon: someday\n---\n", 1, "horizon 'someday' is not YYYY-MM"),
+])
+def test_each_warning_names_its_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    (tmp_path / "h.md").write_text(text, encoding="utf-8")
+    portfolio = read_portfolio(tmp_path, date(2026, 11, 15))
+    assert [(w.source, w.message[: len(fragment)]) for w in portfolio.warnings] == [(f"h.md:{line}", fragment)]
+
+
+def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write) -> None:
+    write("a.md", "---\nentity: E\ncode: E1\n---\n")
+    folder = write("b.md", "---\nentity: E\ncode: E2\n---\n").parent
+    portfolio = read_portfolio(folder)
+    assert portfolio.entities[0].code == "E1"
+    assert [(w.source, w.message) for w in portfolio.warnings] == [
+        ("b.md:1", "code 'E2' differs from 'E1' given earlier for E; kept the first")]
