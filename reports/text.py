@@ -172,7 +172,7 @@ class Report:
     def bullets(self, items: Sequence[T], limit: int, fmt: Callable[[T], str] = str,
                 empty: str = "None.") -> None:
         """Add up to `limit` bullets, then `… and N more`; only shown items are formatted."""
-        if not items:
+        if not items and empty:
             self.para(empty, "  ")
         for item in items[:limit]:
             self.bullet(fmt(item))
