@@ -55,8 +55,7 @@ def threaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     boto3.client("sesv2", region_name="us-east-1", endpoint_url=url).create_email_identity(
         EmailIdentity="example.com")
-    (tmp_path / "repos.env").write_text(ENV)
-    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    _lay_out(tmp_path)
     yield url
     server.stop()
 
@@ -114,8 +113,7 @@ def test_a_dead_endpoint_fails_every_report_quickly(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")  # nothing listens
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    (tmp_path / "repos.env").write_text(ENV)
-    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    _lay_out(tmp_path)
     started = time.monotonic()
     result = send(tmp_path)
     assert time.monotonic() - started < 30
@@ -147,8 +145,7 @@ def test_a_silent_endpoint_is_bounded_by_the_read_timeout(tmp_path: Path, monkey
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{listener.getsockname()[1]}")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    (tmp_path / "repos.env").write_text(ENV)
-    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
+    _lay_out(tmp_path)
     try:
         started = time.monotonic()
         result = send(tmp_path)
@@ -210,14 +207,24 @@ def test_a_crash_mid_send_holds_the_role_until_force(threaded: str, tmp_path: Pa
     assert audit.verify(log).ok
 
 
-def test_concurrent_runs_send_each_report_exactly_once(ses, tmp_path: Path) -> None:
+@pytest.fixture
+def workspace(ses, tmp_path: Path):
+    """A verified sender on the standalone server, repos.env and a copy of the sample."""
     ses.verify("example.com")
+    _lay_out(tmp_path)
+    return ses, tmp_path / "audit.jsonl"
+
+
+def _lay_out(tmp_path: Path) -> None:
     (tmp_path / "repos.env").write_text(ENV)
     shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
-    log = tmp_path / "audit.jsonl"
+
+
+def test_concurrent_runs_send_each_report_exactly_once(workspace, tmp_path: Path) -> None:
+    ses, log = workspace
     args = [sys.executable, str(ROOT / "send_exec_reports.py"), "--env-file", "repos.env", "--handoffs",
             str(tmp_path / "handoffs"), "--audit-log", str(log), "--as-of", AS_OF]
-    procs = [subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    procs = [subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=dict(os.environ)) for _ in range(4)]
     codes = [p.wait(120) for p in procs]
     assert set(codes) <= {0, 4}, codes
@@ -228,11 +235,8 @@ def test_concurrent_runs_send_each_report_exactly_once(ses, tmp_path: Path) -> N
     assert audit.verify(log).ok
 
 
-def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(ses, tmp_path: Path) -> None:
-    ses.verify("example.com")
-    (tmp_path / "repos.env").write_text(ENV)
-    shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
-    log = tmp_path / "audit.jsonl"
+def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(workspace, tmp_path: Path) -> None:
+    ses, log = workspace
     assert send(tmp_path, "--role", "cfo").exit_code == 0
     before = log.read_bytes()
     log.write_bytes(before + b'{"seq": 3, "torn')
