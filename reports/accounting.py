@@ -26,7 +26,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
                   *(e.expenses for e in entities)])
     cite_financials(r, entities)
     r.section("Revenue-recognition issues")
-    r.bullets([f"{who(e)}: {n.text}" for e in entities for n in e.revenue_recognition], 30,
+    r.bullets([(e, n) for e in entities for n in e.revenue_recognition], 30,
+              lambda t: f"{who(t[0])}: {t[1].text}",
               empty="None reported.")
 
     r.section("Chart of accounts (all entities)")
@@ -72,15 +73,16 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
               f"up {percent(t[2] * 100)}")
     review = next((g for g in portfolio.guardrails
                    if (found := f.guardrail_measure(g, metrics))
-                   and found[0] == "largest single expense"), None)
+                   and found[0] == f.LARGEST_EXPENSE), None)
     r.blank()
     if review is None:
         r.para("No single-expense review guardrail is set in the portfolio file.", "  ")
     else:
         r.cite([review])
         r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
-        r.bullets([f"{who(e)}: {x.date or 'undated'} {x.vendor}, {x.category}, {money(x.amount)}"
-                   for e, x in f.large_expenses(entities, review.limit)], 20)
+        r.bullets(f.large_expenses(entities, review.limit), 20,
+                  lambda t: f"{who(t[0])}: {t[1].date or 'undated'} {t[1].vendor}, {t[1].category}, "
+                  f"{money(t[1].amount)}")
 
     r.section(f"Profitability roadmap to {portfolio.horizon or 'the horizon'}")
     targets = {t.month: t.revenue for t in portfolio.targets}

@@ -35,7 +35,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
     critical = [(e, x) for e in portfolio.entities for x in e.risks if x.severity == "critical"]
     r.cite(x for _, x in critical)
     r.para(f"Critical risks: {len(critical)}.", "  ")
-    r.bullets([f"{who(e)}: {x.text}" for e, x in critical], 10, empty="")
+    r.bullets(critical, 10, lambda t: f"{who(t[0])}: {t[1].text}", empty="")
 
     r.section("Asset inventory")
     def inventory_row(e: Entity) -> list[str]:

@@ -11,9 +11,9 @@ from .text import money, months, percent, quantity
 
 # The facts behind each guardrail measure that is not from financials or cash.
 _MEASURED_FROM = {
-    "largest single expense": lambda p: [e.expenses for e in p.entities],
-    "infrastructure cost / revenue": lambda p: [e.stack for e in p.entities],
-    "channel spend per month": lambda p: [e.channels for e in p.entities],
+    f.LARGEST_EXPENSE: lambda p: [e.expenses for e in p.entities],
+    f.INFRA_SHARE: lambda p: [e.stack for e in p.entities],
+    f.CHANNEL_SPEND: lambda p: [e.channels for e in p.entities],
 }
 TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
 

@@ -17,6 +17,10 @@ from .values import PRIORITIES, SEVERITIES, month_add
 ZERO = Decimal(0)
 CLOSED_STAGES = ("won", "lost", "closed", "closed won", "closed lost", "signed")
 ENGINEERING_TAGS = ("eng", "security", "ux", "devcycle")
+# What a guardrail is measured against, when it is not financials or cash.
+LARGEST_EXPENSE = "largest single expense"
+INFRA_SHARE = "infrastructure cost / revenue"
+CHANNEL_SPEND = "channel spend per month"
 
 
 class MonthTotal(NamedTuple):
@@ -275,11 +279,11 @@ def guardrail_measure(g: Guardrail, m: Metrics) -> tuple[str, Decimal | None, st
     if "burn" in name:
         return ("trailing 3-month net burn", m.avg_net_burn, "$")
     if "expense" in name and ("review" in name or "single" in name):
-        return ("largest single expense", m.largest_expense, "$")
+        return (LARGEST_EXPENSE, m.largest_expense, "$")
     if "infra" in name:
-        return ("infrastructure cost / revenue", share(m.infra_cost, revenue), "%")
+        return (INFRA_SHARE, share(m.infra_cost, revenue), "%")
     if "marketing" in name or "spend" in name:
-        return ("channel spend per month", m.marketing_spend, "$")
+        return (CHANNEL_SPEND, m.marketing_spend, "$")
     if "cash" in name or "reserve" in name:
         return ("cash on hand", m.cash, "$")
     if "revenue" in name:

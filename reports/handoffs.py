@@ -210,7 +210,7 @@ class Document(NamedTuple):
     warnings: list[Warning_]
 
 
-def _front_matter(text: str, path: str, warn: Callable[[int, str], None]) -> tuple[dict[str, Any], str]:
+def _front_matter(text: str, warn: Callable[[int, str], None]) -> tuple[dict[str, Any], str]:
     """Split YAML front matter off `text`, blanking its lines so line numbers hold."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
         return {}, text
@@ -256,7 +256,7 @@ def parse_document(text: str, path: str) -> Document:
     def warn(line: int, message: str) -> None:
         warnings.append(Warning_(f"{path}:{line}", message))
 
-    meta, body = _front_matter(text, path, warn)
+    meta, body = _front_matter(text, warn)
     is_portfolio = _meta_text(meta, "type").lower() == "portfolio"
     blocks = markdown_blocks(body)
     facts: dict[str, list[Any]] = {}
