@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
 import reports
-from reports import ROLES, __version__
-from reports.errors import ConfigError, HandoffError, ReportsError
+from reports import ROLES, __version__, progress
+from reports.errors import ConfigError, ReportsError
+
+if TYPE_CHECKING:
+    from reports.compose import Outgoing
+    from reports.config import Settings
+    from reports.pipeline import Request
 
 SAMPLE_DIR = Path(reports.__file__).resolve().parent / "sample"
 EXIT_CODES = """\b
@@ -35,10 +40,36 @@ class State(NamedTuple):
     strict: bool = False
     verbosity: int = 0
 
-    def say(self, message: str, level: int = 0) -> None:
-        """Write progress to stderr when the verbosity allows it."""
-        if self.verbosity >= level:
-            click.echo(message, err=True)
+
+def _echo(_level: int, message: str) -> None:
+    click.echo(message, err=True)
+
+
+@contextmanager
+def _output(verbosity: int) -> Iterator[None]:
+    """The one place that decides what reaches stderr, for one command: what the
+    library says at this verbosity, and with -v botocore's retries."""
+    with progress.routed(_echo, verbosity):
+        if verbosity < 1:
+            yield
+            return
+        import logging
+
+        class Retries(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                message = record.getMessage()
+                if message.startswith("Retry needed"):
+                    click.echo(f"  SES asked us to wait: {message.lower()}", err=True)
+
+        retries, handler = logging.getLogger("botocore.retries.standard"), Retries()
+        level = retries.level
+        retries.setLevel(logging.DEBUG)
+        retries.addHandler(handler)
+        try:
+            yield
+        finally:
+            retries.removeHandler(handler)
+            retries.setLevel(level)
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -50,7 +81,10 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"'{value}' is not a date in YYYY-MM-DD form") from None
 
 
-def common_options(func: Any) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def common_options(func: F) -> F:
     """Options every command takes, given before or after the subcommand."""
     options = [
         click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
@@ -62,8 +96,10 @@ def common_options(func: Any) -> Any:
         click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False),
                      help="Audit log path. [default: AUDIT_LOG, else the user state directory]"),
         click.option("--strict", is_flag=True, default=None, help="Treat any handoff warning as an error."),
-        click.option("-q", "--quiet", "quiet", count=True, help="Say less on stderr."),
-        click.option("-v", "--verbose", "verbose", count=True, help="Say more on stderr."),
+        click.option("-q", "--quiet", "quiet", count=True,
+                     help="Say less on stderr: results and warnings only."),
+        click.option("-v", "--verbose", "verbose", count=True,
+                     help="Say more on stderr: -v retries and timings, -vv every file read."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -101,59 +137,21 @@ class Cli(click.Group):
 # Wiring shared by the commands
 
 
-def _settings(state: State) -> Any:
+def _settings(state: State) -> Settings:
     from reports.config import load_settings
 
     explicit = state.env_file is not None
     settings = load_settings(state.env_file or Path("repos.env"), os.environ, env_file_explicit=explicit)
     for warning in settings.warnings:
-        state.say(f"warning: {warning}", 0)
+        click.echo(f"warning: {warning}", err=True)
     return settings
 
 
-def _folder(state: State, settings: Any) -> tuple[Path, bool]:
-    """Return the handoff folder and whether it is the bundled sample by default."""
-    folder = state.handoffs or settings.handoffs_dir
-    if folder is None:
-        state.say(f"note: no handoff folder configured; using the bundled sample portfolio at "
-                  f"{SAMPLE_DIR} (set HANDOFFS_DIR or pass --handoffs)", 0)
-        return SAMPLE_DIR, True
-    key = "--handoffs" if state.handoffs else f"HANDOFFS_DIR ({settings.where('HANDOFFS_DIR')})"
-    if not folder.exists():
-        raise ConfigError(f"{key}: handoff folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ConfigError(f"{key}: {folder} is not a folder")
-    if not os.access(folder, os.R_OK | os.X_OK):
-        raise ConfigError(f"{key}: handoff folder {folder} is not readable")
-    return folder, False
+def _request(state: State, **options: Any) -> Request:
+    from reports.pipeline import Request
 
-
-def _today(settings: Any) -> date:
-    if settings.tz == "UTC":
-        return datetime.now(UTC).date()
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(settings.tz)).date()
-
-
-def _portfolio(state: State, settings: Any) -> tuple[Any, Path, bool, date]:
-    from reports.handoffs import read_portfolio
-
-    folder, is_sample = _folder(state, settings)
-    as_of = state.as_of or _today(settings)
-    portfolio = read_portfolio(folder, as_of)
-    # The model lives until exit: keep the collector from walking it again and again.
-    import gc
-    gc.freeze()
-    if not portfolio.files:
-        raise HandoffError(f"no handoff files (*.md) found under {folder}")
-    if portfolio.warnings:
-        state.say(f"{len(portfolio.warnings)} handoff warning(s); `send-exec-reports check` lists them", 0)
-        if state.strict:
-            for w in portfolio.warnings[:20]:
-                state.say(f"{w.source}: {w.message}", 0)
-            raise HandoffError(f"--strict: {len(portfolio.warnings)} handoff warning(s); nothing sent")
-    return portfolio, folder, is_sample, as_of
+    return Request(handoffs=state.handoffs, as_of=state.as_of, audit_log=state.audit_log,
+                   strict=state.strict, **options)
 
 
 # --------------------------------------------------------------------------
@@ -193,61 +191,22 @@ def cli(ctx: click.Context, roles: tuple[str, ...], dry_run: bool, as_json: bool
         raise ConfigError("--json goes with --dry-run")
     if expect_sha256 and len(selected) != 1:
         raise ConfigError("--expect-sha256 needs exactly one --role")
-    settings = _settings(state)
-    if test_to:
-        from reports.config import check_address
-        test_to = check_address(test_to, "--test-to", settings)
-    if not dry_run:
-        from reports.config import require_sending
-        require_sending(settings, () if test_to else selected)
-    portfolio, folder, is_sample, as_of = _portfolio(state, settings)
+    with _output(state.verbosity):
+        settings = _settings(state)
+        if test_to:
+            from reports.config import check_address
+            test_to = check_address(test_to, "--test-to", settings)
+        request = _request(state, roles=selected, force=force, test_to=test_to, expect_sha256=expect_sha256)
+        from reports import pipeline
 
-    from reports.compose import compose_all
-    messages = compose_all(selected, portfolio, as_of, settings, test_to)
-    if expect_sha256:
-        got = messages[0].sha256
-        if got != expect_sha256.strip().lower():
-            raise ConfigError(f"--expect-sha256: the {selected[0]} report now hashes to {got}, "
-                              f"not {expect_sha256}; preview it again before sending")
-    if dry_run:
-        _preview(messages, as_json)
-        return
-    if is_sample and not state.handoffs:
-        raise ConfigError("refusing to send the bundled sample portfolio; set HANDOFFS_DIR, or pass "
-                          f"--handoffs {folder} to send it on purpose")
-    from reports.sending import send_all
-    with _retries_shown(state.verbosity >= 1):
-        outcome = send_all(messages, settings, _audit_path(state, settings), force=force,
-                           inputs_sha256=portfolio.inputs_sha256, say=state.say)
-    ctx.exit(outcome)
+        if dry_run:
+            _preview(pipeline.preview(settings, request).messages, as_json)
+            return
+        _, results = pipeline.run(settings, request)
+        ctx.exit(pipeline.exit_code(results))
 
 
-@contextmanager
-def _retries_shown(show: bool) -> Iterator[None]:
-    """With -v, say on stderr each time botocore retries (throttling, connection errors)."""
-    if not show:
-        yield
-        return
-    import logging
-
-    class Echo(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if message.startswith("Retry needed"):
-                click.echo(f"  SES asked us to wait: {message.lower()}", err=True)
-
-    logger, handler = logging.getLogger("botocore.retries.standard"), Echo()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-
-def _preview(messages: list[Any], as_json: bool) -> None:
+def _preview(messages: Sequence[Outgoing], as_json: bool) -> None:
     import json
 
     for i, msg in enumerate(messages):
@@ -257,16 +216,6 @@ def _preview(messages: list[Any], as_json: bool) -> None:
         # A marker line, as `head` prints between files; the hash is what --expect-sha256 takes.
         click.echo(("\n" if i else "") + f"==> {msg.role} report, sha256 {msg.sha256} <==")
         click.echo(msg.preview(), nl=False)
-
-
-def _audit_path(state: State, settings: Any) -> Path:
-    if state.audit_log:
-        return state.audit_log
-    if settings.audit_log:
-        return Path(settings.audit_log)
-    from platformdirs import user_state_path
-
-    return user_state_path("send-exec-reports") / "audit.jsonl"
 
 
 # --------------------------------------------------------------------------
@@ -285,9 +234,13 @@ def check(ctx: click.Context, as_json: bool, **common: Any) -> None:
       send-exec-reports check --handoffs ~/handoffs
       send-exec-reports check --json | jq '.entities[].name'
     """
+    from reports.pipeline import read_inputs
+
     state = _merge(ctx, **common)
-    settings = _settings(state)
-    portfolio, folder, _, _ = _portfolio(state._replace(strict=False), settings)
+    with _output(state.verbosity):
+        settings = _settings(state)
+        inputs = read_inputs(settings, _request(state), strict=False)
+    portfolio, folder = inputs.portfolio, inputs.folder
     if as_json:
         import json
 
@@ -325,10 +278,11 @@ def audit(ctx: click.Context, verify: bool, role: str | None, limit: int, as_jso
       send-exec-reports audit --verify --expect-head 3f2a...
     """
     from reports import audit as audit_log
+    from reports.pipeline import audit_path
 
     state = _merge(ctx, **common)
     settings = _settings(state)
-    path = _audit_path(state, settings)
+    path = audit_path(settings, state.audit_log)
     if verify or expect_head:
         result = audit_log.verify(path)
         click.echo(result.summary())
@@ -349,10 +303,10 @@ def audit(ctx: click.Context, verify: bool, role: str | None, limit: int, as_jso
         else:
             click.echo(audit_log.describe(rec))
     if not records:
-        state.say(f"no records in {path}", 0)
+        click.echo(f"no records in {path}", err=True)
     check = audit_log.verify(path)
     if not check.ok:  # the listing skips what it cannot read: say so
-        state.say(f"warning: the audit log does not verify: {check.problem}", 0)
+        click.echo(f"warning: the audit log does not verify: {check.problem}", err=True)
 
 
 @cli.command()
@@ -374,6 +328,9 @@ def doctor(ctx: click.Context, **common: Any) -> None:
         click.echo(f"[{'ok' if ok else 'FAIL'}] {text}")
 
     settings = _settings(state)
+    from reports.config import validate_fully
+
+    validate_fully(settings)
     report(True, "configuration is valid")
     report(bool(settings.region), f"SES_REGION: {settings.region or 'not set'}")
     report(bool(settings.sender), f"SES_FROM_ADDRESS: {settings.sender or 'not set'}")
@@ -381,12 +338,15 @@ def doctor(ctx: click.Context, **common: Any) -> None:
         to = settings.recipients.get(role)
         report(bool(to), f"{role} recipients: {', '.join(to) if to else 'none'}")
     report(True, f"SES_BCC_ADDRESS: {', '.join(settings.bcc) or 'not set (no audit copy)'}")
+    from reports.pipeline import audit_path, handoff_folder
+
     try:
-        folder, is_sample = _folder(state, settings)
+        with _output(-1):
+            folder, is_sample = handoff_folder(settings, state.handoffs)
         report(True, f"handoff folder {folder}{' (bundled sample)' if is_sample else ''}")
     except ConfigError as exc:
         report(False, str(exc))
-    path = _audit_path(state, settings)
+    path = audit_path(settings, state.audit_log)
     from reports import audit as audit_log
     report(*audit_log.check_writable(path))
     if path.exists():

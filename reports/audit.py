@@ -126,6 +126,41 @@ def check_writable(path: Path) -> tuple[bool, str]:
     return ok, f"audit log {path}: {'writable' if ok else 'NOT writable'}"
 
 
+class RoleState(NamedTuple):
+    """What the log says of one role: its last `sent` record, and an attempt whose
+    outcome is unknown (None when every attempt has an outcome)."""
+
+    sent: dict[str, Any] | None
+    unknown: dict[str, Any] | None
+
+
+OUTCOME_UNKNOWN = "outcome unknown: "
+
+
+def role_states(records: list[dict[str, Any]], kind: str = "real") -> dict[str, RoleState]:
+    """Each role's state, from the records in log order."""
+    sent: dict[str, dict[str, Any]] = {}
+    unknown: dict[str, dict[str, Any] | None] = {}
+    for rec in records:
+        role, event = rec.get("role"), rec.get("event")
+        if not isinstance(role, str):
+            continue
+        if event == "attempt":
+            unknown[role] = rec
+        elif event == "failed" and str(rec.get("error") or "").startswith(OUTCOME_UNKNOWN):
+            pass  # the attempt before it stays open: SES may have sent it
+        elif event in ("sent", "failed", "test", "skipped"):
+            unknown[role] = None
+            if event == "sent":
+                sent[role] = rec
+    return {r: RoleState(sent.get(r), unknown.get(r)) for r in set(sent) | set(unknown)}
+
+
+def read_states(path: Path, kind: str = "real") -> dict[str, RoleState]:
+    """Role states from a consistent read of the log, without taking its lock (previews)."""
+    return role_states(read_records(path), kind)
+
+
 class AuditLog:
     """The log held open and locked for a whole run."""
 
@@ -137,6 +172,10 @@ class AuditLog:
     @property
     def head(self) -> str | None:
         return self.records[-1]["hash"] if self.records else None
+
+    def states(self, kind: str = "real") -> dict[str, RoleState]:
+        """Each role's state as of now."""
+        return role_states(self.records, kind)
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Write one record: written, flushed and fsynced before returning."""

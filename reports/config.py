@@ -6,13 +6,15 @@ Precedence: command-line option > process environment > repos.env > default.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 from . import ROLES
+from .addresses import Address, normalise_domain, parse_list, validate
+from .addresses import allowed as is_allowed
 from .errors import ConfigError
 
 KEYS: dict[str, str] = {
@@ -24,6 +26,7 @@ KEYS: dict[str, str] = {
     "SES_REPLY_TO": "Reply-To addresses, comma-separated",
     "SES_CONFIGURATION_SET": "SES configuration set for bounce/complaint events",
     "SES_ALLOWED_DOMAINS": "comma list; any recipient outside it is an error",
+    "SES_SEND_DEADLINE": "seconds one send may take, retries included (default 30)",
     "HANDOFFS_DIR": "the folder of handoff files",
     "AUDIT_LOG": "path of the audit log",
     "REPORT_TZ": "IANA time zone of the report date (default UTC)",
@@ -31,6 +34,7 @@ KEYS: dict[str, str] = {
 }
 SECRET_KEYS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 DEFAULT_PREFIX = "[Exec Report]"
+DEFAULT_SEND_DEADLINE = 30.0
 
 
 class Settings(NamedTuple):
@@ -50,6 +54,10 @@ class Settings(NamedTuple):
     origin: dict[str, str] = {}
     warnings: tuple[str, ...] = ()
     aws_env: dict[str, str] = {}  # AWS_* from repos.env; Settings is never printed
+    send_deadline: float = DEFAULT_SEND_DEADLINE
+    env_file: Path | None = None  # where repos.env was looked for
+    env_found: bool = False
+    unknown_ses_keys: tuple[str, ...] = ()  # an error when sending: a typo may misdirect a report
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "aws_env")
@@ -60,66 +68,69 @@ class Settings(NamedTuple):
         return self.origin.get(key, "its default")
 
 
-def _file_lines(path: Path) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return lines
-    for n, line in enumerate(text.splitlines(), 1):
-        m = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", line)
-        if m:
-            lines[m[1]] = n
-    return lines
+def _dotenv_parser() -> ModuleType:
+    """python-dotenv's parser module, without the package's `__init__`, which pulls in
+    logging, tempfile and friends that a preview never needs (a third of its start-up)."""
+    import importlib.util
+    import sys
+
+    module = sys.modules.get("dotenv.parser")
+    if module is not None:
+        return module
+    package = importlib.util.find_spec("dotenv")
+    where = Path(package.origin).parent / "parser.py" if package and package.origin else None
+    spec = importlib.util.spec_from_file_location("dotenv.parser", where) if where else None
+    if spec is None or spec.loader is None:  # an unusual install: take the ordinary path
+        import dotenv.parser
+
+        return dotenv.parser
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["dotenv.parser"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def read_env_file(path: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Read a dotenv file: (values, origin) where origin names the line."""
-    from dotenv import dotenv_values  # only when a file exists
+    """Read a dotenv file: (values, origin) where origin names the line.
 
+    A line python-dotenv cannot parse is an error naming it: skipping it would
+    let a recipient key fall back to the default recipients.
+    """
     try:
-        raw = dotenv_values(path, interpolate=False)
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}; fix the file or pass --env-file") from None
-    lines = _file_lines(path)
-    values = {k: v for k, v in raw.items() if v is not None}
-    return values, {k: f"{path.name} line {lines.get(k, '?')}" for k in values}
+    import io
+
+    values: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for binding in _dotenv_parser().parse_stream(io.StringIO(text)):
+        line = binding.original.line
+        if binding.error:
+            shown = binding.original.string.strip()[:80]
+            hint = ("; quote a value that holds spaces, commas or quotes as a whole, e.g. "
+                    "KEY='\"Smith, Jane\" <jane@example.com>'" if "=" in shown else "")
+            raise ConfigError(f"{path.name} line {line} cannot be read: {shown!r}{hint}")
+        if binding.key is None or binding.value is None:
+            continue
+        values[binding.key] = binding.value
+        origin[binding.key] = f"{path.name} line {line}"
+    return values, origin
 
 
-def _addresses(key: str, value: str, where: str, single: bool = False) -> tuple[str, ...]:
-    """Validate a comma list of addresses (display names allowed); exit 2 naming the key."""
-    from email.utils import parseaddr
+def _did_you_mean(key: str, known: Mapping[str, str]) -> str:
+    import difflib
 
-    from email_validator import EmailNotValidError, validate_email
-
-    if "\n" in value or "\r" in value:
-        raise ConfigError(f"{key} holds a line break ({where}); give addresses on one line")
-    chunks = [c.strip() for c in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', value)]
-    chunks = [c for c in chunks if c]
-    if single and len(chunks) > 1:
-        raise ConfigError(f"{key} must be one address ({where})")
-    out = []
-    for chunk in chunks:
-        name, addr = parseaddr(chunk)
-        try:
-            if not addr or ("<" in chunk) != ("<" in chunk and ">" in chunk):
-                raise EmailNotValidError("it cannot be read as an address")
-            validate_email(addr, check_deliverability=False, test_environment=True)
-        except EmailNotValidError as exc:
-            raise ConfigError(f"{key} '{chunk}' is not an email address ({where}): {exc}") from None
-        out.append(f"{name} <{addr}>" if name else addr)
-    return tuple(out)
+    hint = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+    return f"; did you mean {hint[0]}?" if hint else ""
 
 
-def _bare(address: str) -> str:
-    """The address without its display name."""
-    return address.rpartition("<")[2].rstrip(">") if "<" in address else address
-
-
-def _domain(address: str) -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(address)[1].rpartition("@")[2].lower()
+def _resolve(raw: str, origin: str, env_file: Path | None) -> Path:
+    """A path from configuration, absolute: relative to repos.env's folder when set there."""
+    path = Path(raw).expanduser()
+    if not path.is_absolute() and env_file is not None and origin != "the environment":
+        path = env_file.parent / path
+    return Path(os.path.abspath(path))
 
 
 def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
@@ -128,45 +139,45 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
     warnings: list[str] = []
+    found = False
     if env_file is not None:
         if env_file.is_file():
             values, origin = read_env_file(env_file)
+            found = True
             _check_permissions(env_file, values, warnings)
         elif env_file_explicit:
             raise ConfigError(f"--env-file {env_file}: no such file")
+    for key in values:
+        if key not in KEYS and not key.startswith(("SES_", "AWS_")):
+            warnings.append(f"unknown key {key} ({origin[key]}){_did_you_mean(key, KEYS)}; it is ignored")
     for key, val in environ.items():
         if key in KEYS or key.startswith("SES_"):
             values[key], origin[key] = val, "the environment"
 
+    unknown = []
     for key in sorted(values):
         if key.startswith("SES_") and key not in KEYS:
-            import difflib
-
-            hint = difflib.get_close_matches(key, KEYS, n=1)
-            warnings.append(f"unknown key {key} ({origin[key]})"
-                            + (f"; did you mean {hint[0]}?" if hint else ""))
+            unknown.append(f"unknown key {key} ({origin[key]}){_did_you_mean(key, KEYS)}")
+    warnings.extend(unknown)
 
     def get(key: str) -> str | None:
         val = values.get(key, "").strip()
         return val or None
 
-    def addrs(key: str) -> tuple[str, ...]:
+    def addrs(key: str, single: bool = False) -> tuple[Address, ...]:
         val = get(key)
-        return _addresses(key, val, origin[key]) if val else ()
+        return parse_list(key, val, origin[key], single=single) if val else ()
 
-    sender = get("SES_FROM_ADDRESS")
-    if sender:
-        sender = _addresses("SES_FROM_ADDRESS", sender, origin["SES_FROM_ADDRESS"], single=True)[0]
-    default_to = addrs("SES_TO_ADDRESS")
-    recipients = {r: addrs(f"SES_TO_{r.upper()}") or default_to for r in ROLES}
-    bcc = addrs("SES_BCC_ADDRESS")
-    allowed = tuple(d.strip().lower().lstrip("@") for d in (get("SES_ALLOWED_DOMAINS") or "").split(",") if d.strip())
+    allowed = tuple(normalise_domain(d) for d in (get("SES_ALLOWED_DOMAINS") or "").split(",") if d.strip())
+    parsed = {key: addrs(key) for key in ADDRESS_KEYS}
     if allowed:
-        for key in ["SES_TO_ADDRESS", "SES_BCC_ADDRESS", "SES_REPLY_TO"] + [f"SES_TO_{r.upper()}" for r in ROLES]:
-            for a in addrs(key):
-                if _domain(a) not in allowed:
-                    raise ConfigError(f"{key} '{_bare(a)}' is outside SES_ALLOWED_DOMAINS "
+        for key, found_addrs in parsed.items():
+            for a in found_addrs:
+                if not is_allowed(a, allowed):
+                    raise ConfigError(f"{key} '{a.addr}' is outside SES_ALLOWED_DOMAINS "
                                       f"({', '.join(allowed)}) ({origin[key]})")
+    sender = addrs("SES_FROM_ADDRESS", single=True)
+    recipients = {r: _text(parsed[f"SES_TO_{r.upper()}"] or parsed["SES_TO_ADDRESS"]) for r in ROLES}
     aws = {k: v for k, v in values.items() if k.startswith("AWS_") and origin[k] != "the environment"}
     if ("AWS_ACCESS_KEY_ID" in aws) != ("AWS_SECRET_ACCESS_KEY" in aws):
         present = "AWS_ACCESS_KEY_ID" if "AWS_ACCESS_KEY_ID" in aws else "AWS_SECRET_ACCESS_KEY"
@@ -179,24 +190,61 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
     handoffs = get("HANDOFFS_DIR")
     audit = get("AUDIT_LOG")
     return Settings(
-        region=get("SES_REGION"), sender=sender, recipients=recipients, bcc=bcc,
-        reply_to=addrs("SES_REPLY_TO"), configuration_set=get("SES_CONFIGURATION_SET"),
-        allowed_domains=allowed,
-        handoffs_dir=Path(handoffs).expanduser() if handoffs else None,
-        audit_log=Path(audit).expanduser() if audit else None,
+        region=get("SES_REGION"), sender=str(sender[0]) if sender else None, recipients=recipients,
+        bcc=_text(parsed["SES_BCC_ADDRESS"]), reply_to=_text(parsed["SES_REPLY_TO"]),
+        configuration_set=get("SES_CONFIGURATION_SET"), allowed_domains=allowed,
+        handoffs_dir=_resolve(handoffs, origin["HANDOFFS_DIR"], env_file) if handoffs else None,
+        audit_log=_resolve(audit, origin["AUDIT_LOG"], env_file) if audit else None,
         tz=tz, subject_prefix=(values.get("REPORT_SUBJECT_PREFIX") or DEFAULT_PREFIX).strip(),
-        origin=origin, warnings=tuple(warnings),
-        aws_env=aws,
+        origin=origin, warnings=tuple(warnings), aws_env=aws,
+        send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
+        env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
     )
+
+
+ADDRESS_KEYS = ("SES_TO_ADDRESS", *(f"SES_TO_{r.upper()}" for r in ROLES), "SES_BCC_ADDRESS", "SES_REPLY_TO")
+
+
+def _text(addresses: tuple[Address, ...]) -> tuple[str, ...]:
+    return tuple(str(a) for a in addresses)
+
+
+def _seconds(raw: str | None, where: str) -> float:
+    if raw is None:
+        return DEFAULT_SEND_DEADLINE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 900:
+        raise ConfigError(f"SES_SEND_DEADLINE '{raw}' is not a number of seconds from 1 to 900 ({where})")
+    return value
+
+
+def validate_fully(settings: Settings) -> None:
+    """Validate every configured address with email-validator (sending and `doctor`)."""
+    keyed: list[tuple[str, tuple[str, ...]]] = [
+        ("SES_FROM_ADDRESS", (settings.sender,) if settings.sender else ()),
+        ("SES_BCC_ADDRESS", settings.bcc), ("SES_REPLY_TO", settings.reply_to)]
+    for role in ROLES:
+        key = f"SES_TO_{role.upper()}"
+        keyed.append((key if key in settings.origin else "SES_TO_ADDRESS", settings.recipients.get(role, ())))
+    for key, texts in keyed:
+        for text in texts:
+            for address in parse_list(key, text, settings.where(key)):
+                validate(key, address, settings.where(key))
 
 
 def check_address(address: str, key: str, settings: Settings) -> str:
     """Validate one address given on the command line, against the allowed domains too."""
-    addr = _addresses(key, address, "command line", single=True)[0]
-    if settings.allowed_domains and _domain(addr) not in settings.allowed_domains:
-        raise ConfigError(f"{key} '{address}' is outside SES_ALLOWED_DOMAINS "
+    parsed = parse_list(key, address, "command line", single=True)
+    if not parsed:
+        raise ConfigError(f"{key}: no address given")
+    validate(key, parsed[0], "command line")
+    if settings.allowed_domains and not is_allowed(parsed[0], settings.allowed_domains):
+        raise ConfigError(f"{key} '{parsed[0].addr}' is outside SES_ALLOWED_DOMAINS "
                           f"({', '.join(settings.allowed_domains)})")
-    return addr
+    return str(parsed[0])
 
 
 def _check_tz(name: str, where: str) -> None:
@@ -218,13 +266,28 @@ def _check_permissions(path: Path, values: Mapping[str, str], warnings: list[str
                         f"run: chmod 600 {path}")
 
 
+def where_config(settings: Settings) -> str:
+    """Where configuration was looked for, for messages about a missing key."""
+    if settings.env_file is None:
+        return "no repos.env was read; pass --env-file"
+    path = Path(os.path.abspath(settings.env_file))
+    if settings.env_found:
+        return f"add it to {path}"
+    return f"no configuration file was found at {path}: copy repos.env.example there, or pass --env-file"
+
+
 def require_sending(settings: Settings, roles: tuple[str, ...]) -> None:
-    """Refuse to send without a region, a sender and recipients for every role."""
+    """Refuse to send without a region, a sender and recipients for every role, or with an
+    unknown SES_* key (a misspelt recipient key would send to the default recipients)."""
+    if settings.unknown_ses_keys:
+        raise ConfigError(f"{settings.unknown_ses_keys[0]}; nothing sent: fix or remove every unknown "
+                          "SES_* key" + (f" ({len(settings.unknown_ses_keys)} in all)"
+                                         if len(settings.unknown_ses_keys) > 1 else ""))
     if not settings.region:
-        raise ConfigError("SES_REGION is not set; add it to repos.env (see repos.env.example)")
+        raise ConfigError(f"SES_REGION is not set; {where_config(settings)} (see repos.env.example)")
     if not settings.sender:
-        raise ConfigError("SES_FROM_ADDRESS is not set; add a verified SES identity to repos.env")
+        raise ConfigError(f"SES_FROM_ADDRESS is not set (a verified SES identity); {where_config(settings)}")
     for role in roles:
         if not settings.recipients.get(role):
             raise ConfigError(f"no recipients for the {role} report: set SES_TO_{role.upper()} "
-                              "or SES_TO_ADDRESS in repos.env")
+                              f"or SES_TO_ADDRESS; {where_config(settings)}")

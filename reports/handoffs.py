@@ -6,7 +6,6 @@ that names `path:line`, and the rest of the file is still read.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pyromark
-import yaml
 
 from . import values as v
 from .model import (
@@ -224,6 +222,11 @@ def _front_matter(text: str, warn: Callable[[int, str], None]) -> tuple[dict[str
     if len(raw) > MAX_FRONT_MATTER_BYTES:
         warn(1, "front matter is over 64 KB; ignored")
         return {}, body
+    simple = simple_front_matter(raw)
+    if simple is not None:
+        return simple, body
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         meta = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
@@ -236,12 +239,58 @@ def _front_matter(text: str, warn: Callable[[int, str], None]) -> tuple[dict[str
     except RecursionError:
         warn(1, "front matter is nested too deeply; ignored")
         return {}, body
+    except (ValueError, OverflowError) as exc:  # PyYAML's date constructor: 2026-02-30
+        warn(1, f"front matter: {exc}; ignored")
+        return {}, body
     if meta is None:
         return {}, body
     if not isinstance(meta, dict):
         warn(2, "front matter is not a set of `key: value` lines; ignored")
         return {}, body
     return {str(k).strip().lower(): val for k, val in meta.items()}, body
+
+
+_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*$")
+_YAML_INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`<=")
+_YAML_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF "
+                        "null Null NULL ~ y Y n N".split())
+_INT = re.compile(r"^(?:0|[1-9][0-9]*)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def simple_front_matter(raw: str) -> dict[str, Any] | None:
+    """Read front matter made only of `key: plain value` lines without a YAML parser,
+    giving exactly what PyYAML's safe loader would (str, int or date); None for anything
+    else, which then goes to PyYAML. Most handoffs look like this, and importing PyYAML
+    (its resolvers compile dozens of patterns) is a tenth of a preview's start-up."""
+    meta: dict[str, Any] = {}
+    for line in raw.split("\n"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = _SIMPLE_LINE.match(line)
+        if m is None:
+            return None
+        value = m[2] or ""
+        if not value:
+            meta[m[1].strip().lower()] = None
+            continue
+        if (value[0] in _YAML_INDICATORS or value in _YAML_WORDS or ":" in value or "#" in value
+                or "\t" in value or value.startswith("- ") or value == "-" or not value.isprintable()):
+            return None
+        if value[0] in "-+.0123456789" and " " not in value:
+            if _INT.match(value):
+                meta[m[1].lower()] = int(value)
+                continue
+            if _DATE.match(value):
+                try:
+                    meta[m[1].lower()] = date.fromisoformat(value)
+                except ValueError:
+                    return None
+                continue
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
+                return None  # numbers in YAML's other forms (0x1F, 1_000, 1.5, .inf)
+        meta[m[1].lower()] = value
+    return meta
 
 
 def _meta_text(meta: dict[str, Any], key: str) -> str:
@@ -732,18 +781,6 @@ _ENTITY_LISTS = ("financials", "expenses", "kpis", "pipeline", "risks", "actions
 
 def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
     """Read every handoff under `folder` into one Portfolio with its warnings."""
-    # Reading builds a large, acyclic model: cyclic garbage collection during it is
-    # pure overhead that grows with the model (about 10% at 10,000 entities).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _read_portfolio(folder, as_of)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _read_portfolio(folder: Path, as_of: date | None) -> Portfolio:
     files, warnings = handoff_files(folder)
     sources: list[Source] = []
     entities: dict[str, dict[str, Any]] = {}

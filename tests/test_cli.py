@@ -158,3 +158,16 @@ def test_preview_names_each_report_and_the_hash_expect_sha256_takes() -> None:
     assert marker == f"==> cfo report, sha256 {sha} <=="
     assert (sender, to) == ("From: (not configured)", "To: (not configured)")
     assert subject == f"Subject: [Exec Report] CFO report \u2014 Ladd Ventures Portfolio \u2014 {AS_OF}"
+
+
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/tmp/xdg-state"])
+def test_the_default_audit_path_is_platformdirs_own(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    from platformdirs import user_state_path
+
+    from reports.pipeline import default_state_dir
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_STATE_HOME", xdg)
+    assert default_state_dir() == user_state_path("send-exec-reports")

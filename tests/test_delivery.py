@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -172,9 +173,11 @@ def test_doctor_checks_the_sender_identity_on_the_server(setup, tmp_path: Path) 
 
 
 def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: Path) -> None:
+    from reports import pipeline, progress
+    from reports.audit import open_log
     from reports.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
     from reports.config import Settings
-    from reports.sending import send_all
+    from reports.model import Portfolio
 
     calls: list[str] = []
 
@@ -188,9 +191,13 @@ def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: P
                    content_sha256("S", body))
     small = big._replace(role="ceo", body="fine\n", sha256=content_sha256("S", "fine\n"))
     log = tmp_path / "audit.jsonl"
+    inputs = pipeline.Inputs(Portfolio("P", None, None, None), tmp_path, False, date(2026, 11, 15))
+    decisions = tuple(pipeline.decide(m, None, force=False) for m in (big, small))
+    assert [d.action for d in decisions] == [pipeline.REFUSE, pipeline.SEND]
+    plan = pipeline.Plan(pipeline.Request(), Settings(), inputs, (big, small), decisions, log)
     said: list[str] = []
-    code = send_all([big, small], Settings(), log, force=False, inputs_sha256="0" * 64,
-                    say=lambda m, _level: said.append(m), sender=Recorder())
-    assert code == 1 and calls == ["ceo"]  # the big one never reached SES; the other still went
+    with open_log(log) as audit_log, progress.routed(lambda _level, text: said.append(text)):
+        results = pipeline.execute(plan, audit_log, Recorder())
+    assert pipeline.exit_code(results) == 1 and calls == ["ceo"]  # the big one never reached SES
     assert events(log) == [("cfo", "failed"), ("ceo", "attempt"), ("ceo", "sent")]
-    assert "over the SES limit" in said[0]
+    assert "cfo: FAILED" in said[0] and "over the SES limit" in said[0]

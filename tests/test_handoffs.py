@@ -281,3 +281,39 @@ def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write) ->
     assert portfolio.entities[0].code == "E1"
     assert [(w.source, w.message) for w in portfolio.warnings] == [
         ("b.md:1", "code 'E2' differs from 'E1' given earlier for E; kept the first")]
+
+
+@pytest.mark.parametrize("value", [
+    "DangerousCentaur", "$86,500", "2027-03", "2026-11-01", "42000", "0", "3028 51st St Rental",
+    "Captain's desk", "yes", "no", "on", "null", "~", "0x1F", "1_000", "1.5", ".inf", "-5", "+5", "017",
+    "2026-02-30", "1e3", "a: b", "x # comment", "[1, 2]", "*alias", "&anchor v", "'quoted'", '"dq"',
+    "- item", "", "Yes sir", "Off-season", "12:30", "1.5 million", "=", "<<", "%x", "@x", "`x`",
+])
+def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None:
+    import yaml
+
+    from reports.handoffs import simple_front_matter
+
+    raw = f"entity: X\nkey: {value}\n# a comment\n"
+    fast = simple_front_matter(raw)
+    try:
+        slow = yaml.safe_load(raw)
+    except (yaml.YAMLError, ValueError):  # PyYAML raises ValueError for 2026-02-30
+        assert fast is None
+        return
+    if fast is not None:  # None means "ask PyYAML": always allowed
+        assert fast == slow and [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09 -+.:#$,'\"_xe~!&*[]{}|>%@`<=\t")), max_size=12))
+def test_simple_front_matter_never_disagrees_with_pyyaml(value: str) -> None:
+    import yaml
+
+    from reports.handoffs import simple_front_matter
+
+    raw = f"key: {value}\n"
+    fast = simple_front_matter(raw)
+    if fast is None:
+        return
+    assert fast == yaml.safe_load(raw)
+    assert [type(v) for v in fast.values()] == [type(v) for v in yaml.safe_load(raw).values()]
