@@ -170,7 +170,7 @@ def _request(state: State, **options: Any) -> Request:
 @common_options
 @click.version_option(__version__, "--version")
 @click.pass_context
-def cli(ctx: click.Context, roles: tuple[str, ...], dry_run: bool, as_json: bool, force: bool,
+def cli(ctx: click.Context, /, roles: tuple[str, ...], dry_run: bool, as_json: bool, force: bool,
         test_to: str | None, expect_sha256: str | None, **common: Any) -> None:
     """Render the five executive reports from handoff notes and send them through SES.
 
@@ -226,7 +226,7 @@ def _preview(messages: Sequence[Outgoing], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the portfolio as JSON.")
 @common_options
 @click.pass_context
-def check(ctx: click.Context, as_json: bool, **common: Any) -> None:
+def check(ctx: click.Context, /, as_json: bool, **common: Any) -> None:
     """Lint the handoff files: list every warning with its file and line.
 
     \b
@@ -268,7 +268,7 @@ def check(ctx: click.Context, as_json: bool, **common: Any) -> None:
 @click.option("--expect-head", metavar="H", help="With --verify: also fail unless the head hash is H.")
 @common_options
 @click.pass_context
-def audit(ctx: click.Context, verify: bool, role: str | None, limit: int, as_json: bool,
+def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_json: bool,
           expect_head: str | None, **common: Any) -> None:
     """Show the audit log, or verify its hash chain.
 
@@ -312,7 +312,7 @@ def audit(ctx: click.Context, verify: bool, role: str | None, limit: int, as_jso
 @cli.command()
 @common_options
 @click.pass_context
-def doctor(ctx: click.Context, **common: Any) -> None:
+def doctor(ctx: click.Context, /, **common: Any) -> None:
     """Check configuration, recipients, the handoff folder and the audit log (read-only).
 
     \b

@@ -13,14 +13,12 @@ from .text import money, percent
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the Accounting report."""
     r = start("Accounting", portfolio, as_of, tz)
     entities = portfolio.entities
-    through = f.month_of(as_of)
-    history = f.histories(portfolio, through)
-    months = f.total_months(history)
-    metrics = f.portfolio_metrics(portfolio, as_of, months)
+    shared = shared or f.figures(portfolio, as_of)
+    history, months, metrics = shared
 
     r.cite_lists([*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
                   *(e.expenses for e in entities)])

@@ -11,12 +11,12 @@ from .model import Entity, Portfolio
 from .text import money, months, percent, quantity, sparkline
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the CEO report."""
     r = start("CEO", portfolio, as_of, tz)
     through = f.month_of(as_of)
-    by_entity = f.histories(portfolio, through)
-    m = f.portfolio_metrics(portfolio, as_of, f.total_months(by_entity))
+    shared = shared or f.figures(portfolio, as_of)
+    by_entity, m = shared.by_entity, shared.metrics
 
     cite_financials(r, portfolio.entities)
     r.section("Headline")

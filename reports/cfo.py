@@ -18,11 +18,11 @@ _MEASURED_FROM = {
 TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the CFO report."""
     r = start("CFO", portfolio, as_of, tz)
-    history = f.portfolio_months(portfolio, f.month_of(as_of))
-    m = f.portfolio_metrics(portfolio, as_of, history)
+    shared = shared or f.figures(portfolio, as_of)
+    history, m = shared.months, shared.metrics
 
     cite_financials(r, portfolio.entities)
     r.cite(portfolio.capital_plan, portfolio.targets, portfolio.guardrails)

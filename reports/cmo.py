@@ -13,7 +13,7 @@ from .text import money, number
 MATRIX_ENTITIES = 7
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the CMO report."""
     r = start("CMO", portfolio, as_of, tz)
     entities = [e for e in portfolio.entities if e.channels]

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from . import accounting, ceo, cfo, cmo, cto
 from .config import Settings
+from .finance import Figures, figures
 from .model import Portfolio
 from .text import clean
 
@@ -66,14 +67,15 @@ def content_sha256(subject: str, body: str) -> str:
 
 def compose_all(roles: Sequence[str], portfolio: Portfolio, as_of: date, settings: Settings,
                 test_to: str | None = None) -> list[Outgoing]:
-    """Compose each role's message, in order."""
-    return [compose(role, portfolio, as_of, settings, test_to) for role in roles]
+    """Compose each role's message, in order; the shared figures are computed once."""
+    shared = figures(portfolio, as_of)
+    return [compose(role, portfolio, as_of, settings, test_to, shared) for role in roles]
 
 
 def compose(role: str, portfolio: Portfolio, as_of: date, settings: Settings,
-            test_to: str | None = None) -> Outgoing:
+            test_to: str | None = None, shared: Figures | None = None) -> Outgoing:
     """Render one role's report and address it from configuration only."""
-    body = RENDERERS[role](portfolio, as_of, settings.tz)
+    body = RENDERERS[role](portfolio, as_of, settings.tz, shared)
     test = test_to is not None
     subject = subject_for(role, portfolio, as_of, settings.subject_prefix, test)
     to = (test_to,) if test_to else settings.recipients.get(role, ())

@@ -11,12 +11,12 @@ from .model import Action, Entity, Portfolio, Risk
 from .text import money, percent
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC") -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the CTO report."""
     r = start("CTO", portfolio, as_of, tz)
     entities = portfolio.entities
-    by_entity = f.histories(portfolio, f.month_of(as_of))
-    m = f.portfolio_metrics(portfolio, as_of, f.total_months(by_entity))
+    shared = shared or f.figures(portfolio, as_of)
+    by_entity, m = shared.by_entity, shared.metrics
     last_month = m.last.month if m.last else None
 
     r.section("Stack-by-stack audit")

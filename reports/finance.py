@@ -270,6 +270,21 @@ def portfolio_metrics(portfolio: Portfolio, as_of: date, months: list[MonthTotal
     )
 
 
+class Figures(NamedTuple):
+    """What several reports show, computed once per run (`figures`)."""
+
+    by_entity: dict[str, list[MonthTotal]]  # each entity's months through the as-of month
+    months: list[MonthTotal]  # the portfolio's totals, oldest first
+    metrics: Metrics
+
+
+def figures(portfolio: Portfolio, as_of: date) -> Figures:
+    """Compute the shared figures for one as-of date."""
+    by_entity = histories(portfolio, month_of(as_of))
+    months = total_months(by_entity)
+    return Figures(by_entity, months, portfolio_metrics(portfolio, as_of, months))
+
+
 def guardrail_measure(g: Guardrail, m: Metrics) -> tuple[str, Decimal | None, str] | None:
     """Pick the metric a guardrail speaks of from its name: (what, value, unit)."""
     name = g.name.lower()

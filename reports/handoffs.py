@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import pyromark
 
 from . import values as v
+from .progress import TRACE, logger
 from .model import (
     Account,
     Action,
@@ -40,6 +41,7 @@ from .model import (
     Warning_,
 )
 
+log = logger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 KINDS = ("operating", "ancillary")
@@ -789,6 +791,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
     for path in files:
         rel = path.relative_to(folder).as_posix()
         text, digest, problem = _read_file(path, rel)
+        log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
         if digest:
             sources.append(Source(rel, digest))
         if problem is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -164,10 +165,13 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
     """Read the handoff folder into a Portfolio, applying --strict."""
     folder, is_sample = handoff_folder(settings, request.handoffs)
     as_of = request.as_of or today(settings)
+    started = time.perf_counter()
     with _no_cyclic_gc():
         from .handoffs import read_portfolio  # imported here: its import builds no cycles either
 
         portfolio = read_portfolio(folder, as_of)
+    log.debug("read %d handoff file(s) under %s: %d entities, in %.3f s", len(portfolio.files), folder,
+              len(portfolio.entities), time.perf_counter() - started)
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
     if portfolio.warnings:
@@ -186,11 +190,13 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
 
 def compose(settings: Settings, request: Request, inputs: Inputs) -> tuple[Outgoing, ...]:
     """Render and address each selected role's message; check --expect-sha256."""
+    started = time.perf_counter()
     with _no_cyclic_gc():
         from .compose import compose_all
 
         messages = tuple(compose_all(request.roles, inputs.portfolio, inputs.as_of, settings,
                                      request.test_to))
+    log.debug("rendered %d report(s) in %.3f s", len(messages), time.perf_counter() - started)
     if request.expect_sha256:
         if len(messages) != 1:
             raise ConfigError("--expect-sha256 needs exactly one --role")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import textwrap
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
 
 
+Write = Callable[[str, str], Path]
+
+
 @pytest.fixture
-def write(tmp_path: Path):
+def write(tmp_path: Path) -> Write:
     """Write dedented text to a file under tmp_path and return its path."""
 
     def _write(name: str, text: str) -> Path:
@@ -57,10 +61,13 @@ class Ses:
         boto3.client("sesv2", region_name="us-east-1", endpoint_url=self.url).create_email_identity(
             EmailIdentity=identity)
 
-    def messages(self) -> list[dict]:
+    def messages(self) -> list[dict[str, Any]]:
         with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=5) as resp:
             data = json.load(resp)
         return list(data.get("ses", {}).get("Message", []))
+
+
+Setup = tuple[Ses, Path, Path]  # the server, a handoff folder, an audit log path
 
 
 @pytest.fixture

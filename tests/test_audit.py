@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from reports import audit
 from reports.errors import AuditError
@@ -19,7 +19,7 @@ def log(tmp_path: Path) -> Path:
     return path
 
 
-def verify(path: Path, *extra: str):
+def verify(path: Path, *extra: str) -> Result:
     return CliRunner().invoke(cli, ["audit", "--verify", "--audit-log", str(path), *extra])
 
 

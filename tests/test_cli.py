@@ -5,16 +5,16 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF
+from .conftest import AS_OF, Write
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, env: dict[str, str] | None = None):
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
@@ -32,7 +32,7 @@ def test_dry_run_json_has_one_object_per_report() -> None:
     assert set(objs[0]) == {"role", "subject", "from", "to", "bcc", "body", "sha256"}
 
 
-def test_sending_the_sample_by_default_is_refused(write) -> None:
+def test_sending_the_sample_by_default_is_refused(write: Write) -> None:
     env = write("repos.env", """
         SES_REGION=us-east-1
         SES_FROM_ADDRESS=reports@example.com
@@ -48,7 +48,7 @@ def test_sending_the_sample_by_default_is_refused(write) -> None:
     ("SES_TO_CFO=ok@example.com, broken@", "SES_TO_CFO 'broken@'"),
     ("SES_BCC_ADDRESS=a@@example.com", "SES_BCC_ADDRESS"),
 ])
-def test_bad_address_is_exit_2_naming_key_and_line(write, line: str, key: str) -> None:
+def test_bad_address_is_exit_2_naming_key_and_line(write: Write, line: str, key: str) -> None:
     env = write("repos.env", f"SES_REGION=us-east-1\n{line}\n")
     result = run("--env-file", str(env), "--dry-run")
     assert result.exit_code == 2
@@ -66,20 +66,20 @@ def test_missing_handoff_folder_is_exit_2_naming_it(tmp_path: Path) -> None:
     assert result.exit_code == 2 and str(tmp_path / "nope") in result.stderr
 
 
-def test_missing_folder_from_config_names_the_key(write, tmp_path: Path) -> None:
+def test_missing_folder_from_config_names_the_key(write: Write, tmp_path: Path) -> None:
     env = write("repos.env", f"HANDOFFS_DIR={tmp_path / 'gone'}\n")
     result = run("--env-file", str(env), "--dry-run")
     assert result.exit_code == 2 and "HANDOFFS_DIR (repos.env line 1)" in result.stderr
 
 
-def test_typod_key_gets_did_you_mean(write) -> None:
+def test_typod_key_gets_did_you_mean(write: Write) -> None:
     env = write("repos.env", "SES_FORM_ADDRESS=reports@example.com\n")
     result = run("--env-file", str(env), "--dry-run", "--role", "cfo")
     assert result.exit_code == 0
     assert "unknown key SES_FORM_ADDRESS (repos.env line 1); did you mean SES_FROM_ADDRESS?" in result.stderr
 
 
-def test_precedence_flag_then_environment_then_file(write, tmp_path: Path) -> None:
+def test_precedence_flag_then_environment_then_file(write: Write, tmp_path: Path) -> None:
     env = write("repos.env", "SES_TO_ADDRESS=file@example.com\nSES_TO_CFO=\n")
     result = run("--env-file", str(env), "--dry-run", "--json", "--role", "cfo",
                  env={"SES_TO_ADDRESS": "environ@example.com"})
@@ -88,7 +88,7 @@ def test_precedence_flag_then_environment_then_file(write, tmp_path: Path) -> No
     assert json.loads(result.stdout)["to"] == ["file@example.com"]
 
 
-def test_per_role_recipients_and_allowed_domains(write) -> None:
+def test_per_role_recipients_and_allowed_domains(write: Write) -> None:
     env = write("repos.env", "SES_TO_ADDRESS=all@example.com\nSES_TO_CFO=cfo@example.net\n")
     out = run("--env-file", str(env), "--dry-run", "--json", "--role", "cfo", "--role", "cto").stdout
     assert [json.loads(line)["to"] for line in out.splitlines()] == [["cfo@example.net"], ["all@example.com"]]
@@ -102,7 +102,7 @@ def test_explicit_missing_env_file_is_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "missing.env" in result.stderr
 
 
-def test_strict_turns_warnings_into_exit_3(write) -> None:
+def test_strict_turns_warnings_into_exit_3(write: Write) -> None:
     folder = write("h/e.md", "# E\n\n## KPIs\n\n- Broken: soon\n").parent
     assert run("--handoffs", str(folder), "--dry-run", "--strict").exit_code == 3
     result = run("check", "--handoffs", str(folder))

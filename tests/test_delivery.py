@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from reports import audit
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF
+from .conftest import AS_OF, Ses, Setup
 
 ENV = """\
 SES_REGION=us-east-1
@@ -23,7 +23,7 @@ SES_BCC_ADDRESS=audit@example.com
 
 
 @pytest.fixture
-def setup(ses, tmp_path: Path):
+def setup(ses: Ses, tmp_path: Path) -> Setup:
     ses.verify("example.com")
     handoffs = tmp_path / "handoffs"
     shutil.copytree(SAMPLE_DIR, handoffs)
@@ -31,7 +31,7 @@ def setup(ses, tmp_path: Path):
     return ses, handoffs, tmp_path / "audit.jsonl"
 
 
-def send(handoffs: Path, log: Path, *args: str):
+def send(handoffs: Path, log: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--env-file", "repos.env", "--handoffs", str(handoffs),
                                     "--audit-log", str(log), "--as-of", AS_OF, *args],
                               catch_exceptions=False)
@@ -41,7 +41,7 @@ def events(log: Path) -> list[tuple[str, str]]:
     return [(r["role"], r["event"]) for r in audit.read_records(log)]
 
 
-def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup) -> None:
+def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup: Setup) -> None:
     ses, handoffs, log = setup
     preview = send(handoffs, log, "--dry-run", "--json")
     expected = {o["role"]: o for o in map(json.loads, preview.stdout.splitlines())}
@@ -69,7 +69,7 @@ def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup
     assert audit.verify(log).ok
 
 
-def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(setup) -> None:
+def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(setup: Setup) -> None:
     ses, handoffs, log = setup
     assert send(handoffs, log).exit_code == 0
     again = send(handoffs, log)
@@ -89,7 +89,7 @@ def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(set
     assert audit.verify(log).ok
 
 
-def test_an_edit_resends_only_the_reports_whose_content_changed(setup) -> None:
+def test_an_edit_resends_only_the_reports_whose_content_changed(setup: Setup) -> None:
     ses, handoffs, log = setup
     assert send(handoffs, log).exit_code == 0
     plan = handoffs / "portfolio.md"
@@ -103,7 +103,7 @@ def test_an_edit_resends_only_the_reports_whose_content_changed(setup) -> None:
     assert len(ses.messages()) == 8
 
 
-def test_force_sends_unchanged_content(setup) -> None:
+def test_force_sends_unchanged_content(setup: Setup) -> None:
     ses, handoffs, log = setup
     send(handoffs, log, "--role", "cfo")
     assert send(handoffs, log, "--role", "cfo", "--force").exit_code == 0
@@ -111,7 +111,7 @@ def test_force_sends_unchanged_content(setup) -> None:
     assert events(log)[-1] == ("cfo", "sent")
 
 
-def test_test_to_goes_only_to_that_address_without_bcc(setup) -> None:
+def test_test_to_goes_only_to_that_address_without_bcc(setup: Setup) -> None:
     ses, handoffs, log = setup
     result = send(handoffs, log, "--role", "ceo", "--test-to", "me@example.com")
     assert result.exit_code == 0, result.output
@@ -124,7 +124,7 @@ def test_test_to_goes_only_to_that_address_without_bcc(setup) -> None:
     assert events(log)[-1] == ("ceo", "sent")
 
 
-def test_expect_sha256_sends_only_what_was_previewed(setup) -> None:
+def test_expect_sha256_sends_only_what_was_previewed(setup: Setup) -> None:
     ses, handoffs, log = setup
     preview = json.loads(send(handoffs, log, "--dry-run", "--json", "--role", "cfo").stdout)
     wrong = send(handoffs, log, "--role", "cfo", "--expect-sha256", "0" * 64)
@@ -135,7 +135,7 @@ def test_expect_sha256_sends_only_what_was_previewed(setup) -> None:
     assert send(handoffs, log, "--role", "cfo", "--role", "ceo", "--expect-sha256", "x").exit_code == 2
 
 
-def test_unverified_sender_fails_with_exit_1_and_a_failed_record(ses, tmp_path: Path) -> None:
+def test_unverified_sender_fails_with_exit_1_and_a_failed_record(ses: Ses, tmp_path: Path) -> None:
     handoffs = tmp_path / "h"
     shutil.copytree(SAMPLE_DIR, handoffs)
     (tmp_path / "repos.env").write_text(ENV)
@@ -147,7 +147,7 @@ def test_unverified_sender_fails_with_exit_1_and_a_failed_record(ses, tmp_path: 
     assert audit.verify(log).ok
 
 
-def test_attempt_without_outcome_holds_the_role_until_force(setup) -> None:
+def test_attempt_without_outcome_holds_the_role_until_force(setup: Setup) -> None:
     ses, handoffs, log = setup
     with audit.open_log(log) as opened:
         opened.append("attempt", run_id="dead", role="cfo", to=["cfo@example.net"])
@@ -159,7 +159,7 @@ def test_attempt_without_outcome_holds_the_role_until_force(setup) -> None:
     assert events(log)[-1] == ("cfo", "sent")
 
 
-def test_doctor_checks_the_sender_identity_on_the_server(setup, tmp_path: Path) -> None:
+def test_doctor_checks_the_sender_identity_on_the_server(setup: Setup, tmp_path: Path) -> None:
     ses, handoffs, log = setup
     result = CliRunner().invoke(cli, ["doctor", "--env-file", "repos.env", "--handoffs", str(handoffs),
                                       "--audit-log", str(log)])

@@ -14,10 +14,11 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from moto.core.exceptions import JsonRESTError
 from moto.server import ThreadedMotoServer
 from moto.sesv2.models import SESV2Backend
@@ -25,7 +26,7 @@ from moto.sesv2.models import SESV2Backend
 from reports import audit
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF
+from .conftest import AS_OF, Ses
 from .ses_server import free_port as _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ def _sent_count(url: str) -> int:
         return len(json.load(resp).get("ses", {}).get("Message", []))
 
 
-def send(tmp_path: Path, *args: str):
+def send(tmp_path: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--env-file", "repos.env", "--handoffs", str(tmp_path / "handoffs"),
                                     "--audit-log", str(tmp_path / "audit.jsonl"), "--as-of", AS_OF, *args],
                               catch_exceptions=False)
@@ -80,7 +81,7 @@ def test_throttling_is_retried_and_the_report_goes_out_once(threaded: str, tmp_p
     calls = {"n": 0}
     real = SESV2Backend.send_email
 
-    def throttled(self, *args, **kwargs):
+    def throttled(self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] <= 2:
             raise JsonRESTError(code, "Maximum sending rate exceeded.")
@@ -99,7 +100,7 @@ def test_throttling_is_retried_and_the_report_goes_out_once(threaded: str, tmp_p
 def test_a_rejection_is_not_retried(threaded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"n": 0}
 
-    def rejected(self, *args, **kwargs):
+    def rejected(self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         raise JsonRESTError("MessageRejected", "Email address is not verified.")
 
@@ -177,7 +178,7 @@ def test_a_crash_mid_send_holds_the_role_until_force(threaded: str, tmp_path: Pa
     release = threading.Event()
     real = SESV2Backend.send_email
 
-    def slow(self, *args, **kwargs):
+    def slow(self: Any, *args: Any, **kwargs: Any) -> Any:
         release.wait(30)
         return real(self, *args, **kwargs)
 
@@ -208,7 +209,7 @@ def test_a_crash_mid_send_holds_the_role_until_force(threaded: str, tmp_path: Pa
 
 
 @pytest.fixture
-def workspace(ses, tmp_path: Path):
+def workspace(ses: Ses, tmp_path: Path) -> tuple[Ses, Path]:
     """A verified sender on the standalone server, repos.env and a copy of the sample."""
     ses.verify("example.com")
     _lay_out(tmp_path)
@@ -220,7 +221,7 @@ def _lay_out(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE_DIR, tmp_path / "handoffs")
 
 
-def test_concurrent_runs_send_each_report_exactly_once(workspace, tmp_path: Path) -> None:
+def test_concurrent_runs_send_each_report_exactly_once(workspace: tuple[Ses, Path], tmp_path: Path) -> None:
     ses, log = workspace
     args = [sys.executable, str(ROOT / "send_exec_reports.py"), "--env-file", "repos.env", "--handoffs",
             str(tmp_path / "handoffs"), "--audit-log", str(log), "--as-of", AS_OF]
@@ -235,7 +236,7 @@ def test_concurrent_runs_send_each_report_exactly_once(workspace, tmp_path: Path
     assert audit.verify(log).ok
 
 
-def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(workspace, tmp_path: Path) -> None:
+def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(workspace: tuple[Ses, Path], tmp_path: Path) -> None:
     ses, log = workspace
     assert send(tmp_path, "--role", "cfo").exit_code == 0
     before = log.read_bytes()
@@ -245,3 +246,26 @@ def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(workspace, tmp_pa
     assert "damaged" in result.stderr and "audit --verify" in result.stderr
     assert log.read_bytes() == before + b'{"seq": 3, "torn'  # nothing rewritten, nothing added
     assert len(ses.messages()) == 1
+
+
+def test_quiet_still_prints_every_failure_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")  # nothing listens
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    _lay_out(tmp_path)
+    result = send(tmp_path, "-q")
+    assert result.exit_code == 1
+    assert all(f"{role}: FAILED" in result.stderr for role in ("ceo", "cto", "accounting", "cmo", "cfo"))
+    assert "0 sent, 0 unchanged, 5 failed or held" in result.stderr
+    assert "sending to" not in result.stderr  # progress is what -q silences
+
+
+def test_more_verbosity_adds_detail_and_then_every_file_read(tmp_path: Path) -> None:
+    _lay_out(tmp_path)
+    plain = send(tmp_path, "--dry-run")
+    detail = send(tmp_path, "--dry-run", "-v")
+    trace = send(tmp_path, "--dry-run", "-vv")
+    assert plain.stdout == detail.stdout == trace.stdout  # stderr only
+    assert "handoff file(s) under" not in plain.stderr
+    assert "handoff file(s) under" in detail.stderr and "rendered 5 report(s)" in detail.stderr
+    assert "read qdn/marketing.md" not in detail.stderr and "read qdn/marketing.md" in trace.stderr

@@ -1,15 +1,15 @@
 from datetime import date
 from decimal import Decimal as D
+from typing import Any
 
 from reports import finance as f
 from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk
 
 
-def _metrics(**kw) -> f.Metrics:
-    base = dict(last=f.MonthTotal("2026-10", D(40000), D(50000)), avg_net_burn=D(5000), runway=D(12),
-                cash=D(60000), largest_expense=D(4850), infra_cost=D(568), marketing_spend=D(2100))
-    base.update(kw)
-    return f.Metrics(**base)
+def _metrics(**kw: Any) -> f.Metrics:
+    base = f.Metrics(last=f.MonthTotal("2026-10", D(40000), D(50000)), avg_net_burn=D(5000), runway=D(12),
+                     cash=D(60000), largest_expense=D(4850), infra_cost=D(568), marketing_spend=D(2100))
+    return base._replace(**kw)
 
 
 def test_runway_is_cash_over_average_net_burn() -> None:
@@ -25,7 +25,7 @@ def test_trailing_average_and_net_burn() -> None:
 
 def test_growth_and_break_even_months() -> None:
     g = f.growth_rate([D(100), D(110), D(121), D("133.1")])
-    assert abs(g - D("0.1")) < D("1e-9")
+    assert g is not None and abs(g - D("0.1")) < D("1e-9")
     # 100 → needs 150 at 10%/month: 1.1^4 = 1.4641 < 1.5 ≤ 1.1^5 = 1.61051
     assert f.months_to_break_even(D(100), D(150), D("0.1")) == 5
     assert f.months_to_break_even(D(200), D(150), None) == 0
@@ -45,7 +45,7 @@ def test_guardrails_ok_and_breached() -> None:
     assert f.evaluate_guardrail(Guardrail("Vibes", D(1), "", "<=", "p.md:4"), m)[0] == "NOT EVALUATED"
 
 
-def _entity(name: str, **kw) -> Entity:
+def _entity(name: str, **kw: Any) -> Entity:
     return Entity(name=name, code="", kind="operating", owner="", **kw)
 
 

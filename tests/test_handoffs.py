@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.handoffs import SECTIONS, classify_heading, parse_document, read_portfolio
+from reports.handoffs import SECTIONS, Document, classify_heading, parse_document, read_portfolio
 from reports.model import to_jsonable
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, Write
 
 ENTITY = """
 ---
@@ -79,7 +79,7 @@ owner: Ops
 """
 
 
-def _doc(text: str, path: str = "qdn.md"):
+def _doc(text: str, path: str = "qdn.md") -> Document:
     return parse_document(text.lstrip("\n"), path)
 
 
@@ -123,7 +123,7 @@ def test_malformed_front_matter_warns_and_the_body_is_still_read() -> None:
     assert doc.facts["risks"][0].severity == "high"
 
 
-def test_entities_merge_by_name_across_files(write) -> None:
+def test_entities_merge_by_name_across_files(write: Write) -> None:
     write("a/one.md", "---\nentity: QDN Co\ncode: QDN\n---\n## Risks\n\n- [low] a\n")
     write("b/two.md", "# QDN Co\n\n## Risks\n\n- [high] b\n")
     p = read_portfolio(Path(write("x.md", "# Other\n").parent))
@@ -146,7 +146,7 @@ def test_bom_crlf_and_bad_files_are_handled(tmp_path: Path) -> None:
     assert "5 MB" in msgs["big.md:0"]
 
 
-def test_portfolio_file(write) -> None:
+def test_portfolio_file(write: Write) -> None:
     write("p.md", """
         ---
         type: portfolio
@@ -207,14 +207,14 @@ def test_parser_never_raises_on_mutated_markdown(pieces: list[str]) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=2000))
-def test_reader_never_raises_on_arbitrary_bytes(tmp_path_factory, data: bytes) -> None:
+def test_reader_never_raises_on_arbitrary_bytes(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     folder = tmp_path_factory.mktemp("bytes")
     (folder / "x.md").write_bytes(data)
     p = read_portfolio(folder, date(2026, 1, 1))
     assert len(p.files) == 1
 
 
-def test_sections_in_the_wrong_kind_of_file_warn_once_and_say_what_happens(write) -> None:
+def test_sections_in_the_wrong_kind_of_file_warn_once_and_say_what_happens(write: Write) -> None:
     write("p.md", "---\ntype: portfolio\n---\n\nAbout us.\n\n## Risks\n\n- [high] misplaced\n")
     folder = write("e.md", "# E\n\n## Guardrails\n\n- Max burn: $1\n").parent
     p = read_portfolio(folder)
@@ -274,7 +274,7 @@ def test_each_warning_names_its_file_and_line(tmp_path: Path, text: str, line: i
     assert [(w.source, w.message[: len(fragment)]) for w in portfolio.warnings] == [(f"h.md:{line}", fragment)]
 
 
-def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write) -> None:
+def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write: Write) -> None:
     write("a.md", "---\nentity: E\ncode: E1\n---\n")
     folder = write("b.md", "---\nentity: E\ncode: E2\n---\n").parent
     portfolio = read_portfolio(folder)

@@ -6,20 +6,21 @@ import pytest
 from reports import ROLES
 from reports.compose import RENDERERS, subject_for
 from reports.handoffs import read_portfolio
+from reports.model import Portfolio
 
-from .conftest import AS_OF, SAMPLE
+from .conftest import AS_OF, SAMPLE, Write
 from .synth import build
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample() -> Portfolio:
     return read_portfolio(SAMPLE, date.fromisoformat(AS_OF))
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_report_matches_golden_file(role: str, sample, request: pytest.FixtureRequest) -> None:
+def test_report_matches_golden_file(role: str, sample: Portfolio, request: pytest.FixtureRequest) -> None:
     text = RENDERERS[role](sample, date.fromisoformat(AS_OF), "UTC")
     path = GOLDEN / f"{role}.txt"
     if request.config.getoption("--update-golden"):
@@ -28,7 +29,7 @@ def test_report_matches_golden_file(role: str, sample, request: pytest.FixtureRe
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_sample_lines_fit_78_columns_and_output_is_deterministic(role: str, sample) -> None:
+def test_sample_lines_fit_78_columns_and_output_is_deterministic(role: str, sample: Portfolio) -> None:
     as_of = date.fromisoformat(AS_OF)
     text = RENDERERS[role](sample, as_of, "UTC")
     assert all(len(line) <= 78 for line in text.splitlines())
@@ -48,7 +49,7 @@ def test_two_thousand_entities_stay_within_78_columns_and_100_kb(tmp_path: Path)
         assert "\u2026 and " in text, role  # long lists are capped, and say so
 
 
-def test_warnings_are_listed_in_every_report(write) -> None:
+def test_warnings_are_listed_in_every_report(write: Write) -> None:
     folder = write("e.md", "# E\n\n## KPIs\n\n- Broken: soon\n").parent
     portfolio = read_portfolio(folder, date(2026, 11, 15))
     for role in ROLES:
@@ -56,14 +57,14 @@ def test_warnings_are_listed_in_every_report(write) -> None:
         assert "Data warnings (1)" in text and "e.md:5: KPI 'Broken'" in text
 
 
-def test_subject_is_one_line_whatever_the_handoff_holds(sample) -> None:
+def test_subject_is_one_line_whatever_the_handoff_holds(sample: Portfolio) -> None:
     hostile = sample._replace(name="Evil\r\nBcc: victim@example.org\x07")
     subject = subject_for("cfo", hostile, date(2026, 11, 15), "[Exec Report]")
     assert "\n" not in subject and "\r" not in subject and "\x07" not in subject
     assert subject == "[Exec Report] CFO report \u2014 Evil Bcc: victim@example.org \u2014 2026-11-15"
 
 
-def test_sources_cite_every_file_a_merged_list_came_from(write) -> None:
+def test_sources_cite_every_file_a_merged_list_came_from(write: Write) -> None:
     table = "## Financials\n\n| Month | Revenue | Expenses |\n|---|---|---|\n| 2026-10 | $1 | $1 |\n"
     write("h/a.md", "# Same\n\n" + table)
     write("h/b.md", "# Same\n\n## Risks\n\n- [low] nothing financial here\n")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +18,7 @@ from reports.compose import RENDERERS
 from reports.handoffs import read_portfolio
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF
+from .conftest import AS_OF, Ses, Write
 
 ENV = """\
 SES_REGION=us-east-1
@@ -46,11 +46,11 @@ SES_TO_ADDRESS=thief@example.org
 """
 
 
-def invoke(*args: str, env: dict[str, str] | None = None):
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def test_handoff_text_never_reaches_a_header_or_a_recipient(write) -> None:
+def test_handoff_text_never_reaches_a_header_or_a_recipient(write: Write) -> None:
     write("h/portfolio.md", HOSTILE)
     write("h/unit.md", ENTITY)
     env = write("repos.env", ENV)
@@ -65,7 +65,7 @@ def test_handoff_text_never_reaches_a_header_or_a_recipient(write) -> None:
     assert all("thief" not in line for line in headers)
 
 
-def test_allowed_domains_block_before_anything_is_sent(ses, write) -> None:
+def test_allowed_domains_block_before_anything_is_sent(ses: Ses, write: Write) -> None:
     ses.verify("example.com")
     env = write("repos.env", ENV + "SES_ALLOWED_DOMAINS=example.com\nSES_TO_CFO=cfo@example.net\n")
     log = env.parent / "audit.jsonl"
@@ -97,7 +97,7 @@ TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
 
 
 @pytest.mark.parametrize("verified", [True, False])
-def test_secrets_never_appear_in_output_or_the_audit_log(ses, write, monkeypatch, verified: bool) -> None:
+def test_secrets_never_appear_in_output_or_the_audit_log(ses: Ses, write: Write, monkeypatch: pytest.MonkeyPatch, verified: bool) -> None:
     if verified:
         ses.verify("example.com")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
@@ -116,14 +116,14 @@ def test_secrets_never_appear_in_output_or_the_audit_log(ses, write, monkeypatch
         assert SECRET not in text and TOKEN not in text
 
 
-def test_half_a_key_pair_in_repos_env_is_a_config_error(write) -> None:
+def test_half_a_key_pair_in_repos_env_is_a_config_error(write: Write) -> None:
     env = write("repos.env", f"AWS_SECRET_ACCESS_KEY={SECRET}\n")
     result = invoke("--env-file", str(env), "--dry-run", "--role", "cfo")
     assert result.exit_code == 2 and "AWS_SECRET_ACCESS_KEY is set without its pair (repos.env line 1)" in result.stderr
     assert SECRET not in result.output
 
 
-def test_a_repos_env_with_secrets_readable_by_others_draws_a_warning(write) -> None:
+def test_a_repos_env_with_secrets_readable_by_others_draws_a_warning(write: Write) -> None:
     env = write("repos.env", f"AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY={SECRET}\n")
     env.chmod(0o644)
     result = invoke("--env-file", str(env), "--dry-run", "--role", "cfo")
@@ -150,7 +150,7 @@ _pieces = st.sampled_from([
                                                                  HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.one_of(_pieces, st.text(max_size=30)), max_size=40), min_size=1, max_size=3),
        st.binary(max_size=300))
-def test_pipeline_fuzz_from_bytes_to_reports(tmp_path_factory, files: list[list[str]], junk: bytes) -> None:
+def test_pipeline_fuzz_from_bytes_to_reports(tmp_path_factory: pytest.TempPathFactory, files: list[list[str]], junk: bytes) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
     for i, pieces in enumerate(files):
         (folder / f"f{i}.md").write_bytes("".join(pieces).encode("utf-8", "replace"))
@@ -162,7 +162,7 @@ def test_pipeline_fuzz_from_bytes_to_reports(tmp_path_factory, files: list[list[
         assert all(len(line) <= 78 for line in text.splitlines()), role
 
 
-def test_audit_log_never_holds_a_body(ses, write) -> None:
+def test_audit_log_never_holds_a_body(ses: Ses, write: Write) -> None:
     ses.verify("example.com")
     env = write("repos.env", ENV)
     log = env.parent / "audit.jsonl"
@@ -172,7 +172,7 @@ def test_audit_log_never_holds_a_body(ses, write) -> None:
     assert all(set(r) == set(audit.FIELDS) for r in audit.read_records(log))
 
 
-def test_settings_never_show_credentials_from_repos_env(write) -> None:
+def test_settings_never_show_credentials_from_repos_env(write: Write) -> None:
     from reports.config import load_settings
 
     env = write("repos.env", f"AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY={SECRET}\n")
