@@ -14,7 +14,6 @@ from .text import money, months, percent, quantity, sparkline
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the CEO report."""
     r = start("CEO", portfolio, as_of, tz)
-    through = f.month_of(as_of)
     shared = shared or f.figures(portfolio, as_of)
     by_entity, m = shared.by_entity, shared.metrics
 

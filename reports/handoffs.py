@@ -19,7 +19,6 @@ from typing import Any, NamedTuple
 import pyromark
 
 from . import values as v
-from .progress import TRACE, logger
 from .model import (
     Account,
     Action,
@@ -40,6 +39,7 @@ from .model import (
     Target,
     Warning_,
 )
+from .progress import TRACE, logger
 
 log = logger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024
