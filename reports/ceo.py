@@ -67,12 +67,10 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
 
     r.section("Equity and personnel risk")
     people = f.risks_tagged(portfolio.entities, ("equity", "personnel"))
-    r.cite(x for _, x in people)
     r.bullets(people, 20, lambda t: f"[{t[1].severity or 'unrated'}] {who(t[0])}: {t[1].text}")
 
     r.section("KPI gaps (worst first)")
     gaps = f.kpi_gaps(portfolio.entities)
-    r.cite(k for _, k, _ in gaps)
     r.table(["Entity", "KPI", "Actual", "Target", "Gap"], gaps, 25,
             lambda t: [t[0].name, t[1].name, quantity(t[1].actual, t[1].unit),
                        ("\u2264 " if t[1].lower_is_better else "") + quantity(t[1].target, t[1].unit),
@@ -81,7 +79,6 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
 
     r.section("30-day agenda")
     items = f.agenda(portfolio, as_of)
-    r.cite(i.source for i in items)
     r.bullets(items, 30, lambda i: f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
               f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}",
               empty="Nothing due in the next 30 days.")

@@ -7,7 +7,7 @@ from datetime import date
 from . import finance as f
 from .common import cite_financials, cite_portfolio_file, finish, start
 from .model import Portfolio
-from .text import money, months, percent, quantity
+from .text import Report, money, months, percent, quantity
 
 # The facts behind each guardrail measure that is not from financials or cash.
 _MEASURED_FROM = {
@@ -28,6 +28,15 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.cite(portfolio.capital_plan, portfolio.targets, portfolio.guardrails)
     if m.cash is not None:
         cite_portfolio_file(r, portfolio)
+    _burn_and_runway(r, history, m)
+    _capital(r, portfolio)
+    _break_even(r, history)
+    _targets(r, portfolio, history)
+    _guardrails(r, portfolio, m)
+    return finish(r, portfolio)
+
+
+def _burn_and_runway(r: Report, history: list[f.MonthTotal], m: f.Metrics) -> None:
     r.section("Burn-rate model")
     r.table(["Month", "Revenue", "Gross burn", "Net burn"],
             [[x.month, money(x.revenue), money(x.expenses), money(f.net_burn(x))] for x in history[-6:]],
@@ -49,6 +58,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     else:
         r.para("No financials: runway cannot be computed.", "  ")
 
+
+
+def _capital(r: Report, portfolio: Portfolio) -> None:
     r.section("Capital deployment framework")
     if not portfolio.capital_plan:
         r.para("No capital plan in the portfolio file.", "  ")
@@ -58,6 +70,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
             r.para(f"{title}:", "  ")
             r.bullets([c.text + (f" ({money(c.cost)})" if c.cost is not None else "") for c in items], 15)
 
+
+
+def _break_even(r: Report, history: list[f.MonthTotal]) -> None:
     r.section("Break-even analysis")
     if not history:
         r.para("No financials reported.", "  ")
@@ -77,6 +92,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         else:
             r.para(f"Break-even: in {n} months at the trailing growth rate.", "  ")
 
+
+
+def _targets(r: Report, portfolio: Portfolio, history: list[f.MonthTotal]) -> None:
     r.section("Monthly revenue targets vs actuals")
     actual = {x.month: x.revenue for x in history}
     rows = []
@@ -88,6 +106,9 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.table(["Month", "Target", "Actual", "Variance", "Status"], rows, 24, right=(1, 2, 3),
             empty="No revenue targets in the portfolio file.")
 
+
+
+def _guardrails(r: Report, portfolio: Portfolio, m: f.Metrics) -> None:
     r.section("Financial guardrails")
     rows = []
     for g in portfolio.guardrails:
@@ -98,4 +119,3 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         rows.append([g.name, limit, figure, status])
     r.table(["Guardrail", "Limit", "Figure", "Status"], rows, 30, right=(1, 2),
             empty="No guardrails in the portfolio file.")
-    return finish(r, portfolio)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from .model import Entity, Portfolio
+from .model import Entity, Portfolio, Src
 from .text import ELLIPSIS, Report, clean, truncate
 
 MAX_SOURCES = 40
@@ -27,7 +27,7 @@ def cite_financials(report: Report, entities: Iterable[Entity]) -> None:
 
 def cite_portfolio_file(report: Report, portfolio: Portfolio) -> None:
     """Cite the portfolio file(s): cash on hand, horizon."""
-    report.cite(f"{p}:1" for p in portfolio.portfolio_files)
+    report.cite(Src(p, 1) for p in portfolio.portfolio_files)
 
 
 def finish(report: Report, portfolio: Portfolio) -> str:

@@ -164,19 +164,9 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         val = values.get(key, "").strip()
         return val or None
 
-    def addrs(key: str, single: bool = False) -> tuple[Address, ...]:
-        val = get(key)
-        return parse_list(key, val, origin[key], single=single) if val else ()
-
     allowed = tuple(normalise_domain(d) for d in (get("SES_ALLOWED_DOMAINS") or "").split(",") if d.strip())
-    parsed = {key: addrs(key) for key in ADDRESS_KEYS}
-    if allowed:
-        for key, found_addrs in parsed.items():
-            for a in found_addrs:
-                if not is_allowed(a, allowed):
-                    raise ConfigError(f"{key} '{a.addr}' is outside SES_ALLOWED_DOMAINS "
-                                      f"({', '.join(allowed)}) ({origin[key]})")
-    sender = addrs("SES_FROM_ADDRESS", single=True)
+    parsed = _parsed_addresses(values, origin, allowed)
+    sender = parsed["SES_FROM_ADDRESS"]
     recipients = {r: _text(parsed[f"SES_TO_{r.upper()}"] or parsed["SES_TO_ADDRESS"]) for r in ROLES}
     aws = {k: v for k, v in values.items() if k.startswith("AWS_") and origin[k] != "the environment"}
     if ("AWS_ACCESS_KEY_ID" in aws) != ("AWS_SECRET_ACCESS_KEY" in aws):
@@ -200,6 +190,22 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
         env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
     )
+
+
+def _parsed_addresses(values: Mapping[str, str], origin: Mapping[str, str],
+                      allowed: tuple[str, ...]) -> dict[str, tuple[Address, ...]]:
+    """Every address key parsed; recipients checked against the allowed domains."""
+    parsed = {}
+    for key in (*ADDRESS_KEYS, "SES_FROM_ADDRESS"):
+        val = values.get(key, "").strip()
+        parsed[key] = parse_list(key, val, origin[key], single=key == "SES_FROM_ADDRESS") if val else ()
+    if allowed:
+        for key in ADDRESS_KEYS:
+            for a in parsed[key]:
+                if not is_allowed(a, allowed):
+                    raise ConfigError(f"{key} '{a.addr}' is outside SES_ALLOWED_DOMAINS "
+                                      f"({', '.join(allowed)}) ({origin[key]})")
+    return parsed
 
 
 ADDRESS_KEYS = ("SES_TO_ADDRESS", *(f"SES_TO_{r.upper()}" for r in ROLES), "SES_BCC_ADDRESS", "SES_REPLY_TO")

@@ -37,7 +37,6 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     risks = f.risks_tagged(entities, ("security",))
     r.bullets(risks, 15, _risk, empty="No open security risks reported.")
     acts = f.open_actions(entities, ("security",))
-    r.cite((x for _, x in risks), (a for _, a in acts))
     if acts:
         r.blank()
         r.para("Open security actions:", "  ")
@@ -62,13 +61,11 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
                               ("Dev-cycle gaps", "devcycle", "No dev-cycle gaps reported.")):
         r.section(title)
         tagged_risks, tagged_actions = f.risks_tagged(entities, (tag,)), f.open_actions(entities, (tag,))
-        r.cite((x for _, x in tagged_risks), (a for _, a in tagged_actions))
         items: list[tuple[Entity, Risk | Action]] = [*tagged_risks, *tagged_actions]
         r.bullets(items, 15, _risk_or_action, empty=empty)
 
     r.section("Top 10 engineering actions")
     engineering = f.open_actions(entities, f.ENGINEERING_TAGS)
-    r.cite(a for _, a in engineering)
     r.bullets(engineering, 10, _action, empty="No open engineering actions.")
     return finish(r, portfolio)
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Portfolio, Risk
+from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Portfolio, Risk, Src
 from .values import PRIORITIES, SEVERITIES, month_add
 
 ZERO = Decimal(0)
@@ -154,7 +154,7 @@ class AgendaItem(NamedTuple):
     due: date | None
     entity: Entity
     text: str
-    source: str
+    source: Src
     overdue: bool
 
 

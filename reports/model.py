@@ -15,10 +15,23 @@ from typing import Any, NamedTuple
 Money = Decimal
 
 
+class Src(NamedTuple):
+    """Where a fact or a warning came from: a handoff's path (or object key) and line.
+
+    Printed as `path:line`; line 0 means the file as a whole.
+    """
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
 class Warning_(NamedTuple):
     """Something a handoff says that could not be read as written."""
 
-    source: str  # "path:line"
+    source: Src
     message: str
 
 
@@ -33,7 +46,7 @@ class MonthFinancials(NamedTuple):
     month: str
     revenue: Money | None
     expenses: Money | None
-    source: str
+    source: Src
 
 
 class Expense(NamedTuple):
@@ -41,7 +54,7 @@ class Expense(NamedTuple):
     vendor: str
     category: str
     amount: Money | None
-    source: str
+    source: Src
 
 
 class Kpi(NamedTuple):
@@ -50,7 +63,7 @@ class Kpi(NamedTuple):
     target: Decimal | None
     unit: str
     lower_is_better: bool
-    source: str
+    source: Src
 
 
 class Deal(NamedTuple):
@@ -58,14 +71,14 @@ class Deal(NamedTuple):
     value: Money | None
     stage: str
     close: date | None
-    source: str
+    source: Src
 
 
 class Risk(NamedTuple):
     text: str
     severity: str | None
     tags: tuple[str, ...]
-    source: str
+    source: Src
 
 
 class Action(NamedTuple):
@@ -74,14 +87,14 @@ class Action(NamedTuple):
     tags: tuple[str, ...]
     due: date | None
     done: bool
-    source: str
+    source: Src
 
 
 class StackItem(NamedTuple):
     layer: str
     tech: str
     monthly_cost: Money | None
-    source: str
+    source: Src
 
 
 class Channel(NamedTuple):
@@ -90,14 +103,14 @@ class Channel(NamedTuple):
     spend: Money | None
     leads: Decimal | None
     ota: bool
-    source: str
+    source: Src
 
 
 class Campaign(NamedTuple):
     date: date
     name: str
     list: str
-    source: str
+    source: Src
 
 
 class Note(NamedTuple):
@@ -106,14 +119,14 @@ class Note(NamedTuple):
     heading: str
     text: str
     tags: tuple[str, ...]
-    source: str
+    source: Src
 
 
 class Account(NamedTuple):
     account: str
     type: str
     balance: Money | None
-    source: str
+    source: Src
 
 
 class Guardrail(NamedTuple):
@@ -123,20 +136,20 @@ class Guardrail(NamedTuple):
     limit: Decimal
     unit: str
     comparison: str
-    source: str
+    source: Src
 
 
 class Target(NamedTuple):
     month: str
     revenue: Money
-    source: str
+    source: Src
 
 
 class CapitalItem(NamedTuple):
     text: str
     tier: str  # zero-cost | low-cost | revenue
     cost: Money | None
-    source: str
+    source: Src
 
 
 class Entity(NamedTuple):
@@ -187,6 +200,8 @@ NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256"})
 
 def to_jsonable(value: Any) -> Any:
     """Turn the model into plain JSON values: money as numbers, dates as ISO text."""
+    if isinstance(value, Src):
+        return str(value)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return {name: to_jsonable(getattr(value, name)) for name in value._fields if name not in NOT_IN_JSON}
     if isinstance(value, Decimal):

@@ -167,7 +167,7 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
     as_of = request.as_of or today(settings)
     started = time.perf_counter()
     with _no_cyclic_gc():
-        from .handoffs import read_portfolio  # imported here: its import builds no cycles either
+        from .folder import read_portfolio  # imported here: its import builds no cycles either
 
         portfolio = read_portfolio(folder, as_of)
     log.debug("read %d handoff file(s) under %s: %d entities, in %.3f s", len(portfolio.files), folder,

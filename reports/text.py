@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
+from .model import Src
+
 T = TypeVar("T")
 
 WIDTH = 78
@@ -126,6 +128,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence
     return lines
 
 
+def _source(item: object) -> Src | None:
+    if isinstance(item, Src):
+        return item
+    src = getattr(item, "source", None)
+    return src if isinstance(src, Src) else None
+
+
 def _cells(row: Any) -> Sequence[str]:
     return row  # type: ignore[no-any-return]  # the default formatter: rows are already cells
 
@@ -138,22 +147,34 @@ class Report:
         self.cited: set[str] = set()  # handoff paths the shown figures came from
 
     def cite_lists(self, lists: Iterable[Sequence[object]]) -> None:
-        """Cite an entity's whole fact lists. Each holds its facts in file order, so a
-        list whose first and last facts come from one file has no other file."""
+        """Cite an entity's whole fact lists (figures computed from every fact in them).
+        Each holds its facts in file order, so a list whose first and last facts come
+        from one file has no other file."""
         for facts in lists:
             if facts:
-                first = facts[0].source.rpartition(":")[0]  # type: ignore[attr-defined]
-                if facts[-1].source.rpartition(":")[0] == first:  # type: ignore[attr-defined]
-                    self.cited.add(first)
+                first, last = _source(facts[0]), _source(facts[-1])
+                if first is not None and last is not None and first.path == last.path:
+                    self.cited.add(first.path)
                 else:
                     self.cite(facts)
 
     def cite(self, *groups: Iterable[object]) -> None:
-        """Record the files behind facts shown: `path:line` strings, or facts with a `source`."""
+        """Record the files behind what is shown: facts with a `source`, `Src`s, or plain
+        tuples holding facts (such as `(entity, risk)`); an entity itself cites nothing."""
         for group in groups:
-            self.cited.update(
-                (fact if isinstance(fact, str) else fact.source).rpartition(":")[0]  # type: ignore[attr-defined]
-                for fact in group)
+            for item in group:
+                if isinstance(item, str):
+                    raise TypeError(f"cite a fact or a Src, not the text {item!r}")
+                src = _source(item)
+                if src is not None:
+                    self.cited.add(src.path)
+                elif isinstance(item, tuple) and not hasattr(item, "_fields"):
+                    self.cite(item)
+
+    def _cite_shown(self, items: Sequence[object]) -> None:
+        """Cite the facts behind the rows or bullets shown, so a renderer cannot forget;
+        rows already turned into text carry no source and are cited by the renderer."""
+        self.cite(i for i in items if not isinstance(i, (str, list)))
 
     def title(self, text: str) -> None:
         self.lines.extend([truncate(clean(text), WIDTH), "=" * min(len(clean(text)), WIDTH)])
@@ -176,6 +197,7 @@ class Report:
             self.para(empty, "  ")
         for item in items[:limit]:
             self.bullet(fmt(item))
+        self._cite_shown(items[:limit])
         if len(items) > limit:
             self.para(f"{ELLIPSIS} and {len(items) - limit:,} more", "  ")
 
@@ -187,6 +209,7 @@ class Report:
             self.para(empty, "  ")
             return
         self.lines.extend(table(headers, [fmt(row) for row in rows[:limit]], right))
+        self._cite_shown(rows[:limit])
         if len(rows) > limit:
             self.para(f"{ELLIPSIS} and {len(rows) - limit:,} more", "  ")
 

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 from typing import Any
 
 from reports import finance as f
-from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk
+from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk, Src
 
 
 def _metrics(**kw: Any) -> f.Metrics:
@@ -34,15 +34,15 @@ def test_growth_and_break_even_months() -> None:
 
 def test_guardrails_ok_and_breached() -> None:
     m = _metrics()
-    burn = Guardrail("Maximum monthly net burn", D(4000), "$", "<=", "p.md:1")
-    runway = Guardrail("Minimum runway", D(9), "months", ">=", "p.md:2")
-    review = Guardrail("Single expense review", D(5000), "$", "<=", "p.md:3")
+    burn = Guardrail("Maximum monthly net burn", D(4000), "$", "<=", Src("p.md", 1))
+    runway = Guardrail("Minimum runway", D(9), "months", ">=", Src("p.md", 2))
+    review = Guardrail("Single expense review", D(5000), "$", "<=", Src("p.md", 3))
     assert f.evaluate_guardrail(burn, m)[:2] == ("BREACHED", D(5000))
     assert f.evaluate_guardrail(runway, m)[:2] == ("OK", D(12))
     assert f.evaluate_guardrail(review, m)[:2] == ("OK", D(4850))
     positive = _metrics(avg_net_burn=D(-100), runway=None)
     assert f.evaluate_guardrail(runway, positive)[0] == "OK"
-    assert f.evaluate_guardrail(Guardrail("Vibes", D(1), "", "<=", "p.md:4"), m)[0] == "NOT EVALUATED"
+    assert f.evaluate_guardrail(Guardrail("Vibes", D(1), "", "<=", Src("p.md", 4)), m)[0] == "NOT EVALUATED"
 
 
 def _entity(name: str, **kw: Any) -> Entity:
@@ -52,15 +52,15 @@ def _entity(name: str, **kw: Any) -> Entity:
 def test_agenda_includes_due_within_30_days_and_uncovered_risks_in_order() -> None:
     as_of = date(2026, 11, 15)
     a = _entity("A", actions=(
-        Action("later", "P0", (), date(2026, 12, 16), False, "a:1"),  # day 31: out
-        Action("soon", "P2", (), date(2026, 11, 20), False, "a:2"),
-        Action("done", "P0", (), date(2026, 11, 20), True, "a:3"),  # done: out
-        Action("late", "P1", ("ops",), date(2026, 11, 1), False, "a:4"),  # overdue: in
-        Action("edge", "P1", (), date(2026, 12, 15), False, "a:5"),  # day 30: in
+        Action("later", "P0", (), date(2026, 12, 16), False, Src("a", 1)),  # day 31: out
+        Action("soon", "P2", (), date(2026, 11, 20), False, Src("a", 2)),
+        Action("done", "P0", (), date(2026, 11, 20), True, Src("a", 3)),  # done: out
+        Action("late", "P1", ("ops",), date(2026, 11, 1), False, Src("a", 4)),  # overdue: in
+        Action("edge", "P1", (), date(2026, 12, 15), False, Src("a", 5)),  # day 30: in
     ), risks=(
-        Risk("covered", "critical", ("ops",), "a:6"),
-        Risk("bare", "high", ("legal",), "a:7"),
-        Risk("minor", "medium", (), "a:8"),
+        Risk("covered", "critical", ("ops",), Src("a", 6)),
+        Risk("bare", "high", ("legal",), Src("a", 7)),
+        Risk("minor", "medium", (), Src("a", 8)),
     ))
     items = f.agenda(Portfolio("P", as_of, None, None, entities=(a,)), as_of)
     assert [(i.priority, i.text) for i in items] == [
@@ -70,23 +70,23 @@ def test_agenda_includes_due_within_30_days_and_uncovered_risks_in_order() -> No
 
 def test_kpi_gaps_worst_first() -> None:
     e = _entity("E", kpis=(
-        Kpi("util", D(60), D(75), "%", False, "e:1"),      # 20% short
-        Kpi("dso", D(48), D(30), "days", True, "e:2"),     # 60% over
-        Kpi("rating", D(5), D(4), "", False, "e:3"),       # met
+        Kpi("util", D(60), D(75), "%", False, Src("e", 1)),      # 20% short
+        Kpi("dso", D(48), D(30), "days", True, Src("e", 2)),     # 60% over
+        Kpi("rating", D(5), D(4), "", False, Src("e", 3)),       # met
     ))
     assert [(k.name, g) for _, k, g in f.kpi_gaps([e])] == [("dso", D("0.6")), ("util", D("0.2"))]
 
 
 def test_overdue_pipeline() -> None:
     as_of = date(2026, 11, 15)
-    assert f.is_overdue(Deal("x", D(1), "proposal", date(2026, 11, 14), "s"), as_of)
-    assert not f.is_overdue(Deal("x", D(1), "won", date(2026, 11, 1), "s"), as_of)
-    assert not f.is_overdue(Deal("x", D(1), "proposal", as_of, "s"), as_of)
+    assert f.is_overdue(Deal("x", D(1), "proposal", date(2026, 11, 14), Src("s", 1)), as_of)
+    assert not f.is_overdue(Deal("x", D(1), "won", date(2026, 11, 1), Src("s", 1)), as_of)
+    assert not f.is_overdue(Deal("x", D(1), "proposal", as_of, Src("s", 1)), as_of)
 
 
 def test_blast_spacing_flags_same_list_under_seven_days() -> None:
-    c = [Campaign(date(2026, 11, 3), "a", "Past", "s"), Campaign(date(2026, 11, 9), "b", "past", "s"),
-         Campaign(date(2026, 11, 16), "c", "past", "s"), Campaign(date(2026, 11, 4), "d", "other", "s")]
+    c = [Campaign(date(2026, 11, 3), "a", "Past", Src("s", 1)), Campaign(date(2026, 11, 9), "b", "past", Src("s", 1)),
+         Campaign(date(2026, 11, 16), "c", "past", Src("s", 1)), Campaign(date(2026, 11, 4), "d", "other", Src("s", 1))]
     assert [(a.name, b.name) for a, b in f.blast_conflicts(c)] == [("a", "b")]
 
 

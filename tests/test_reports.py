@@ -5,7 +5,7 @@ import pytest
 
 from reports import ROLES
 from reports.compose import RENDERERS, subject_for
-from reports.handoffs import read_portfolio
+from reports.folder import read_portfolio
 from reports.model import Portfolio
 
 from .conftest import AS_OF, SAMPLE, Write
@@ -72,3 +72,18 @@ def test_sources_cite_every_file_a_merged_list_came_from(write: Write) -> None:
     text = RENDERERS["cfo"](read_portfolio(folder, date(2026, 11, 15)), date(2026, 11, 15), "UTC")
     sources = text.split("Sources\n-------\n")[1].split()
     assert [s for s in sources if s.endswith(".md")] == ["a.md", "c.md"]  # b.md shows nothing here
+
+
+def test_bullets_and_tables_cite_exactly_the_facts_they_show() -> None:
+    from reports.model import Risk, Src
+    from reports.text import Report
+
+    risks = [Risk("a", "high", (), Src("one.md", 3)), Risk("b", "high", (), Src("two.md", 4))]
+    shown = Report()
+    shown.bullets(risks, 1, lambda x: x.text)
+    assert shown.cited == {"one.md"}  # two.md's risk is behind "… and 1 more"
+    table = Report()
+    table.table(["Risk"], risks, 5, lambda x: [x.text])
+    assert table.cited == {"one.md", "two.md"}
+    with pytest.raises(TypeError):
+        Report().cite(["one.md:3"])  # a path:line string is not a source: it would cite nothing

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reports import ROLES, audit
 from reports.compose import RENDERERS
-from reports.handoffs import read_portfolio
+from reports.folder import read_portfolio
 from send_exec_reports import SAMPLE_DIR, cli
 
 from .conftest import AS_OF, Ses, Write

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.handoffs import SECTIONS, Document, classify_heading, parse_document, read_portfolio
+from reports.folder import read_portfolio
 from reports.model import to_jsonable
+from reports.readers import SECTIONS, Document, classify_heading, parse_document
 
 from .conftest import SAMPLE, Write
 
@@ -89,7 +90,7 @@ def test_every_section_synonym_and_form_is_read() -> None:
     f = doc.facts
     assert [(x.month, x.revenue, x.expenses) for x in f["financials"]] == [
         ("2026-09", Decimal(8200), Decimal(7400)), ("2026-10", Decimal(9000), None)]
-    assert f["financials"][0].source == "qdn.md:13"
+    assert str(f["financials"][0].source) == "qdn.md:13"
     jobs, response = f["kpis"]
     assert (jobs.actual, jobs.target, jobs.lower_is_better) == (Decimal(23), Decimal(30), False)
     assert (response.unit, response.lower_is_better) == ("hours", True)
@@ -109,7 +110,7 @@ def test_every_section_synonym_and_form_is_read() -> None:
 
 def test_unreadable_values_warn_with_file_and_line_and_keep_the_rest() -> None:
     doc = _doc(ENTITY)
-    got = {(w.source, w.message.split(":")[0]) for w in doc.warnings}
+    got = {(str(str(w.source)), w.message.split(":")[0]) for w in doc.warnings}
     assert ("qdn.md:14", "financials 2026-10") in got  # 'lots' expenses, revenue kept
     assert ("qdn.md:15", "financials") in got  # bad month, row skipped and said so
     assert ("qdn.md:21", "KPI 'Broken metric'") in got
@@ -119,7 +120,7 @@ def test_unreadable_values_warn_with_file_and_line_and_keep_the_rest() -> None:
 def test_malformed_front_matter_warns_and_the_body_is_still_read() -> None:
     doc = _doc("---\nentity: [unclosed\n---\n# Fallback name\n\n## Risks\n\n- [high] thing\n")
     assert doc.name == "Fallback name"
-    assert doc.warnings and doc.warnings[0].source.startswith("qdn.md:")
+    assert doc.warnings and str(doc.warnings[0].source).startswith("qdn.md:")
     assert doc.facts["risks"][0].severity == "high"
 
 
@@ -140,8 +141,8 @@ def test_bom_crlf_and_bad_files_are_handled(tmp_path: Path) -> None:
     (tmp_path / ".hidden" / "x.md").write_text("# Hidden\n")
     p = read_portfolio(tmp_path)
     assert [e.name for e in p.entities] == ["Boat"]
-    assert p.entities[0].risks[0].source == "bom.md:5"
-    msgs = {w.source: w.message for w in p.warnings}
+    assert str(p.entities[0].risks[0].source) == "bom.md:5"
+    msgs = {str(w.source): w.message for w in p.warnings}
     assert "not UTF-8" in msgs["latin1.md:1"]
     assert "5 MB" in msgs["big.md:0"]
 
@@ -202,7 +203,7 @@ _md_pieces = st.sampled_from([
 def test_parser_never_raises_on_mutated_markdown(pieces: list[str]) -> None:
     doc = parse_document("".join(pieces), "fuzz.md")
     for w in doc.warnings:
-        assert w.source.startswith("fuzz.md:")
+        assert str(w.source).startswith("fuzz.md:")
 
 
 @settings(max_examples=100, deadline=None)
@@ -218,14 +219,14 @@ def test_sections_in_the_wrong_kind_of_file_warn_once_and_say_what_happens(write
     write("p.md", "---\ntype: portfolio\n---\n\nAbout us.\n\n## Risks\n\n- [high] misplaced\n")
     folder = write("e.md", "# E\n\n## Guardrails\n\n- Max burn: $1\n").parent
     p = read_portfolio(folder)
-    assert [(w.source, w.message.split(";")[-1].strip()) for w in p.warnings] == [
+    assert [(str(str(w.source)), w.message.split(";")[-1].strip()) for w in p.warnings] == [
         ("e.md:5", "kept as notes"), ("p.md:9", "skipped")]
     assert p.entities[0].notes[0].text == "Max burn: $1"
 
 
 def test_an_unreadable_bullet_is_warned_about_and_kept_as_a_note() -> None:
     doc = _doc("# E\n\n## KPIs\n\n- Broken metric: soon\n")
-    assert doc.warnings[0].source == "qdn.md:5"
+    assert str(doc.warnings[0].source) == "qdn.md:5"
     assert [(n.heading, n.text) for n in doc.facts["notes"]] == [("KPIs", "Broken metric: soon")]
 
 
@@ -271,7 +272,7 @@ def test_every_heading_synonym_is_recognised(heading: str, section: str | None) 
 def test_each_warning_names_its_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     (tmp_path / "h.md").write_text(text, encoding="utf-8")
     portfolio = read_portfolio(tmp_path, date(2026, 11, 15))
-    assert [(w.source, w.message[: len(fragment)]) for w in portfolio.warnings] == [(f"h.md:{line}", fragment)]
+    assert [(str(str(w.source)), w.message[: len(fragment)]) for w in portfolio.warnings] == [(f"h.md:{line}", fragment)]
 
 
 def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write: Write) -> None:
@@ -279,7 +280,7 @@ def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write: Wr
     folder = write("b.md", "---\nentity: E\ncode: E2\n---\n").parent
     portfolio = read_portfolio(folder)
     assert portfolio.entities[0].code == "E1"
-    assert [(w.source, w.message) for w in portfolio.warnings] == [
+    assert [(str(str(w.source)), w.message) for w in portfolio.warnings] == [
         ("b.md:1", "code 'E2' differs from 'E1' given earlier for E; kept the first")]
 
 
@@ -292,7 +293,7 @@ def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write: Wr
 def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None:
     import yaml
 
-    from reports.handoffs import simple_front_matter
+    from reports.markdown import simple_front_matter
 
     raw = f"entity: X\nkey: {value}\n# a comment\n"
     fast = simple_front_matter(raw)
@@ -309,7 +310,7 @@ def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None
 def test_simple_front_matter_never_disagrees_with_pyyaml(value: str) -> None:
     import yaml
 
-    from reports.handoffs import simple_front_matter
+    from reports.markdown import simple_front_matter
 
     raw = f"key: {value}\n"
     fast = simple_front_matter(raw)

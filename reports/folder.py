@@ -1,0 +1,182 @@
+"""A folder of handoff files -> one Portfolio: walking, reading, merging by entity.
+
+Nothing here raises on bad input: whatever cannot be read becomes a warning
+that names `path:line`, and the rest of the folder is still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import values as v
+from .model import Entity, Portfolio, Source, Src, Warning_
+from .progress import TRACE, logger
+from .readers import Document, meta_text, parse_document
+
+log = logger(__name__)
+MAX_FILE_BYTES = 5 * 1024 * 1024
+KINDS = ("operating", "ancillary")
+
+
+def handoff_files(folder: Path) -> tuple[list[Path], list[Warning_]]:
+    """List `*.md` under `folder` in sorted path order, skipping hidden entries."""
+    found: list[Path] = []
+    warnings: list[Warning_] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(root)
+        keep = []
+        for d in dirs:
+            if d.startswith("."):
+                continue
+            if (here / d).is_symlink():
+                rel = (here / d).relative_to(folder).as_posix()
+                warnings.append(Warning_(Src(rel, 0), "symbolic link to a folder not followed"))
+                continue
+            keep.append(d)
+        dirs[:] = keep
+        found.extend(here / f for f in files if f.lower().endswith(".md") and not f.startswith("."))
+    found.sort(key=lambda p: p.relative_to(folder).as_posix())
+    return found, warnings
+
+
+def _read_file(path: Path, rel: str) -> tuple[str | None, str, Warning_ | None]:
+    """Return (text, sha256 of the bytes, warning) for one handoff file."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return None, "", Warning_(Src(rel, 0), f"file is {size:,} bytes, over the 5 MB limit; skipped")
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped")
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_FILE_BYTES:
+        return None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), digest, None
+
+
+_ENTITY_LISTS = ("financials", "expenses", "kpis", "pipeline", "risks", "actions", "stack",
+                 "channels", "campaigns", "revenue_recognition", "accounts", "notes")
+
+
+def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
+    """Read every handoff under `folder` into one Portfolio with its warnings."""
+    files, warnings = handoff_files(folder)
+    sources: list[Source] = []
+    entities: dict[str, dict[str, Any]] = {}
+    port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": [], "files": []}
+    port_meta: dict[str, tuple[Any, str]] = {}
+    for path in files:
+        rel = path.relative_to(folder).as_posix()
+        text, digest, problem = _read_file(path, rel)
+        log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
+        if digest:
+            sources.append(Source(rel, digest))
+        if problem is not None:
+            warnings.append(problem)
+        if text is None:
+            continue
+        doc = parse_document(text, rel)
+        warnings.extend(doc.warnings)
+        if doc.is_portfolio:
+            port["files"].append(doc.path)
+            _merge_portfolio(doc, port, port_meta, warnings)
+        else:
+            _merge_entity(doc, entities, warnings)
+
+    inputs = hashlib.sha256("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode()).hexdigest()
+    name, _ = port_meta.get("name", (folder.resolve().name or "Portfolio", ""))
+    cash = _meta_money(port_meta, "cash_on_hand", warnings)
+    horizon = _meta_horizon(port_meta, as_of, warnings)
+    frozen = tuple(
+        Entity(
+            name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"],
+            sources=tuple(e["sources"]), **{k: tuple(e[k]) for k in _ENTITY_LISTS},
+        )
+        for e in entities.values()
+    )
+    return Portfolio(
+        name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
+        guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
+        capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
+        files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
+    )
+
+
+def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: list[Warning_]) -> None:
+    key = doc.name.casefold()
+    ent = entities.get(key)
+    if ent is None:
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": []}
+        ent.update({k: [] for k in _ENTITY_LISTS})
+        entities[key] = ent
+    ent["sources"].append(doc.path)
+    kind = meta_text(doc.meta, "kind").lower()
+    if kind and kind not in KINDS:
+        warnings.append(Warning_(Src(doc.path, 1), f"kind '{kind}' is not operating or ancillary; "
+                                 "read as operating"))
+        kind = "operating"
+    for field_name, value in (("code", meta_text(doc.meta, "code")), ("kind", kind),
+                              ("owner", meta_text(doc.meta, "owner"))):
+        if value and ent[field_name] and ent[field_name] != value:
+            warnings.append(Warning_(Src(doc.path, 1), f"{field_name} '{value}' differs from "
+                                     f"'{ent[field_name]}' given earlier for {doc.name}; kept the first"))
+        elif value:
+            ent[field_name] = value
+    for k, items in doc.facts.items():
+        ent[k].extend(items)
+
+
+def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[Any, str]],
+                     warnings: list[Warning_]) -> None:
+    for key in ("name", "cash_on_hand", "horizon"):
+        if key in doc.meta and doc.meta[key] is not None:
+            if key in meta and meta[key][0] != doc.meta[key]:
+                warnings.append(Warning_(Src(doc.path, 1), f"portfolio {key} given again; kept the "
+                                         f"value from {meta[key][1]}"))
+            else:
+                meta[key] = (doc.meta[key], doc.path)
+    if "name" not in meta and doc.name:
+        meta["name"] = (doc.name, doc.path)
+    for k, items in doc.facts.items():
+        if k in port:
+            port[k].extend(items)
+
+
+def _meta_money(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warning_]) -> Decimal | None:
+    if key not in meta:
+        return None
+    raw, path = meta[key]
+    value = v.parse_money(str(raw))
+    if value is None:
+        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not an amount"))
+    return value
+
+
+def _meta_horizon(meta: dict[str, tuple[Any, str]], as_of: date | None,
+                  warnings: list[Warning_]) -> str | None:
+    if "horizon" in meta:
+        raw, path = meta["horizon"]
+        month = v.parse_month(str(raw))
+        if month is not None:
+            return month
+        warnings.append(Warning_(Src(path, 1), f"horizon '{raw}' is not YYYY-MM; using the default"))
+    if as_of is None:
+        return None
+    return default_horizon(as_of)
+
+
+def default_horizon(as_of: date) -> str:
+    """Return the last month of the first full quarter after the one `as_of` is in."""
+    quarter_end = ((as_of.month - 1) // 3 + 1) * 3
+    return v.month_add(f"{as_of.year:04d}-{quarter_end:02d}", 3)
