@@ -6,13 +6,13 @@ their hash: what was previewed is what is sent.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
 from . import accounting, ceo, cfo, cmo, cto
 from .config import Settings
+from .digest import sha256_hex
 from .finance import Figures, figures
 from .model import Portfolio
 from .text import clean
@@ -62,7 +62,7 @@ def subject_for(role: str, portfolio: Portfolio, as_of: date, prefix: str, test:
 
 def content_sha256(subject: str, body: str) -> str:
     """SHA-256 of `Subject: <subject>`, a blank line and the body, in UTF-8."""
-    return hashlib.sha256(f"Subject: {subject}\n\n{body}".encode()).hexdigest()
+    return sha256_hex(f"Subject: {subject}\n\n{body}".encode())
 
 
 def compose_all(roles: Sequence[str], portfolio: Portfolio, as_of: date, settings: Settings,

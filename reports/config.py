@@ -6,6 +6,7 @@ Precedence: command-line option > process environment > repos.env > default.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Mapping
 from pathlib import Path
@@ -100,22 +101,66 @@ def read_env_file(path: Path) -> tuple[dict[str, str], dict[str, str]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}; fix the file or pass --env-file") from None
+    pairs = simple_env(text)
+    if pairs is None:
+        pairs = _dotenv_pairs(path, text)
+    values = {key: value for key, value, _ in pairs}
+    origin = {key: f"{path.name} line {line}" for key, _, line in pairs}
+    return values, origin
+
+
+def _dotenv_pairs(path: Path, text: str) -> list[tuple[str, str, int]]:
     import io
 
-    values: dict[str, str] = {}
-    origin: dict[str, str] = {}
+    pairs = []
     for binding in _dotenv_parser().parse_stream(io.StringIO(text)):
-        line = binding.original.line
+        raw = binding.original.string
+        # A binding's text starts with the blank lines before it: count them in.
+        line = binding.original.line + raw[: len(raw) - len(raw.lstrip())].count("\n")
         if binding.error:
-            shown = binding.original.string.strip()[:80]
+            shown = raw.strip()[:80]
             hint = ("; quote a value that holds spaces, commas or quotes as a whole, e.g. "
                     "KEY='\"Smith, Jane\" <jane@example.com>'" if "=" in shown else "")
             raise ConfigError(f"{path.name} line {line} cannot be read: {shown!r}{hint}")
-        if binding.key is None or binding.value is None:
+        if binding.key is not None and binding.value is not None:
+            pairs.append((binding.key, binding.value, line))
+    return pairs
+
+
+_ENV_LINE = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=([ \t]*)(.*)$")
+_ENV_QUOTED = {'"': re.compile(r'^"([^"\\]*)"[ \t]*(?:#.*)?$'), "'": re.compile(r"^'([^'\\]*)'[ \t]*(?:#.*)?$")}
+_ENV_COMMENT = re.compile(r"\s+#.*")
+
+
+def simple_env(text: str) -> list[tuple[str, str, int]] | None:
+    """(key, value, line) for a file of plain `KEY=value` lines, exactly as python-dotenv
+    reads them; None for anything else (escapes, `export`, multi-line values), which
+    goes to python-dotenv's parser. Its import compiles a dozen patterns a preview
+    would otherwise pay for."""
+    if "\r" in text:
+        return None
+    pairs = []
+    for n, line in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
             continue
-        values[binding.key] = binding.value
-        origin[binding.key] = f"{path.name} line {line}"
-    return values, origin
+        m = _ENV_LINE.match(line)
+        if m is None:
+            return None
+        key, space, rest = m[1], m[2], m[3].rstrip(" \t")
+        if not rest or (space and rest.startswith("#")):
+            value = ""
+        elif rest[0] in _ENV_QUOTED:
+            q = _ENV_QUOTED[rest[0]].match(rest)
+            if q is None:
+                return None
+            value = q[1]
+        elif any(c in rest for c in "\"'\\"):
+            return None
+        else:
+            value = _ENV_COMMENT.sub("", rest).rstrip()
+        pairs.append((key, value, n))
+    return pairs
 
 
 def _did_you_mean(key: str, known: Mapping[str, str]) -> str:

@@ -6,7 +6,6 @@ that names `path:line`, and the rest of the folder is still read.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from datetime import date
 from decimal import Decimal
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import values as v
+from .digest import sha256_hex
 from .model import Entity, Portfolio, Source, Src, Warning_
 from .progress import TRACE, logger
 from .readers import Document, meta_text, parse_document
@@ -54,7 +54,7 @@ def _read_file(path: Path, rel: str) -> tuple[str | None, str, Warning_ | None]:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     if len(data) > MAX_FILE_BYTES:
         return None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped")
     try:
@@ -94,7 +94,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
         else:
             _merge_entity(doc, entities, warnings)
 
-    inputs = hashlib.sha256("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode()).hexdigest()
+    inputs = sha256_hex("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode())
     name, _ = port_meta.get("name", (folder.resolve().name or "Portfolio", ""))
     cash = _meta_money(port_meta, "cash_on_hand", warnings)
     horizon = _meta_horizon(port_meta, as_of, warnings)

@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from send_exec_reports import SAMPLE_DIR, cli
 
@@ -171,3 +173,49 @@ def test_the_default_audit_path_is_platformdirs_own(monkeypatch: pytest.MonkeyPa
     else:
         monkeypatch.setenv("XDG_STATE_HOME", xdg)
     assert default_state_dir() == user_state_path("send-exec-reports")
+
+
+def _dotenv_reading(text: str) -> list[tuple[str, str]] | None:
+    import io
+
+    from reports.config import _dotenv_parser
+
+    out = []
+    for b in _dotenv_parser().parse_stream(io.StringIO(text)):
+        if b.error:
+            return None
+        if b.key is not None and b.value is not None:
+            out.append((b.key, b.value))
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "A=1\n\n# c\nB = two words # note\nC=\"x, y\" # q\nD='z'\nE=\nF= #c\nG=#h\n",
+    'SES_FROM_ADDRESS="Exec Reports <reports@example.com>"\n', "A=\"x\\ny\"\n", "export A=1\n",
+    "A='it''s'\n", "A=\"unterminated\n", "A=x\"y\n", "  A  =  b  \n", "A=b\r\nC=d\r\n", "A\n",
+])
+def test_plain_repos_env_lines_read_exactly_as_python_dotenv_reads_them(text: str) -> None:
+    from reports.config import simple_env
+
+    fast = simple_env(text)
+    if fast is not None:  # None means "ask python-dotenv": always allowed
+        assert [(k, v) for k, v, _ in fast] == _dotenv_reading(text)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("AB_1=#\"' \t\\xy,<>@.")), max_size=14), max_size=5))
+def test_plain_repos_env_reading_never_disagrees_with_python_dotenv(lines: list[str]) -> None:
+    from reports.config import simple_env
+
+    text = "\n".join(lines) + "\n"
+    fast = simple_env(text)
+    if fast is not None:
+        assert [(k, v) for k, v, _ in fast] == _dotenv_reading(text)
+        for key, _, line in fast:
+            assert text.split("\n")[line - 1].lstrip().startswith(key)
+
+
+def test_a_repos_env_line_names_its_own_line_after_blank_lines_and_comments(tmp_path: Path) -> None:
+    env = tmp_path / "repos.env"
+    env.write_text("\n\n# recipients\n\nSES_REGION=us-east-1\n\nSES_TO_CFO=\"unclosed <cfo@example.com>\n")
+    result = run("--env-file", str(env), "--dry-run")
+    assert result.exit_code == 2 and "repos.env line 7 cannot be read" in result.stderr

@@ -318,3 +318,13 @@ def test_simple_front_matter_never_disagrees_with_pyyaml(value: str) -> None:
         return
     assert fast == yaml.safe_load(raw)
     assert [type(v) for v in fast.values()] == [type(v) for v in yaml.safe_load(raw).values()]
+
+
+@pytest.mark.parametrize("size", [0, 1, 64 * 1024 - 1, 64 * 1024, 200_000])
+def test_the_start_up_friendly_sha256_is_sha256(size: int) -> None:
+    import hashlib
+
+    from reports.digest import sha256_hex
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
