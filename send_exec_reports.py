@@ -1,8 +1,13 @@
-"""send-exec-reports: turn handoff notes into five executive reports and send them."""
+"""send-exec-reports: turn handoff notes into five executive reports and send them.
+
+The command line only maps options to the run API (reports/pipeline.py) and
+its results and errors to output and exit codes.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -18,16 +23,17 @@ from reports.errors import ConfigError, ReportsError
 if TYPE_CHECKING:
     from reports.compose import Outgoing
     from reports.config import Settings
-    from reports.pipeline import Request
+    from reports.pipeline import Plan, Request
 
 SAMPLE_DIR = Path(reports.__file__).resolve().parent / "sample"
 EXIT_CODES = """\b
 Exit codes:
-  0  all selected reports sent, skipped as unchanged, or previewed
-  1  at least one delivery failed
-  2  usage or configuration error
-  3  handoff errors (or warnings under --strict)
-  4  audit log integrity failure, or another run holds the log"""
+  0    all selected reports sent, skipped as unchanged, or previewed
+  1    a delivery failed, was held, or its outcome is unknown
+  2    usage or configuration error
+  3    handoff errors (or warnings under --strict), or no entities to send
+  4    the audit log is damaged, cannot be written, or another run holds it
+  141  stdout was closed early (e.g. piped into head)"""
 
 
 class State(NamedTuple):
@@ -41,78 +47,97 @@ class State(NamedTuple):
     verbosity: int = 0
 
 
+_CONTROL = str.maketrans({c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F) if c not in (0x0A,)})
+
+
+def safe(text: str) -> str:
+    """Text from outside (handoffs, file names, SES) with control characters escaped,
+    so nothing can move the cursor, retitle the window or hide itself on a terminal."""
+    out = text.translate(_CONTROL)
+    if not out.isascii():
+        out = "".join(f"\\u{ord(c):04x}" if (0x80 <= ord(c) < 0xA0 or c in "\u2028\u2029\u202e\u2066\u2067"
+                                              "\u2068\u2069\u202a\u202b\u202c\u202d\u200e\u200f")
+                      else c for c in out)
+    return out
+
+
 def _echo(_level: int, message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(safe(message), err=True)
 
 
 @contextmanager
 def _output(verbosity: int) -> Iterator[None]:
-    """The one place that decides what reaches stderr, for one command: what the
-    library says at this verbosity, and with -v botocore's retries."""
+    """The one place that decides what reaches stderr, for one command."""
     with progress.routed(_echo, verbosity):
-        if verbosity < 1:
-            yield
-            return
-        import logging
-
-        class Retries(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                message = record.getMessage()
-                if message.startswith("Retry needed"):
-                    click.echo(f"  SES asked us to wait: {message.lower()}", err=True)
-
-        retries, handler = logging.getLogger("botocore.retries.standard"), Retries()
-        level = retries.level
-        retries.setLevel(logging.DEBUG)
-        retries.addHandler(handler)
-        try:
-            yield
-        finally:
-            retries.removeHandler(handler)
-            retries.setLevel(level)
+        yield
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise click.BadParameter(f"'{value}' is not a date in YYYY-MM-DD form")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date in YYYY-MM-DD form") from None
+        raise click.BadParameter(f"'{value}' is not a valid date") from None
+    if not 1900 <= day.year <= 9000:
+        raise click.BadParameter(f"'{value}' is out of range: give a year from 1900 to 9000")
+    return day
+
+
+def _roles(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Roles from repeated --role options and comma-separated lists."""
+    out: list[str] = []
+    for chunk in value:
+        for name in (n.strip().lower() for n in chunk.split(",")):
+            if not name:
+                continue
+            if name not in ROLES:
+                raise click.BadParameter(f"'{name}' is not one of {', '.join(ROLES)}")
+            if name not in out:
+                out.append(name)
+    return tuple(out)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+_OPTIONS: dict[str, Callable[[F], F]] = {
+    "env_file": click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
+                             help="Configuration file (dotenv). [default: ./repos.env]"),
+    "handoffs": click.option("--handoffs", type=click.Path(path_type=Path, file_okay=False),
+                             help="Handoff folder. [default: HANDOFFS_DIR, else the bundled sample]"),
+    "as_of": click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+                          help="Report date. [default: today in REPORT_TZ]"),
+    "audit_log": click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False),
+                              help="Audit log path. [default: AUDIT_LOG, else the user state directory]"),
+    "strict": click.option("--strict", is_flag=True, default=None,
+                           help="Treat any handoff warning as an error."),
+    "quiet": click.option("-q", "--quiet", "quiet", count=True,
+                          help="Say less on stderr: results and warnings only."),
+    "verbose": click.option("-v", "--verbose", "verbose", count=True,
+                            help="Say more on stderr: -v retries and timings, -vv every file read."),
+}
+ALL = ("env_file", "handoffs", "as_of", "audit_log", "strict")
 
 
-def common_options(func: F) -> F:
-    """Options every command takes, given before or after the subcommand."""
-    options = [
-        click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Configuration file (dotenv). [default: ./repos.env]"),
-        click.option("--handoffs", type=click.Path(path_type=Path, file_okay=False),
-                     help="Handoff folder. [default: HANDOFFS_DIR, else the bundled sample]"),
-        click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
-                     help="Report date. [default: today in REPORT_TZ]"),
-        click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Audit log path. [default: AUDIT_LOG, else the user state directory]"),
-        click.option("--strict", is_flag=True, default=None, help="Treat any handoff warning as an error."),
-        click.option("-q", "--quiet", "quiet", count=True,
-                     help="Say less on stderr: results and warnings only."),
-        click.option("-v", "--verbose", "verbose", count=True,
-                     help="Say more on stderr: -v retries and timings, -vv every file read."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def options(*names: str) -> Callable[[F], F]:
+    """The shared options a command uses (each may also be given before the subcommand)."""
+    def decorate(func: F) -> F:
+        for name in reversed((*names, "quiet", "verbose")):
+            func = _OPTIONS[name](func)
+        return func
+    return decorate
 
 
-def _merge(ctx: click.Context, env_file: Path | None, handoffs: Path | None, as_of: date | None,
-           audit_log: Path | None, strict: bool | None, quiet: int, verbose: int) -> State:
+def _merge(ctx: click.Context, **given: Any) -> State:
     base: State = ctx.find_object(State) or State()
     state = base._replace(
-        env_file=env_file or base.env_file, handoffs=handoffs or base.handoffs,
-        as_of=as_of or base.as_of, audit_log=audit_log or base.audit_log,
-        strict=bool(strict) or base.strict, verbosity=base.verbosity + verbose - quiet,
+        env_file=given.get("env_file") or base.env_file, handoffs=given.get("handoffs") or base.handoffs,
+        as_of=given.get("as_of") or base.as_of, audit_log=given.get("audit_log") or base.audit_log,
+        strict=bool(given.get("strict")) or base.strict,
+        verbosity=base.verbosity + given.get("verbose", 0) - given.get("quiet", 0),
     )
     ctx.obj = state
     return state
@@ -125,11 +150,16 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except ReportsError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(safe(f"error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as other Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except OSError as exc:
             where = f" {exc.filename}" if exc.filename else ""
-            click.echo(f"error:{where}: {exc.strerror or exc}", err=True)
+            click.echo(safe(f"error:{where}: {exc.strerror or exc}"), err=True)
             ctx.exit(2)
 
 
@@ -143,7 +173,7 @@ def _settings(state: State) -> Settings:
     explicit = state.env_file is not None
     settings = load_settings(state.env_file or Path("repos.env"), os.environ, env_file_explicit=explicit)
     for warning in settings.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(safe(f"warning: {warning}"), err=True)
     return settings
 
 
@@ -160,33 +190,37 @@ def _request(state: State, **options: Any) -> Request:
 
 @click.group(cls=Cli, invoke_without_command=True, epilog=EXIT_CODES,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
-@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES, case_sensitive=False),
-              help="Report to render; repeatable. [default: all five]")
+@click.option("--role", "roles", multiple=True, callback=_roles, metavar="ROLE[,ROLE…]",
+              help=f"Report(s) to render: {', '.join(ROLES)}; repeatable or comma-separated. "
+                   "[default: all five]")
 @click.option("--dry-run", is_flag=True, help="Print exactly what would be sent; send and record nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --dry-run: one JSON object per report.")
 @click.option("--force", is_flag=True, help="Send even if unchanged, or after an attempt of unknown outcome.")
 @click.option("--test-to", metavar="ADDR", help="Send only to ADDR, subject prefixed [TEST], no BCC.")
-@click.option("--expect-sha256", metavar="HASH", help="With one --role: refuse unless the content hashes to HASH.")
-@common_options
+@click.option("--expect-sha256", metavar="HASH",
+              help="With one --role: refuse unless the content hashes to HASH (12 or more hex digits).")
+@click.option("-y", "--yes", is_flag=True, help="Send without asking, even from a terminal.")
+@options(*ALL)
 @click.version_option(__version__, "--version")
 @click.pass_context
 def cli(ctx: click.Context, /, roles: tuple[str, ...], dry_run: bool, as_json: bool, force: bool,
-        test_to: str | None, expect_sha256: str | None, **common: Any) -> None:
+        test_to: str | None, expect_sha256: str | None, yes: bool, **common: Any) -> None:
     """Render the five executive reports from handoff notes and send them through SES.
 
     The bare command sends; `--dry-run` previews. Reports whose content and
-    recipients are unchanged since the last send are skipped.
+    recipients are unchanged since the last send are skipped. From a terminal
+    it shows what it will send and asks first (`--yes` does not ask).
 
     \b
     Example:
       send-exec-reports --dry-run                # preview all five
       send-exec-reports --role cfo --dry-run     # preview one
-      send-exec-reports --role cfo               # send one
+      send-exec-reports --role cfo,ceo           # send two
     """
     state = _merge(ctx, **common)
     if ctx.invoked_subcommand is not None:
         return
-    selected = tuple(dict.fromkeys(r.lower() for r in roles)) or ROLES
+    selected = roles or ROLES
     if as_json and not dry_run:
         raise ConfigError("--json goes with --dry-run")
     if expect_sha256 and len(selected) != 1:
@@ -202,8 +236,31 @@ def cli(ctx: click.Context, /, roles: tuple[str, ...], dry_run: bool, as_json: b
         if dry_run:
             _preview(pipeline.preview(settings, request).messages, as_json)
             return
-        _, results = pipeline.run(settings, request)
+        ask = None if yes or not sys.stdin.isatty() else _confirm
+        _, results = pipeline.run(settings, request, confirm=ask)
         ctx.exit(pipeline.exit_code(results))
+
+
+def _confirm(plan: Plan) -> bool:
+    """One screen: each role's recipients, BCC, subject, hash and decision; then ask."""
+    from reports.pipeline import SEND
+
+    lines = [f"About to send from {plan.settings.sender} (audit log {plan.audit_path}):"]
+    for d in plan.decisions:
+        msg = d.message
+        lines.append(f"  {msg.role:<10} {d.action.upper():<6} {msg.subject}")
+        if d.action == SEND:
+            lines.append(f"             to: {', '.join(msg.to)}")
+            if msg.bcc:
+                lines.append(f"             bcc: {', '.join(msg.bcc)}")
+            lines.append(f"             sha256 {msg.sha256}")
+        else:
+            lines.append(f"             {d.reason}")
+    click.echo(safe("\n".join(lines)), err=True)
+    count = sum(d.action == SEND for d in plan.decisions)
+    if not count:
+        return True  # nothing would go out: the run records its skips and holds
+    return click.confirm(f"Send {count} report(s)?", default=False, err=True)
 
 
 def _preview(messages: Sequence[Outgoing], as_json: bool) -> None:
@@ -224,7 +281,7 @@ def _preview(messages: Sequence[Outgoing], as_json: bool) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the portfolio as JSON.")
-@common_options
+@options("env_file", "handoffs", "as_of", "strict")
 @click.pass_context
 def check(ctx: click.Context, /, as_json: bool, **common: Any) -> None:
     """Lint the handoff files: list every warning with its file and line.
@@ -239,7 +296,7 @@ def check(ctx: click.Context, /, as_json: bool, **common: Any) -> None:
     state = _merge(ctx, **common)
     with _output(state.verbosity):
         settings = _settings(state)
-        inputs = read_inputs(settings, _request(state), strict=False)
+        inputs = read_inputs(settings, _request(state), strict=False, announce=False)
     portfolio, folder = inputs.portfolio, inputs.folder
     if as_json:
         import json
@@ -248,25 +305,25 @@ def check(ctx: click.Context, /, as_json: bool, **common: Any) -> None:
         click.echo(json.dumps(to_jsonable(portfolio), indent=2, ensure_ascii=False))
     else:
         for w in portfolio.warnings:
-            click.echo(f"{w.source}: {w.message}")
-        click.echo(f"{portfolio.name}: {len(portfolio.entities)} entities from "
-                   f"{len(portfolio.files)} files in {folder}; {len(portfolio.warnings)} warning(s)")
+            click.echo(safe(f"{w.source}: {w.message}"))
+        click.echo(safe(f"{portfolio.name}: {len(portfolio.entities)} entities from "
+                        f"{len(portfolio.files)} files in {folder}; {len(portfolio.warnings)} warning(s)"))
         for e in portfolio.entities:
             counts = ", ".join(f"{len(getattr(e, k))} {k.replace('_', ' ')}" for k in
                                ("financials", "kpis", "pipeline", "risks", "actions", "stack", "channels")
                                if getattr(e, k))
-            click.echo(f"  {e.label} [{e.kind}]: {counts or 'no facts'}")
+            click.echo(safe(f"  {e.label} [{e.kind}]: {counts or 'no facts'}"))
     if state.strict and portfolio.warnings:
         ctx.exit(3)
 
 
 @cli.command()
-@click.option("--verify", is_flag=True, help="Check every hash and link of the chain.")
+@click.option("--verify", is_flag=True, help="Check every hash and link of the chain, and each line's bytes.")
 @click.option("--role", type=click.Choice(ROLES, case_sensitive=False), help="Only this role's records.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Records to show.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per line.")
 @click.option("--expect-head", metavar="H", help="With --verify: also fail unless the head hash is H.")
-@common_options
+@options("env_file", "audit_log")
 @click.pass_context
 def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_json: bool,
           expect_head: str | None, **common: Any) -> None:
@@ -285,35 +342,38 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
     path = audit_path(settings, state.audit_log)
     if verify or expect_head:
         result = audit_log.verify(path)
-        click.echo(result.summary())
+        click.echo(safe(result.summary()))
         if not result.ok:
             ctx.exit(4)
         if expect_head and result.head != expect_head.strip():
-            click.echo(f"head {result.head} is not the expected {expect_head}", err=True)
+            click.echo(f"head {result.head} is not the expected {safe(expect_head)}", err=True)
             ctx.exit(4)
         return
     import json
+    from collections import deque
 
-    records = audit_log.read_records(path)
-    if role:
-        records = [r for r in records if r.get("role") == role.lower()]
-    for rec in records[-limit:]:
-        if as_json:
-            click.echo(json.dumps(rec, ensure_ascii=False))
-        else:
-            click.echo(audit_log.describe(rec))
-    if not records:
+    shown: deque[dict[str, Any]] = deque(maxlen=limit)
+    for rec in audit_log.read_records(path):
+        if not role or rec.get("role") == role.lower():
+            shown.append(rec)
+    for rec in shown:
+        click.echo(json.dumps(rec, ensure_ascii=False) if as_json else safe(audit_log.describe(rec)))
+    if not shown:
         click.echo(f"no records in {path}", err=True)
-    check = audit_log.verify(path)
-    if not check.ok:  # the listing skips what it cannot read: say so
-        click.echo(f"warning: the audit log does not verify: {check.problem}", err=True)
+    if path.exists():
+        check = audit_log.verify(path)
+        if not check.ok:  # the listing skips what it cannot read: say so
+            click.echo(safe(f"warning: the audit log does not verify: {check.problem}"), err=True)
+        ok, text = audit_log.private(path)
+        if not ok:
+            click.echo(safe(f"warning: {text}"), err=True)
 
 
 @cli.command()
-@common_options
+@options("env_file", "handoffs", "audit_log")
 @click.pass_context
 def doctor(ctx: click.Context, /, **common: Any) -> None:
-    """Check configuration, recipients, the handoff folder and the audit log (read-only).
+    """Check configuration, recipients, the handoff folder, the audit log and SES (read-only).
 
     \b
     Example:
@@ -322,41 +382,59 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
     state = _merge(ctx, **common)
     problems = 0
 
-    def report(ok: bool, text: str) -> None:
+    def report(status: str, text: str) -> None:
         nonlocal problems
-        problems += 0 if ok else 1
-        click.echo(f"[{'ok' if ok else 'FAIL'}] {text}")
+        problems += status == "FAIL"
+        click.echo(safe(f"[{status}] {text}"))
 
     settings = _settings(state)
-    from reports.config import validate_fully
-
-    validate_fully(settings)
-    report(True, "configuration is valid")
-    report(bool(settings.region), f"SES_REGION: {settings.region or 'not set'}")
-    report(bool(settings.sender), f"SES_FROM_ADDRESS: {settings.sender or 'not set'}")
-    for role in ROLES:
-        to = settings.recipients.get(role)
-        report(bool(to), f"{role} recipients: {', '.join(to) if to else 'none'}")
-    report(True, f"SES_BCC_ADDRESS: {', '.join(settings.bcc) or 'not set (no audit copy)'}")
+    _doctor_config(settings, report)
+    from reports import audit as audit_log
     from reports.pipeline import audit_path, handoff_folder
 
     try:
         with _output(-1):
             folder, is_sample = handoff_folder(settings, state.handoffs)
-        report(True, f"handoff folder {folder}{' (bundled sample)' if is_sample else ''}")
+        report("ok", f"handoff folder {folder}{' (bundled sample)' if is_sample else ''}")
     except ConfigError as exc:
-        report(False, str(exc))
+        report("FAIL", str(exc))
     path = audit_path(settings, state.audit_log)
-    from reports import audit as audit_log
-    report(*audit_log.check_writable(path))
+    ok, text = audit_log.check_writable(path)
+    report("ok" if ok else "FAIL", text)
     if path.exists():
         result = audit_log.verify(path)
-        report(result.ok, f"audit log: {result.summary()}")
+        report("ok" if result.ok else "FAIL", f"audit log: {result.summary()}")
+        ok, text = audit_log.private(path)
+        report("ok" if ok else "FAIL", text)
     if settings.region and settings.sender:
         from reports.delivery import ses_checks
-        for ok, text in ses_checks(settings):
-            report(ok, text)
+        for status, text in ses_checks(settings):
+            report(status, text)
     ctx.exit(2 if problems else 0)
+
+
+def _doctor_config(settings: Settings, report: Callable[[str, str], None]) -> None:
+    from reports.config import require_sending, validate_fully, where_config
+    from reports.delivery import endpoint
+
+    where = settings.env_file and Path(os.path.abspath(settings.env_file))
+    report("ok" if settings.env_found else "warn",
+           f"repos.env: {where} ({'read' if settings.env_found else 'not found'})" if where
+           else "repos.env: none looked for")
+    try:
+        validate_fully(settings)
+        require_sending(settings, ROLES)
+        report("ok", "configuration is valid for sending")
+    except ConfigError as exc:
+        report("FAIL", str(exc))
+    url, key = endpoint(settings)
+    report("ok", f"SES endpoint: {url} (from {key})" if url else "SES endpoint: AWS's own")
+    report("ok" if settings.region else "FAIL", f"SES_REGION: {settings.region or 'not set; ' + where_config(settings)}")
+    report("ok" if settings.sender else "FAIL", f"SES_FROM_ADDRESS: {settings.sender or 'not set'}")
+    for role in ROLES:
+        to = settings.recipients.get(role)
+        report("ok" if to else "FAIL", f"{role} recipients: {', '.join(to) if to else 'none'}")
+    report("ok", f"SES_BCC_ADDRESS: {', '.join(settings.bcc) or 'not set (no audit copy)'}")
 
 
 def main() -> None:

@@ -1,14 +1,21 @@
-"""The append-only, hash-chained JSON Lines audit log: its lock, its chain, verify.
+"""The append-only, hash-chained JSON Lines audit log: its lock, chain, state and verify.
 
-Each record's `hash` is the SHA-256 of its canonical JSON (sorted keys, no
-spaces, UTF-8) without `hash`; `prev` is the previous record's hash. Report
-bodies are never written here.
+Each line is one record in canonical JSON (sorted keys, no spaces, UTF-8);
+its `hash` is the SHA-256 of that line without the `hash` member, and `prev`
+is the previous record's hash. So the log's bytes are what the chain vouches
+for. Report bodies are never written here. The schema is in
+docs/operations.md; every earlier version still verifies.
+
+Beside the log, `<log>.state.json` is a checkpoint (offset, seq, head and
+each role's state) checked against the log's bytes whenever it is read and
+rebuilt from the log when it is missing or does not match, so a send reads
+only what was appended since, and `<log>.inputs/` holds one manifest per set
+of input files, named by its hash.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -17,18 +24,130 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .digest import sha256_hex
 from .errors import AuditError
 
-EVENTS = ("attempt", "sent", "failed", "skipped", "test")
-FIELDS = ("seq", "ts", "run_id", "event", "role", "subject", "from", "to", "bcc", "sha256",
-          "inputs_sha256", "message_id", "error", "prev", "hash")
+SCHEMA = 2
+KINDS = ("real", "test")
+OUTCOMES = ("sent", "failed", "unknown")
+EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped")
+# The first version's records had exactly these fields.
+V1_FIELDS = frozenset(("seq", "ts", "run_id", "event", "role", "subject", "from", "to", "bcc", "sha256",
+                       "inputs_sha256", "message_id", "error", "prev", "hash"))
+V1_EVENTS = ("attempt", "sent", "failed", "skipped", "test")
+# Version 2: what each event must carry (besides v, seq, ts, event, run_id, prev, hash).
+_MESSAGE = ("kind", "role", "as_of", "subject", "from", "to", "bcc", "sha256")
+V2_REQUIRED: dict[str, tuple[str, ...]] = {
+    "inputs": ("inputs_sha256", "files"),
+    "attempt": (*_MESSAGE, "inputs_sha256"),
+    "sent": (*_MESSAGE, "outcome", "message_id"),
+    "failed": (*_MESSAGE, "outcome", "error"),
+    "unknown": (*_MESSAGE, "outcome", "error"),
+    "skipped": (*_MESSAGE, "reason"),
+}
+_BASE = ("v", "seq", "ts", "event", "run_id", "prev", "hash")
+OUTCOME_UNKNOWN = "outcome unknown: "  # how version 1 said it
+
+
+def canonical(record: dict[str, Any]) -> bytes:
+    """The record's one serialisation: sorted keys, no spaces, UTF-8."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def record_hash(record: dict[str, Any]) -> str:
     """SHA-256 of the record's canonical JSON without its `hash` field."""
-    body = {k: v for k, v in record.items() if k != "hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return sha256_hex(canonical({k: v for k, v in record.items() if k != "hash"}))
+
+
+_HASH_MEMBER = b',"hash":"'
+
+
+def _line_hash(raw: bytes) -> str | None:
+    """The hash of a canonical line, computed on its bytes with the hash member cut out
+    (no re-serialising); None when the line does not have exactly one such member."""
+    at = raw.find(_HASH_MEMBER)
+    if at < 0 or raw.find(_HASH_MEMBER, at + 1) >= 0:
+        return None
+    end = at + len(_HASH_MEMBER) + 65  # 64 hex digits and the closing quote
+    return sha256_hex(raw[:at] + raw[end:])
+
+
+def label(rec: dict[str, Any]) -> str:
+    """What a record says happened, across versions: attempt, sent, failed, unknown,
+    skipped, inputs; a test send's outcome is prefixed `test `."""
+    event = str(rec.get("event"))
+    if rec.get("v") is None:  # version 1
+        if event == "test":
+            return "test sent"
+        if event == "failed" and str(rec.get("error") or "").startswith(OUTCOME_UNKNOWN):
+            return "unknown"
+        return event
+    return f"test {event}" if rec.get("kind") == "test" and event in OUTCOMES else event
+
+
+def kind_of(rec: dict[str, Any]) -> str:
+    """real or test, across versions (version 1 marked test sends by their subject)."""
+    if rec.get("v") is None:
+        return "test" if rec.get("event") == "test" or str(rec.get("subject") or "").startswith(
+            "[TEST]") else "real"
+    return str(rec.get("kind") or "real")
+
+
+# --------------------------------------------------------------------------
+# State: what a send needs to know, derived from the records
+
+
+class RoleState(NamedTuple):
+    """One role's state for one kind of send (real or test)."""
+
+    sent: dict[str, Any] | None  # the last report sent: ts, as_of, sha256, from, to, bcc, message_id
+    unknown: dict[str, Any] | None  # an attempt with no outcome, or an unknown one: seq, ts, run_id
+    baseline: dict[str, Any] | None = None  # the last report sent with an earlier as_of than `sent`
+
+
+_SENT_FIELDS = ("seq", "ts", "as_of", "sha256", "from", "to", "bcc", "message_id", "subject")
+
+
+def apply(states: dict[str, dict[str, Any]], rec: dict[str, Any]) -> None:
+    """Fold one record into the states, keyed `kind:role`."""
+    role = rec.get("role")
+    what = label(rec)
+    if not isinstance(role, str) or what in ("inputs", "skipped"):
+        return
+    key = f"{kind_of(rec)}:{role}"
+    st = states.setdefault(key, {"sent": None, "unknown": None, "baseline": None})
+    outcome = what.removeprefix("test ")
+    if outcome == "attempt":
+        st["unknown"] = {"seq": rec.get("seq"), "ts": rec.get("ts"), "run_id": rec.get("run_id")}
+    elif outcome == "sent":
+        st["unknown"] = None
+        new = {k: rec.get(k) for k in _SENT_FIELDS}
+        old = st["sent"]
+        if old is not None and str(old.get("as_of") or "") < str(new.get("as_of") or ""):
+            st["baseline"] = old
+        st["sent"] = new
+    elif outcome == "failed":
+        st["unknown"] = None
+    # unknown: the open attempt stays open; SES may have sent it.
+
+
+def as_role_states(states: dict[str, dict[str, Any]], kind: str) -> dict[str, RoleState]:
+    """The states of one kind, by role."""
+    prefix = f"{kind}:"
+    return {k[len(prefix):]: RoleState(v["sent"], v["unknown"], v["baseline"])
+            for k, v in states.items() if k.startswith(prefix)}
+
+
+def role_states(records: list[dict[str, Any]], kind: str = "real") -> dict[str, RoleState]:
+    """Each role's state of one kind, from records in log order."""
+    states: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        apply(states, rec)
+    return as_role_states(states, kind)
+
+
+# --------------------------------------------------------------------------
+# Verify
 
 
 class Verification(NamedTuple):
@@ -48,75 +167,108 @@ class Verification(NamedTuple):
         return line if self.ok else f"{line}\nFAILED: {self.problem}"
 
 
-def _check(data: bytes, path: Path) -> tuple[list[dict[str, Any]], Verification]:
-    """Parse and verify the whole log; stop at the first bad record."""
-    lines = data.split(b"\n")
-    torn = lines[-1] != b""
-    if not torn:
-        lines.pop()
-    total = len(lines)
-    records: list[dict[str, Any]] = []
-    prev: str | None = None
-    for i, raw in enumerate(lines, 1):
-        where = f"{path} line {i}"
-        if torn and i == total:
-            return records, Verification(total, len(records), prev, f"{where}: torn last line "
-                                         f"({len(raw)} bytes, no newline): a write was cut short")
-        try:
-            rec = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return records, Verification(total, len(records), prev, f"{where}: not a JSON record")
-        if not isinstance(rec, dict) or set(rec) != set(FIELDS):
-            return records, Verification(total, len(records), prev, f"{where}: fields are not the "
-                                         "audit record's fields")
-        if rec["seq"] != i:
-            return records, Verification(total, len(records), prev, f"{where}: seq {rec['seq']}, "
-                                         f"expected {i} (a record was removed or reordered)")
-        if rec["prev"] != prev:
-            return records, Verification(total, len(records), prev, f"{where} (seq {i}): prev does "
-                                         "not match the previous record's hash")
+def _fields_problem(rec: dict[str, Any]) -> str | None:
+    version = rec.get("v")
+    if version is None:
+        if set(rec) != V1_FIELDS or rec.get("event") not in V1_EVENTS:
+            return "fields are not the audit record's fields"
+        return None
+    if not isinstance(version, int) or version < 2:
+        return f"unknown schema version {version!r}"
+    missing = [k for k in _BASE if k not in rec]
+    if version == SCHEMA:
+        event = rec.get("event")
+        if event not in V2_REQUIRED:
+            return f"unknown event {event!r}"
+        missing += [k for k in V2_REQUIRED[event] if k not in rec]
+    # a later version may add events and fields: the chain still vouches for them
+    return f"missing field(s) {', '.join(missing)}" if missing else None
+
+
+def check_line(raw: bytes, seq: int, prev: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """Parse and check one line (without its newline) as record number `seq` after `prev`."""
+    try:
+        rec = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, "not a JSON record"
+    if not isinstance(rec, dict):
+        return None, "not a JSON record"
+    problem = _fields_problem(rec)
+    if problem:
+        return None, problem
+    if rec["seq"] != seq:
+        return None, f"seq {rec['seq']}, expected {seq} (a record was removed or reordered)"
+    if rec["prev"] != prev:
+        return None, f"(seq {seq}): prev does not match the previous record's hash (a broken link)"
+    if _line_hash(raw) != rec["hash"]:
         if record_hash(rec) != rec["hash"]:
-            return records, Verification(total, len(records), prev, f"{where} (seq {i}): hash does "
-                                         "not match the content (the record was changed)")
-        records.append(rec)
-        prev = rec["hash"]
-    return records, Verification(total, total, prev, None)
+            return None, f"(seq {seq}): hash does not match the content (the record was changed)"
+        return None, (f"(seq {seq}): the line is not the record's canonical form (extra spaces, "
+                      "a repeated key or reordered keys): its bytes are not what the chain vouches for")
+    return rec, None
+
+
+def _lines(fh: Any) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, bytes without newline, whether it ended in a newline)."""
+    for n, raw in enumerate(fh, 1):
+        yield n, raw.rstrip(b"\n"), raw.endswith(b"\n")
 
 
 def verify(path: Path) -> Verification:
-    """Recompute every hash and link of the log at `path`."""
+    """Recompute every hash and link of the log at `path`, reading it as a stream."""
     try:
-        data = path.read_bytes()
+        fh = path.open("rb")
     except FileNotFoundError:
-        return Verification(0, 0, None, None)
-    return _check(data, path)[1]
+        raise AuditError(f"no audit log at {path}: check --audit-log or AUDIT_LOG") from None
+    valid, head, total = 0, None, 0
+    with fh:
+        for n, raw, whole in _lines(fh):
+            total = n
+            where = f"{path} line {n}"
+            if not whole:
+                return Verification(n, valid, head, f"{where}: torn last line ({len(raw)} bytes, no "
+                                    "newline): a write was cut short")
+            rec, problem = check_line(raw, n, head)
+            if rec is None:
+                sep = " " if problem and problem.startswith("(") else ": "
+                total = n + sum(1 for _ in fh)
+                return Verification(total, valid, head, f"{where}{sep}{problem}")
+            valid, head = n, rec["hash"]
+    return Verification(total, valid, head, None)
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """Return every record that parses, for display (verification is separate)."""
+    """Every record that parses, for display and tests (verification is separate)."""
+    out = []
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            for raw in fh:
+                try:
+                    rec = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    continue
+                if isinstance(rec, dict):
+                    out.append(rec)
     except FileNotFoundError:
         return []
-    out = []
-    for raw in data.splitlines():
-        try:
-            rec = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(rec, dict):
-            out.append(rec)
     return out
 
 
 def describe(rec: dict[str, Any]) -> str:
-    """One line per record: time, role, event, recipients, message id, short hash."""
+    """One line per record: seq, time, role, what happened, recipients, id, short hash."""
+    what = label(rec).replace(" ", "-")
+    if what == "inputs":
+        return (f"{rec.get('seq')} {rec.get('ts')} - inputs files={rec.get('files')} "
+                f"inputs={str(rec.get('inputs_sha256'))[:12]}")
     to = ", ".join(rec.get("to") or []) or "-"
     extra = f" id={rec['message_id']}" if rec.get("message_id") else ""
-    if rec.get("error"):
+    reason = rec.get("reason") or (rec.get("error") if what == "skipped" else None)
+    if reason:
+        extra += f" reason={reason}"
+    elif rec.get("error"):
         extra += f" error={rec['error']}"
     sha = (rec.get("sha256") or "")[:12]
-    return f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {rec.get('event')} to={to} sha={sha}{extra}"
+    return f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {what} to={to} sha={sha}{extra}"
 
 
 def check_writable(path: Path) -> tuple[bool, str]:
@@ -126,96 +278,226 @@ def check_writable(path: Path) -> tuple[bool, str]:
     return ok, f"audit log {path}: {'writable' if ok else 'NOT writable'}"
 
 
-class RoleState(NamedTuple):
-    """What the log says of one role: its last `sent` record, and an attempt whose
-    outcome is unknown (None when every attempt has an outcome)."""
+def private(path: Path) -> tuple[bool, str]:
+    """Say whether an existing log is readable by others (it holds recipients and subjects)."""
+    if not path.exists() or os.name != "posix":
+        return True, f"audit log {path}: private"
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return False, f"audit log {path} has mode {mode:04o}, readable by others: run chmod 600 {path}"
+    return True, f"audit log {path}: mode {mode:04o}"
 
-    sent: dict[str, Any] | None
-    unknown: dict[str, Any] | None
+
+# --------------------------------------------------------------------------
+# The checkpoint and the open log
 
 
-OUTCOME_UNKNOWN = "outcome unknown: "
+def checkpoint_path(path: Path) -> Path:
+    return path.with_name(path.name + ".state.json")
 
 
-def role_states(records: list[dict[str, Any]], kind: str = "real") -> dict[str, RoleState]:
-    """Each role's state, from the records in log order."""
-    sent: dict[str, dict[str, Any]] = {}
-    unknown: dict[str, dict[str, Any] | None] = {}
-    for rec in records:
-        role, event = rec.get("role"), rec.get("event")
-        if not isinstance(role, str):
-            continue
-        if event == "attempt":
-            unknown[role] = rec
-        elif event == "failed" and str(rec.get("error") or "").startswith(OUTCOME_UNKNOWN):
-            pass  # the attempt before it stays open: SES may have sent it
-        elif event in ("sent", "failed", "test", "skipped"):
-            unknown[role] = None
-            if event == "sent":
-                sent[role] = rec
-    return {r: RoleState(sent.get(r), unknown.get(r)) for r in set(sent) | set(unknown)}
+def manifest_path(path: Path, inputs_sha256: str) -> Path:
+    return path.with_name(path.name + ".inputs") / f"{inputs_sha256}.txt"
+
+
+class Tail(NamedTuple):
+    """Where the log ends and what it says: the checkpoint's content."""
+
+    offset: int
+    seq: int
+    head: str | None
+    states: dict[str, dict[str, Any]]
+
+
+def _last_line(fd: int, offset: int) -> bytes:
+    """The line that ends at `offset` (without its newline)."""
+    start = offset - 1
+    step = 4096
+    while True:
+        lo = max(start - step, 0)
+        chunk = os.pread(fd, start - lo, lo)
+        at = chunk.rfind(b"\n")
+        if at >= 0 or lo == 0:
+            begin = lo + at + 1 if at >= 0 else 0
+            return os.pread(fd, offset - 1 - begin, begin)
+        step *= 2
+
+
+def _load_checkpoint(path: Path, fd: int, size: int) -> Tail | None:
+    """The checkpoint, if it matches the log's bytes; None to rebuild from the log."""
+    try:
+        data = json.loads(checkpoint_path(path).read_bytes())
+        tail = Tail(int(data["offset"]), int(data["seq"]), data["head"], dict(data["states"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if tail.offset == 0:
+        return tail if tail.seq == 0 and tail.head is None else None
+    if tail.offset > size or os.pread(fd, 1, tail.offset - 1) != b"\n":
+        return None
+    raw = _last_line(fd, tail.offset)
+    try:
+        rec = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(rec, dict) or rec.get("seq") != tail.seq or _line_hash(raw) != tail.head:
+        return None
+    return tail
+
+
+def _read_from(fd: int, path: Path, tail: Tail) -> Tail:
+    """Verify and fold in every record after `tail`; refuse (exit 4) on damage."""
+    offset, seq, head, states = tail
+    pending = b""
+    pos = offset
+    while chunk := os.pread(fd, 1 << 20, pos):
+        pos += len(chunk)
+        lines = (pending + chunk).split(b"\n")
+        pending = lines.pop()
+        for raw in lines:
+            rec, problem = check_line(raw, seq + 1, head)
+            if rec is None:
+                sep = " " if problem and problem.startswith("(") else ": "
+                raise _damaged(path, f"{path} line {seq + 1}{sep}{problem}")
+            seq, head = seq + 1, rec["hash"]
+            offset += len(raw) + 1
+            apply(states, rec)
+    if pending:
+        raise _damaged(path, f"{path} line {seq + 1}: torn last line ({len(pending)} bytes, no newline): "
+                       "a write was cut short")
+    return Tail(offset, seq, head, states)
+
+
+def _damaged(path: Path, problem: str) -> AuditError:
+    return AuditError(
+        f"the audit log is damaged, so nothing was sent: {problem}. Inspect it with "
+        f"`send-exec-reports audit --verify --audit-log {path}`; the tool never rewrites "
+        "history: keep the file as evidence, move it aside and start a new log, or cut a "
+        "torn last line off a copy after checking it")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file atomically (a temporary name, then rename), mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def read_tail(path: Path) -> Tail:
+    """The log's state without taking its lock (previews): checkpoint plus what follows."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return Tail(0, 0, None, {})
+    try:
+        size = os.fstat(fd).st_size
+        tail = _load_checkpoint(path, fd, size) or Tail(0, 0, None, {})
+        return _read_from(fd, path, tail)
+    finally:
+        os.close(fd)
 
 
 def read_states(path: Path, kind: str = "real") -> dict[str, RoleState]:
-    """Role states from a consistent read of the log, without taking its lock (previews)."""
-    return role_states(read_records(path), kind)
+    """Role states from a consistent read of the log, without its lock (previews)."""
+    return as_role_states(read_tail(path).states, kind)
+
+
+class AuditWriteError(AuditError):
+    """A record could not be written; the log was cut back to where it was."""
 
 
 class AuditLog:
     """The log held open and locked for a whole run."""
 
-    def __init__(self, path: Path, fd: int, records: list[dict[str, Any]]) -> None:
+    def __init__(self, path: Path, fd: int, tail: Tail) -> None:
         self.path = path
         self._fd = fd
-        self.records = records
+        self._tail = tail
 
     @property
     def head(self) -> str | None:
-        return self.records[-1]["hash"] if self.records else None
+        return self._tail.head
+
+    @property
+    def seq(self) -> int:
+        return self._tail.seq
 
     def states(self, kind: str = "real") -> dict[str, RoleState]:
         """Each role's state as of now."""
-        return role_states(self.records, kind)
+        return as_role_states(self._tail.states, kind)
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
-        """Write one record: written, flushed and fsynced before returning."""
-        assert event in EVENTS
-        rec: dict[str, Any] = {k: None for k in FIELDS}
-        rec.update(fields)
-        rec.update(seq=len(self.records) + 1, event=event, prev=self.head,
+        """Write one record: written, flushed and fsynced before returning. A failed
+        write cuts the file back to where it was and raises AuditWriteError."""
+        missing = [k for k in V2_REQUIRED[event] if k not in fields]
+        if missing:
+            raise ValueError(f"an {event} record needs {', '.join(missing)}")
+        offset, seq, head, states = self._tail
+        rec: dict[str, Any] = dict(fields)
+        rec.update(v=SCHEMA, seq=seq + 1, event=event, prev=head,
                    ts=datetime.now(UTC).isoformat(timespec="microseconds"))
-        rec["hash"] = record_hash(rec)
-        line = (json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
-        view = memoryview(line)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
-        self.records.append(rec)
+        rec.setdefault("run_id", None)
+        body = canonical(rec)
+        rec["hash"] = sha256_hex(body)
+        line = canonical(rec) + b"\n"
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.pwrite(self._fd, view, offset + len(line) - len(view)):]
+            os.fsync(self._fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, offset)
+                os.fsync(self._fd)
+                where = "the log was cut back to where it was"
+            except OSError:
+                where = f"the log could not be cut back: it may end in a torn line after byte {offset}"
+            raise AuditWriteError(f"cannot write to the audit log {self.path} ({exc.strerror or exc}); "
+                                  f"{where}") from None
+        apply(states, rec)
+        self._tail = Tail(offset + len(line), seq + 1, rec["hash"], states)
         return rec
+
+    def save_manifest(self, inputs_sha256: str, files: list[tuple[str, str]]) -> None:
+        """Keep the input files' hashes beside the log, named by their combined hash."""
+        target = manifest_path(self.path, inputs_sha256)
+        if not target.exists():
+            _write_private(target, "".join(f"{p}\0{h}\n" for p, h in files).encode())
+
+    def save_checkpoint(self) -> None:
+        offset, seq, head, states = self._tail
+        data = json.dumps({"v": 1, "offset": offset, "seq": seq, "head": head, "states": states},
+                          sort_keys=True, ensure_ascii=False).encode()
+        try:
+            _write_private(checkpoint_path(self.path), data)
+        except OSError:
+            pass  # only a speed-up: the next run rebuilds it from the log
 
 
 @contextmanager
 def open_log(path: Path) -> Iterator[AuditLog]:
-    """Open, lock and verify the log; refuse (exit 4) if it is held or damaged."""
+    """Open, lock and check the log (from its checkpoint); refuse (exit 4) if held or damaged."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise AuditError(f"another send-exec-reports run holds the audit log {path}; "
                              "wait for it to finish and run again") from None
-        chunks: list[bytes] = []
-        while chunk := os.pread(fd, 1 << 20, sum(len(c) for c in chunks)):
-            chunks.append(chunk)
-        records, result = _check(b"".join(chunks), path)
-        if not result.ok:
-            raise AuditError(
-                f"the audit log is damaged, so nothing was sent: {result.problem}. Inspect it with "
-                f"`send-exec-reports audit --verify --audit-log {path}`; the tool never rewrites "
-                "history: keep the file as evidence, move it aside and start a new log, or cut a "
-                "torn last line off a copy after checking it")
-        yield AuditLog(path, fd, records)
+        size = os.fstat(fd).st_size
+        tail = _load_checkpoint(path, fd, size) or Tail(0, 0, None, {})
+        opened = AuditLog(path, fd, _read_from(fd, path, tail))
+        try:
+            yield opened
+        finally:
+            opened.save_checkpoint()
     finally:
         os.close(fd)  # closing releases the lock

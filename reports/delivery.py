@@ -1,16 +1,32 @@
-"""The only module that touches boto3, imported lazily: send through SES API v2."""
+"""The only module that touches boto3, imported lazily: send through SES API v2.
+
+Sent at most once: botocore's own retries are off, and this module retries
+only what proves SES accepted nothing (throttling, a refused connection).
+Once the request may have reached SES (a connection closed or reset after it
+was written, a read timeout, an empty or garbled answer, a 5xx), the outcome
+is *unknown*: not retried, and the role is held until --force. Each send,
+retries included, has an overall deadline (SES_SEND_DEADLINE).
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from typing import Any
 
 from .compose import Outgoing
 from .config import Settings
-from .errors import DeliveryError
+from .errors import ConfigError, DeliveryError
+from .progress import DETAIL, logger
 
-MAX_ATTEMPTS = 3  # botocore standard retries: throttling, 5xx and connection errors
+log = logger(__name__)
+MAX_TRIES = 4  # one send and up to three retries of what SES refused before accepting
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 10
+BACKOFF = 0.5  # seconds before the first retry, doubling
+THROTTLE_CODES = ("Throttling", "ThrottlingException", "TooManyRequestsException")
+ENDPOINT_KEYS = ("AWS_ENDPOINT_URL_SESV2", "AWS_ENDPOINT_URL")
 HINTS = {
     "MessageRejected": "SES refused the message: check the sender is verified in this region "
                        "(`aws sesv2 get-email-identity --email-identity DOMAIN`) and, in the sandbox, "
@@ -20,16 +36,47 @@ HINTS = {
     "SendingPausedException": "sending is paused for this account or configuration set",
     "LimitExceededException": "an SES quota was reached; see `send-exec-reports doctor`",
     "TooManyRequestsException": "SES kept throttling after retries; run again later",
+    "Throttling": "SES kept throttling after retries; run again later",
     "NotFoundException": "the configuration set or identity does not exist in this region",
     "BadRequestException": "SES rejected a parameter; check the addresses in repos.env",
     "AccessDeniedException": "the AWS credentials lack ses:SendEmail; see docs/operations.md",
 }
+UNKNOWN_HINT = ("SES may have sent it: check the inbox (and the BCC copy) before sending it again "
+                "with --force")
 
 
-def _client(settings: Settings) -> Any:
+def endpoint(settings: Settings) -> tuple[str | None, str | None]:
+    """The custom SES endpoint and the variable that set it (None, None for AWS itself)."""
+    for key in ENDPOINT_KEYS:
+        value = settings.aws_env.get(key) or os.environ.get(key)
+        if value:
+            return value, key
+    return None, None
+
+
+def check_endpoint(settings: Settings) -> None:
+    """Refuse an endpoint URL boto3 cannot use, naming the variable (exit 2)."""
+    from urllib.parse import urlsplit
+
+    url, key = endpoint(settings)
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"{key} '{url}' is not an http(s) URL; fix it or unset it to use AWS's own "
+                          "SES endpoint")
+
+
+def client(settings: Settings, *, read_timeout: float = READ_TIMEOUT, retries: int = 1) -> Any:
+    """A boto3 SES v2 client; `retries` is botocore's total attempts (1: none)."""
     import boto3
     from botocore.config import Config
 
+    check_endpoint(settings)
     env = settings.aws_env
     session = boto3.session.Session(
         aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
@@ -37,108 +84,199 @@ def _client(settings: Settings) -> Any:
         aws_session_token=env.get("AWS_SESSION_TOKEN"),
         profile_name=env.get("AWS_PROFILE"),
     )
-    config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
-                    connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
-    endpoint = env.get("AWS_ENDPOINT_URL_SESV2") or env.get("AWS_ENDPOINT_URL")
-    client = session.client("sesv2", region_name=settings.region, config=config, endpoint_url=endpoint)
-    client.meta.events.register_first("needs-retry.sesv2.SendEmail", _no_resend_after_read_timeout)
-    return client
+    config = Config(retries={"mode": "standard", "total_max_attempts": retries},
+                    connect_timeout=CONNECT_TIMEOUT, read_timeout=read_timeout)
+    url = settings.aws_env.get("AWS_ENDPOINT_URL_SESV2") or settings.aws_env.get("AWS_ENDPOINT_URL")
+    try:
+        return session.client("sesv2", region_name=settings.region, config=config, endpoint_url=url)
+    except ValueError as exc:  # botocore's own check of the endpoint
+        raise ConfigError(f"cannot set up the SES client: {exc}") from None
 
 
-def _no_resend_after_read_timeout(caught_exception: object = None, **_: object) -> None:
-    """Stop botocore's retries when SES got the request but did not answer: it may have
-    sent it. Raising here ends the call with that error on every botocore version."""
-    from botocore.exceptions import ReadTimeoutError
-
-    if isinstance(caught_exception, ReadTimeoutError):
-        raise caught_exception
+def request(msg: Outgoing, settings: Settings) -> dict[str, Any]:
+    """The SendEmail parameters for one message: exactly what was previewed."""
+    destination: dict[str, list[str]] = {"ToAddresses": list(msg.to)}
+    if msg.bcc:
+        destination["BccAddresses"] = list(msg.bcc)
+    kwargs: dict[str, Any] = {
+        "FromEmailAddress": msg.sender,
+        "Destination": destination,
+        "Content": {"Simple": {
+            "Subject": {"Data": msg.subject, "Charset": "UTF-8"},
+            "Body": {"Text": {"Data": msg.body, "Charset": "UTF-8"}},
+        }},
+        "EmailTags": [{"Name": "role", "Value": msg.role},
+                      {"Name": "content", "Value": msg.sha256[:16]}],
+    }
+    if msg.reply_to:
+        kwargs["ReplyToAddresses"] = list(msg.reply_to)
+    if settings.configuration_set:
+        kwargs["ConfigurationSetName"] = settings.configuration_set
+    return kwargs
 
 
 class SesSender:
-    """Send Outgoing messages with one boto3 client."""
+    """Send Outgoing messages with one boto3 client, each at most once."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._client: Any = None
+        self.tries = 0  # how many requests the last send made
+
+    def prepare(self) -> None:
+        """Build and check the client before anything is recorded (a bad endpoint is exit 2)."""
+        if self._client is None:
+            self._client = client(self.settings, read_timeout=min(READ_TIMEOUT, self.settings.send_deadline))
+            url, key = endpoint(self.settings)
+            log.debug("SES endpoint: %s, region %s", f"{url} (from {key})" if url else "AWS",
+                      self.settings.region)
 
     def send(self, msg: Outgoing) -> str:
-        """Send one message; return the SES Message ID or raise DeliveryError."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        """Send one message; return the SES Message ID or raise DeliveryError, whose
+        `outcome` says whether SES may have sent it ("unknown") or did not ("failed")."""
+        self.prepare()
+        deadline = self.settings.send_deadline
+        box: dict[str, Any] = {}
+        worker = threading.Thread(target=self._send_in, args=(msg, time.monotonic() + deadline, box),
+                                  daemon=True, name=f"ses-send-{msg.role}")
+        started = time.monotonic()
+        worker.start()
+        worker.join(deadline)
+        if worker.is_alive():  # a trickling or stalled answer: give up waiting, never resend
+            raise DeliveryError(f"DeadlineExceeded: no complete answer within SES_SEND_DEADLINE "
+                                f"({deadline:g} s); {UNKNOWN_HINT}", "DeadlineExceeded", outcome="unknown")
+        log.debug("%s: SES answered in %.2f s after %d request(s)", msg.role, time.monotonic() - started,
+                  self.tries)
+        if "error" in box:
+            raise box["error"]
+        return str(box["message_id"])
 
-        if self._client is None:
-            try:
-                self._client = _client(self.settings)
-            except BotoCoreError as exc:
-                raise DeliveryError(f"cannot set up the SES client: {exc}", "ClientSetup") from None
-        destination: dict[str, list[str]] = {"ToAddresses": list(msg.to)}
-        if msg.bcc:
-            destination["BccAddresses"] = list(msg.bcc)
-        kwargs: dict[str, Any] = {
-            "FromEmailAddress": msg.sender,
-            "Destination": destination,
-            "Content": {"Simple": {
-                "Subject": {"Data": msg.subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": msg.body, "Charset": "UTF-8"}},
-            }},
-            "EmailTags": [{"Name": "role", "Value": msg.role},
-                          {"Name": "content", "Value": msg.sha256[:16]}],
-        }
-        if msg.reply_to:
-            kwargs["ReplyToAddresses"] = list(msg.reply_to)
-        if self.settings.configuration_set:
-            kwargs["ConfigurationSetName"] = self.settings.configuration_set
+    def _send_in(self, msg: Outgoing, deadline: float, box: dict[str, Any]) -> None:
         try:
-            response = self._client.send_email(**kwargs)
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = str(error.get("Code", "Unknown"))
-            hint = HINTS.get(code, "see the SES error code in the AWS documentation")
-            raise DeliveryError(f"{code}: {error.get('Message', '')}; {hint}", code) from None
-        except BotoCoreError as exc:
-            name = type(exc).__name__
-            hint = ("; SES did not answer in time, so the message may or may not have gone out: "
-                    "check the inbox before sending it again" if name == "ReadTimeoutError" else "")
-            raise DeliveryError(f"{name}: {exc}{hint}", name) from None
-        return str(response["MessageId"])
+            box["message_id"] = self._send(msg, deadline)
+        except DeliveryError as exc:
+            box["error"] = exc
+        except Exception as exc:  # anything else after the request may have left: unknown
+            box["error"] = DeliveryError(f"{type(exc).__name__}: {exc}; {UNKNOWN_HINT}", type(exc).__name__,
+                                         outcome="unknown")
+
+    def _send(self, msg: Outgoing, deadline: float) -> str:
+        from botocore.exceptions import (
+            ClientError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+        )
+
+        kwargs = request(msg, self.settings)
+        self.tries = 0
+        while True:
+            self.tries += 1
+            try:
+                response = self._client.send_email(**kwargs)
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                code = str(error.get("Code", "Unknown"))
+                status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+                if code in THROTTLE_CODES and self._wait(msg, code, deadline):
+                    continue
+                if status >= 500 or not status:
+                    shown = error.get("Message") or code
+                    raise DeliveryError(f"HTTP {status or '?'} from SES ({shown}); {UNKNOWN_HINT}", code,
+                                        outcome="unknown") from None
+                hint = HINTS.get(code, "see the SES error code in the AWS documentation")
+                raise DeliveryError(f"{code}: {error.get('Message', '')}; {hint}", code) from None
+            except (EndpointConnectionError, ConnectTimeoutError) as exc:
+                # The connection was never made: SES received nothing.
+                if self._wait(msg, type(exc).__name__, deadline):
+                    continue
+                raise DeliveryError(f"{type(exc).__name__}: {exc}; nothing reached SES",
+                                    type(exc).__name__, endpoint_down=True) from None
+            except Exception as exc:
+                # Closed or reset after the request was written, a read timeout, a garbled
+                # answer: SES may have taken it. Never retried.
+                raise DeliveryError(f"{type(exc).__name__}: {exc}; {UNKNOWN_HINT}", type(exc).__name__,
+                                    outcome="unknown", endpoint_down=True) from None
+            message_id = response.get("MessageId") if isinstance(response, dict) else None
+            if not isinstance(message_id, str) or not message_id:
+                raise DeliveryError(f"SES answered without a message id; {UNKNOWN_HINT}", "NoMessageId",
+                                    outcome="unknown", endpoint_down=True)
+            return message_id
+
+    def _wait(self, msg: Outgoing, why: str, deadline: float) -> bool:
+        """Back off before a retry; False when out of tries or time."""
+        if self.tries >= MAX_TRIES:
+            return False
+        pause = BACKOFF * 2 ** (self.tries - 1)
+        if time.monotonic() + pause >= deadline - 1:
+            return False
+        log.log(DETAIL, "  SES asked us to wait (%s): %s, try %d of %d in %.1f s", why, msg.role,
+                self.tries + 1, MAX_TRIES, pause)
+        time.sleep(pause)
+        return True
 
 
-def ses_checks(settings: Settings) -> list[tuple[bool, str]]:
-    """Read-only SES checks for `doctor`: identity, sending enabled, quota."""
+def ses_checks(settings: Settings) -> list[tuple[str, str]]:
+    """Read-only SES checks for `doctor`: (ok | warn | FAIL, text)."""
     from email.utils import parseaddr
 
     from botocore.exceptions import BotoCoreError, ClientError
 
-    results: list[tuple[bool, str]] = []
+    results: list[tuple[str, str]] = []
+
+    def not_there(exc: ClientError) -> bool:
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        return status in (404, 405, 501) or code in ("NotImplemented", "InvalidAction", "UnknownOperation")
+
+    def shown(exc: ClientError) -> str:
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code"), error.get("Message")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return f"{code}: {message}" if message else f"HTTP {status} ({code or 'no error code'})"
+
     try:
-        client = _client(settings)
+        ses = client(settings, retries=2)
         try:
-            account = client.get_account()
+            account = ses.get_account()
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "Unknown")
-            results.append((False, f"SES GetAccount failed ({code}): cannot read sending status or quota"))
             account = None
+            if not_there(exc):
+                results.append(("warn", "this endpoint does not implement SES GetAccount: sending status "
+                                "and quota not checked"))
+            else:
+                results.append(("FAIL", f"SES GetAccount failed ({shown(exc)}): cannot read sending "
+                                "status or quota"))
         if account is not None:
             enabled = bool(account.get("SendingEnabled"))
-            results.append((enabled, f"SES sending enabled in {settings.region}: {enabled}"))
-            results.append((True, "SES production access: "
+            results.append(("ok" if enabled else "FAIL", f"SES sending enabled in {settings.region}: {enabled}"))
+            results.append(("ok", "SES production access: "
                             f"{'yes' if account.get('ProductionAccessEnabled') else 'no (sandbox)'}"))
             quota = account.get("SendQuota", {})
-            results.append((True, f"SES quota: {quota.get('SentLast24Hours', 0):.0f} sent in the last 24 "
+            results.append(("ok", f"SES quota: {quota.get('SentLast24Hours', 0):.0f} sent in the last 24 "
                             f"hours of {quota.get('Max24HourSend', 0):.0f}, {quota.get('MaxSendRate', 0):.0f}/s"))
-        address = parseaddr(settings.sender or "")[1]
-        verified = False
-        for identity in (address, address.rpartition("@")[2]):
-            try:
-                info = client.get_email_identity(EmailIdentity=identity)
-            except ClientError:
-                continue
-            if info.get("VerifiedForSendingStatus") or info.get("VerificationStatus") == "SUCCESS":
-                verified = True
-                results.append((True, f"sender identity {identity} is verified"))
-                break
-        if not verified:
-            results.append((False, f"sender {address} is not verified in {settings.region}: run "
-                            f"`aws sesv2 create-email-identity --email-identity {address.rpartition('@')[2]}`"))
+        results.extend(_identity_checks(ses, settings, parseaddr(settings.sender or "")[1], not_there, shown))
     except (BotoCoreError, ClientError) as exc:
-        results.append((False, f"SES checks failed: {type(exc).__name__}: {exc}"))
+        results.append(("FAIL", f"SES checks failed: {type(exc).__name__}: {exc}"))
     return results
+
+
+def _identity_checks(ses: Any, settings: Settings, address: str, not_there: Any, shown: Any
+                     ) -> list[tuple[str, str]]:
+    from botocore.exceptions import ClientError
+
+    domain = address.rpartition("@")[2]
+    for identity in (address, domain):
+        try:
+            info = ses.get_email_identity(EmailIdentity=identity)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code == "NotFoundException":
+                continue
+            if not_there(exc):
+                return [("warn", "this endpoint does not implement SES GetEmailIdentity: the sender's "
+                         "verification was not checked")]
+            return [("FAIL", f"SES GetEmailIdentity failed for {identity}: {shown(exc)}")]
+        if info.get("VerifiedForSendingStatus") or info.get("VerificationStatus") == "SUCCESS":
+            return [("ok", f"sender identity {identity} is verified")]
+    return [("FAIL", f"sender {address} is not verified in {settings.region}: run "
+             f"`aws sesv2 create-email-identity --email-identity {domain}`")]

@@ -32,6 +32,9 @@ class DeliveryError(ReportsError):
 
     exit_code = 1
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(self, message: str, code: str | None = None, *, outcome: str = "failed",
+                 endpoint_down: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        self.outcome = outcome  # failed: SES did not send it; unknown: it may have
+        self.endpoint_down = endpoint_down  # the endpoint itself failed: try no more reports

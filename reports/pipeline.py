@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import ROLES
 from .config import Settings
-from .errors import ConfigError, DeliveryError, HandoffError
+from .errors import AuditError, ConfigError, DeliveryError, HandoffError
 from .progress import PROGRESS, RESULT, WARNING, logger
 
 if TYPE_CHECKING:
@@ -90,6 +90,8 @@ class Result(NamedTuple):
 
 
 class Sender(Protocol):
+    def prepare(self) -> None: ...
+
     def send(self, msg: Outgoing) -> str: ...
 
 
@@ -161,8 +163,10 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read_inputs(settings: Settings, request: Request, *, strict: bool | None = None) -> Inputs:
-    """Read the handoff folder into a Portfolio, applying --strict."""
+def read_inputs(settings: Settings, request: Request, *, strict: bool | None = None,
+                announce: bool = True) -> Inputs:
+    """Read the handoff folder into a Portfolio, applying --strict; `announce` says how
+    many warnings there are (not wanted by `check`, which lists them)."""
     folder, is_sample = handoff_folder(settings, request.handoffs)
     as_of = request.as_of or today(settings)
     started = time.perf_counter()
@@ -174,7 +178,7 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
               len(portfolio.entities), time.perf_counter() - started)
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
-    if portfolio.warnings:
+    if portfolio.warnings and announce:
         log.warning("%d handoff warning(s) in %s; list them with `send-exec-reports check`",
                     len(portfolio.warnings), folder)
         if request.strict if strict is None else strict:
@@ -269,16 +273,18 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     validate_fully(settings)
     inputs = read_inputs(settings, request)
     check_sendable(settings, request, inputs)
+    if sender is None:
+        from .delivery import SesSender
+
+        sender = SesSender(settings)
+    sender.prepare()  # a bad endpoint or client set-up is a configuration error, before any record
     path = audit_path(settings, request.audit_log)
     with open_log(path) as audit_log:
         the_plan = plan(settings, request, inputs,
                         audit_log.states(kind="test" if request.test_to else "real"), path=path)
         if confirm is not None and not confirm(the_plan):
+            log.log(RESULT, "not confirmed: nothing sent")
             return the_plan, [Result(d.role, "refused", "not confirmed") for d in the_plan.decisions]
-        if sender is None:
-            from .delivery import SesSender
-
-            sender = SesSender(settings)
         results = execute(the_plan, audit_log, sender)
         sent = sum(r.outcome in ("sent", "test") for r in results)
         skipped = sum(r.outcome == "skipped" for r in results)
@@ -287,60 +293,101 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     return the_plan, results
 
 
-# Errors that say the endpoint itself is unreachable or silent: the other reports are
-# not tried against it (each still gets a `failed` record), so a run stays short.
-ENDPOINT_ERRORS = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
-                   "ConnectionClosedError")
-OUTCOME_UNKNOWN = "outcome unknown: "
-
-
 def execute(the_plan: Plan, audit_log: AuditLog, sender: Sender) -> list[Result]:
-    """Carry out each decision, recording every attempt and outcome in the audit log."""
-    run_id = os.urandom(16).hex()  # as uuid4().hex, without importing uuid (and platform)
-    results: list[Result] = []
-    endpoint_down: str | None = None
-    for decision in the_plan.decisions:
+    """Carry out each decision, recording every attempt and outcome in the audit log.
+
+    If the log cannot be written, the run stops before any further send, says
+    which roles were sent but not recorded and which were not started, and
+    raises AuditError (exit 4).
+    """
+    from .audit import AuditWriteError
+
+    carrier = _Carrier(the_plan, audit_log, sender)
+    try:
+        carrier.inputs()
+        for decision in the_plan.decisions:
+            carrier.results.append(carrier.carry_out(decision))
+    except AuditWriteError as exc:
+        done = {r.role for r in carrier.results}
+        for d in the_plan.decisions:
+            if d.role in done:
+                continue
+            if d.role == carrier.current and carrier.sent_id:
+                log.log(RESULT, "%s: SENT (message id %s) but NOT RECORDED in the audit log", d.role,
+                        carrier.sent_id)
+            elif d.role == carrier.current:
+                log.log(RESULT, "%s: NOT SENT: its attempt could not be recorded", d.role)
+            else:
+                log.log(RESULT, "%s: not started", d.role)
+        raise AuditError(f"{exc}; stopped before sending anything more") from None
+    return carrier.results
+
+
+class _Carrier:
+    """One execution: the run id, the endpoint's health, where it got to."""
+
+    def __init__(self, the_plan: Plan, audit_log: AuditLog, sender: Sender) -> None:
+        self.plan, self.log, self.sender = the_plan, audit_log, sender
+        self.run_id = os.urandom(16).hex()  # as uuid4().hex, without importing uuid (and platform)
+        self.kind = "test" if the_plan.request.test_to else "real"
+        self.endpoint_down: str | None = None
+        self.results: list[Result] = []
+        self.current: str | None = None
+        self.sent_id: str | None = None
+
+    def inputs(self) -> None:
+        """Record the input files' hashes once, before the first attempt."""
+        if not any(d.action == SEND for d in self.plan.decisions):
+            return
+        from .audit import AuditWriteError
+
+        portfolio = self.plan.inputs.portfolio
+        try:
+            self.log.save_manifest(portfolio.inputs_sha256, [(f.path, f.sha256) for f in portfolio.files])
+        except OSError as exc:
+            raise AuditWriteError(f"cannot write the inputs manifest beside the audit log "
+                                  f"({exc.strerror or exc})") from None
+        self.log.append("inputs", run_id=self.run_id, inputs_sha256=portfolio.inputs_sha256,
+                        files=len(portfolio.files))
+
+    def carry_out(self, decision: Decision) -> Result:
         msg = decision.message
-        fields = {"run_id": run_id, "role": msg.role, "subject": msg.subject, "from": msg.sender,
-                  "to": list(msg.to), "bcc": list(msg.bcc), "sha256": msg.sha256,
-                  "inputs_sha256": the_plan.inputs.portfolio.inputs_sha256}
-        if decision.action == HOLD:
-            log.log(RESULT, "%s: HELD \u2014 %s", msg.role, decision.reason)
-            results.append(Result(msg.role, "held", decision.reason))
-            continue
-        if decision.action == SKIP:
-            audit_log.append("skipped", **fields, error=decision.reason)
+        self.current, self.sent_id = msg.role, None
+        fields = {"run_id": self.run_id, "kind": self.kind, "role": msg.role,
+                  "as_of": self.plan.inputs.as_of.isoformat(), "subject": msg.subject, "from": msg.sender,
+                  "to": list(msg.to), "bcc": list(msg.bcc), "sha256": msg.sha256}
+        if decision.action in (HOLD, SKIP):
+            held = decision.action == HOLD
+            self.log.append("skipped", **fields, reason=f"held: {decision.reason}" if held else decision.reason)
+            if held:
+                log.log(RESULT, "%s: HELD \u2014 %s", msg.role, decision.reason)
+                return Result(msg.role, "held", decision.reason)
             log.log(RESULT, "%s: skipped, %s (--force sends it)", msg.role, decision.reason)
-            results.append(Result(msg.role, "skipped", decision.reason))
-            continue
-        if decision.action == REFUSE:
-            audit_log.append("failed", **fields, error=f"MessageTooLarge: {decision.reason}")
-            log.log(RESULT, "%s: FAILED \u2014 %s", msg.role, decision.reason)
-            results.append(Result(msg.role, "failed", decision.reason))
-            continue
-        if endpoint_down is not None:
-            audit_log.append("failed", **fields, error=f"not attempted: {endpoint_down}")
-            log.log(RESULT, "%s: FAILED \u2014 not attempted, the SES endpoint failed earlier in this run",
-                    msg.role)
-            results.append(Result(msg.role, "failed", f"not attempted: {endpoint_down}"))
-            continue
-        audit_log.append("attempt", **fields)
+            return Result(msg.role, "skipped", decision.reason)
+        if decision.action == REFUSE or self.endpoint_down is not None:
+            why = (f"MessageTooLarge: {decision.reason}" if decision.action == REFUSE
+                   else f"not attempted: {self.endpoint_down}")
+            self.log.append("failed", **fields, outcome="failed", error=why)
+            log.log(RESULT, "%s: FAILED \u2014 %s", msg.role, why)
+            return Result(msg.role, "failed", why)
+        self.log.append("attempt", **fields, inputs_sha256=self.plan.inputs.portfolio.inputs_sha256)
         log.log(PROGRESS, "%s: sending to %s", msg.role, ", ".join(msg.to))
         try:
-            message_id = sender.send(msg)
+            message_id = self.sender.send(msg)
         except DeliveryError as exc:
-            unknown = OUTCOME_UNKNOWN if exc.code == "ReadTimeoutError" else ""
-            audit_log.append("failed", **fields, error=f"{unknown}{exc}")
+            self.log.append(exc.outcome, **fields, outcome=exc.outcome, error=str(exc))
+            if exc.endpoint_down:
+                self.endpoint_down = f"{exc.code} while sending the {msg.role} report"
+            if exc.outcome == "unknown":
+                log.log(RESULT, "%s: OUTCOME UNKNOWN \u2014 %s", msg.role, exc)
+                return Result(msg.role, "unknown", str(exc))
             log.log(RESULT, "%s: FAILED \u2014 %s", msg.role, exc)
-            results.append(Result(msg.role, "unknown" if unknown else "failed", str(exc)))
-            if exc.code in ENDPOINT_ERRORS:
-                endpoint_down = f"{exc.code} while sending the {msg.role} report"
-            continue
-        audit_log.append("test" if msg.test else "sent", **fields, message_id=message_id)
-        log.log(RESULT, "%s: %s to %s (message id %s)", msg.role, "test sent" if msg.test else "sent",
-                ", ".join(msg.to), message_id)
-        results.append(Result(msg.role, "test" if msg.test else "sent", "", message_id))
-    return results
+            return Result(msg.role, "failed", str(exc))
+        self.sent_id = message_id
+        self.log.append("sent", **fields, outcome="sent", message_id=message_id)
+        what = "test sent" if msg.test else "sent"
+        log.log(RESULT, "%s: %s to %s (message id %s)", msg.role, what, ", ".join(msg.to), message_id)
+        return Result(msg.role, "test" if msg.test else "sent", "", message_id)
 
 
 def exit_code(results: Sequence[Result]) -> int:

@@ -1,5 +1,7 @@
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -9,13 +11,20 @@ from reports.errors import AuditError
 from send_exec_reports import cli
 
 
+def message(role: str, i: int, **extra: Any) -> dict[str, Any]:
+    """The fields every attempt and outcome record carries."""
+    return {"run_id": "r", "kind": "real", "role": role, "as_of": "2026-11-15", "subject": f"S {role}",
+            "from": "reports@example.com", "to": ["owner@example.com"], "bcc": [], "sha256": f"{i}" * 64,
+            **extra}
+
+
 @pytest.fixture
 def log(tmp_path: Path) -> Path:
     path = tmp_path / "state" / "audit.jsonl"
     with audit.open_log(path) as opened:
         for i, role in enumerate(("ceo", "cto", "cfo")):
-            opened.append("attempt", run_id="r", role=role, sha256=f"{i}" * 64)
-            opened.append("sent", run_id="r", role=role, sha256=f"{i}" * 64, message_id=f"m{i}")
+            opened.append("attempt", **message(role, i, inputs_sha256="e" * 64))
+            opened.append("sent", **message(role, i, outcome="sent", message_id=f"m{i}"))
     return path
 
 
@@ -81,3 +90,89 @@ def test_listing_a_damaged_log_warns_that_it_does_not_verify(log: Path) -> None:
     result = CliRunner().invoke(cli, ["audit", "--audit-log", str(log)])
     assert len(result.stdout.splitlines()) == 6
     assert "does not verify" in result.stderr and "line 7" in result.stderr
+
+
+def test_an_edited_middle_record_with_its_hash_recomputed_breaks_the_next_link(log: Path) -> None:
+    lines = log.read_bytes().splitlines()
+    rec = json.loads(lines[2])
+    rec["to"] = ["attacker@example.org"]
+    rec["hash"] = audit.record_hash(rec)  # a careful forger re-hashes the record
+    lines[2] = audit.canonical(rec)
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    result = verify(log)
+    assert result.exit_code == 4
+    assert "3/6 records valid" in result.stdout and "line 4 (seq 4): prev does not match" in result.stdout
+
+
+@pytest.mark.parametrize("damage", ["spaces", "duplicate key"])
+def test_a_line_that_is_not_the_canonical_bytes_of_its_record_fails(log: Path, damage: str) -> None:
+    lines = log.read_bytes().splitlines()
+    if damage == "spaces":
+        lines[1] = json.dumps(json.loads(lines[1]), sort_keys=True, ensure_ascii=False).encode()
+    else:
+        lines[1] = lines[1][:-1] + b',"role":"cto"}'  # json.loads keeps the last: same record
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    assert audit.read_records(log)[1]["role"] == "ceo" or damage == "duplicate key"
+    result = verify(log)
+    assert result.exit_code == 4 and "line 2" in result.stdout
+
+
+def test_verify_of_a_log_that_is_not_there_is_an_error_naming_the_path(tmp_path: Path) -> None:
+    result = verify(tmp_path / "nowhere.jsonl")
+    assert result.exit_code == 4 and "no audit log at" in result.stderr and "nowhere.jsonl" in result.stderr
+    assert "0/0" not in result.stdout
+
+
+def test_a_first_version_log_still_verifies_and_its_states_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "v1.jsonl"
+    prev = None
+    lines = []
+    for seq, (event, role, error) in enumerate([("attempt", "cfo", None), ("sent", "cfo", None),
+                                                ("attempt", "ceo", None),
+                                                ("failed", "ceo", "outcome unknown: ReadTimeoutError")], 1):
+        rec: dict[str, Any] = {k: None for k in audit.V1_FIELDS}
+        rec.update(seq=seq, ts=f"2026-11-0{seq}T00:00:00+00:00", run_id="r", event=event, role=role,
+                   subject="S", to=["o@example.com"], bcc=[], sha256="a" * 64, error=error, prev=prev)
+        rec["hash"] = audit.record_hash(rec)
+        prev = rec["hash"]
+        lines.append(audit.canonical(rec))
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert audit.verify(path).ok
+    states = audit.read_states(path)
+    assert states["cfo"].sent is not None and states["cfo"].unknown is None
+    assert states["ceo"].unknown is not None  # an unknown outcome still holds the role
+    with audit.open_log(path) as opened:  # and a new run appends version-2 records after them
+        opened.append("attempt", **message("cto", 1, inputs_sha256="e" * 64))
+    assert audit.verify(path).ok and audit.read_records(path)[-1]["v"] == audit.SCHEMA
+
+
+def test_a_later_field_does_not_turn_a_log_into_a_damaged_one(log: Path) -> None:
+    with audit.open_log(log) as opened:
+        opened.append("attempt", **message("cmo", 4, inputs_sha256="e" * 64, added_later="x"))
+    assert audit.verify(log).ok
+
+
+def test_the_checkpoint_is_checked_against_the_log_and_rebuilt_when_it_lies(log: Path) -> None:
+    state = audit.checkpoint_path(log)
+    assert state.exists() and oct(state.stat().st_mode & 0o777) == "0o600"
+    saved = json.loads(state.read_text())
+    assert saved["seq"] == 6 and saved["offset"] == log.stat().st_size
+    saved["states"]["real:cfo"]["sent"]["sha256"] = "f" * 64
+    saved["head"] = "0" * 64  # a checkpoint that does not match the log's bytes is not trusted
+    state.write_text(json.dumps(saved))
+    with audit.open_log(log) as opened:
+        sent = opened.states()["cfo"].sent
+        assert sent is not None and sent["sha256"] == "2" * 64
+        assert opened.seq == 6
+    os.remove(state)  # a missing one is rebuilt from the log
+    with audit.open_log(log) as opened:
+        sent = opened.states()["cfo"].sent
+        assert sent is not None and sent["message_id"] == "m2"
+
+
+def test_records_appended_after_the_checkpoint_are_verified_before_use(log: Path) -> None:
+    with log.open("ab") as fh:
+        fh.write(b'{"v":2,"seq":7}\n')  # appended behind the tool's back, not a record
+    with pytest.raises(AuditError, match="line 7"):
+        with audit.open_log(log):
+            pass
