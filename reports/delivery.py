@@ -144,7 +144,8 @@ class SesSender:
         worker.join(deadline)
         if worker.is_alive():  # a trickling or stalled answer: give up waiting, never resend
             raise DeliveryError(f"DeadlineExceeded: no complete answer within SES_SEND_DEADLINE "
-                                f"({deadline:g} s); {UNKNOWN_HINT}", "DeadlineExceeded", outcome="unknown")
+                                f"({deadline:g} s); {UNKNOWN_HINT}", "DeadlineExceeded", outcome="unknown",
+                                endpoint_down=True)
         log.debug("%s: SES answered in %.2f s after %d request(s)", msg.role, time.monotonic() - started,
                   self.tries)
         if "error" in box:

@@ -266,7 +266,7 @@ def check_sendable(settings: Settings, request: Request, inputs: Inputs) -> None
 def run(settings: Settings, request: Request, *, sender: Sender | None = None,
         confirm: Callable[[Plan], bool] | None = None) -> tuple[Plan, list[Result]]:
     """Read, plan under the audit log's lock, and execute: the whole send."""
-    from .audit import open_log
+    from .audit import open_log, private
     from .config import require_sending, validate_fully
 
     require_sending(settings, () if request.test_to else request.roles)
@@ -280,6 +280,9 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     sender.prepare()  # a bad endpoint or client set-up is a configuration error, before any record
     path = audit_path(settings, request.audit_log)
     with open_log(path) as audit_log:
+        ok, text = private(path)
+        if not ok:
+            log.warning("warning: %s", text)
         the_plan = plan(settings, request, inputs,
                         audit_log.states(kind="test" if request.test_to else "real"), path=path)
         if confirm is not None and not confirm(the_plan):
