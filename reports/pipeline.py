@@ -204,11 +204,22 @@ def compose(settings: Settings, request: Request, inputs: Inputs) -> tuple[Outgo
     if request.expect_sha256:
         if len(messages) != 1:
             raise ConfigError("--expect-sha256 needs exactly one --role")
-        got, want = messages[0].sha256, request.expect_sha256.strip().lower()
-        if got != want:
-            raise ConfigError(f"--expect-sha256: the {messages[0].role} report now hashes to {got}, "
-                              f"not {request.expect_sha256}; preview it again before sending")
+        check_expected(messages[0], request.expect_sha256)
     return messages
+
+
+def check_expected(msg: Outgoing, expected: str) -> None:
+    """--expect-sha256: the hash, or a prefix of it of at least 12 hex digits, as shown."""
+    import re
+
+    want = expected.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{12,64}", want):
+        raise ConfigError(f"--expect-sha256 '{expected}' is not 12 to 64 hex digits of a hash that "
+                          "a preview showed")
+    if not msg.sha256.startswith(want):
+        raise ConfigError(f"--expect-sha256: the {msg.role} report differs from what you previewed "
+                          f"(it now hashes to {msg.sha256[:len(want)]}, not {want}); preview it again "
+                          "before sending")
 
 
 def decide(msg: Outgoing, state: RoleState | None, force: bool) -> Decision:

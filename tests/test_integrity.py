@@ -344,3 +344,53 @@ def test_doctor_flags_an_audit_log_others_can_read(proxy: FaultProxy, tmp_path: 
     assert f"[FAIL] audit log {log} has mode 0644" in result.stdout and f"chmod 600 {log}" in result.stdout
     again = send(tmp_path, "--role", "cfo")
     assert f"chmod 600 {log}" in again.stderr  # a send warns too
+
+
+# --------------------------------------------------------------------------
+# Small things a new user tripped on
+
+
+def test_expect_sha256_takes_the_short_hash_a_listing_shows(proxy: FaultProxy, ses: Ses, tmp_path: Path) -> None:
+    full = json.loads(send(tmp_path, "--dry-run", "--json", "--role", "cfo").stdout)["sha256"]
+    assert send(tmp_path, "--role", "cfo", "--expect-sha256", full[:12]).exit_code == 0
+    wrong = "0" * 12 if not full.startswith("0" * 12) else "1" * 12
+    result = send(tmp_path, "--role", "cfo", "--force", "--expect-sha256", wrong)
+    assert result.exit_code == 2 and "differs from what you previewed" in result.stderr
+    assert f"hashes to {full[:12]}, not {wrong}" in result.stderr and full not in result.stderr
+    too_short = send(tmp_path, "--role", "cfo", "--expect-sha256", full[:8])
+    assert too_short.exit_code == 2 and "12 to 64 hex digits" in too_short.stderr
+    assert len(ses.messages()) == 1
+
+
+def test_the_audit_listing_shows_a_skip_as_a_reason_not_an_error(proxy: FaultProxy, tmp_path: Path) -> None:
+    assert send(tmp_path, "--role", "cfo").exit_code == 0
+    assert send(tmp_path, "--role", "cfo").exit_code == 0
+    listing = CliRunner().invoke(cli, ["audit", "--audit-log", str(tmp_path / "audit.jsonl")]).stdout
+    skip = listing.splitlines()[-1]
+    assert " skipped " in skip and "reason=unchanged since" in skip and "error=" not in skip
+
+
+def test_a_missing_repos_env_is_named_with_where_it_was_looked_for(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--handoffs", str(SAMPLE_DIR), "--as-of", AS_OF, "--role", "cfo"])
+    assert result.exit_code == 2
+    assert f"no configuration file was found at {tmp_path / 'repos.env'}" in result.stderr
+    assert "--env-file" in result.stderr
+
+
+@pytest.mark.parametrize("command, shown, not_shown", [
+    ("audit", ["--audit-log", "--env-file", "--verify"], ["--handoffs", "--as-of", "--strict"]),
+    ("check", ["--handoffs", "--as-of", "--strict"], ["--audit-log", "--verify"]),
+    ("doctor", ["--handoffs", "--audit-log"], ["--as-of", "--strict"]),
+])
+def test_each_subcommand_lists_only_the_options_it_uses(command: str, shown: list[str],
+                                                        not_shown: list[str]) -> None:
+    text = CliRunner().invoke(cli, [command, "--help"]).stdout
+    assert all(o in text for o in shown) and not any(o in text for o in not_shown)
+
+
+def test_role_takes_a_comma_separated_list_as_well(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--dry-run", "--json", "--as-of", AS_OF, "--role", "cfo,ceo", "--role", "cmo"])
+    assert result.exit_code == 0
+    assert [json.loads(line)["role"] for line in result.stdout.splitlines()] == ["cfo", "ceo", "cmo"]
+    bad = CliRunner().invoke(cli, ["--dry-run", "--role", "cfo,cmoo"])
+    assert bad.exit_code == 2 and "'cmoo' is not one of" in bad.output
