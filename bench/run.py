@@ -287,11 +287,11 @@ def main() -> int:
             bares.append(measure("bare", ROOT / "reports" / "sample", 1, endpoint, env)[0]["seconds"])
         target("send five with the audit log \u00f7 a bare boto3 loop", statistics.median(sends),
                statistics.median(bares), 1.5)
-        big = work / "big-log" / "audit.jsonl"
-        build_log(big, 100_000)
+        big_log = work / "big-log" / "audit.jsonl"
+        build_log(big_log, 100_000)
         with_big, empty, big_peaks, empty_peaks = [], [], [], []
         for _ in range(7 if repeat > 1 else 3):
-            figures, peak = measure("send", ROOT / "reports" / "sample", 1, endpoint, env, log=big)
+            figures, peak = measure("send", ROOT / "reports" / "sample", 1, endpoint, env, log=big_log)
             with_big.append(figures["seconds"])
             big_peaks.append(peak)
             figures, peak = measure("send", ROOT / "reports" / "sample", 1, endpoint, env)
@@ -301,7 +301,7 @@ def main() -> int:
                statistics.median(empty), 1.3)
         target("peak memory of that send \u00f7 with an empty log (MB)", max(big_peaks) / 1024,
                max(empty_peaks) / 1024, 1.1, "MB")
-        checked, _ = measure("verify", big, 3)
+        checked, _ = measure("verify", big_log, 3)
         target("`audit --verify` of 100,000 records \u00f7 json.loads of each line", checked["seconds"],
                checked["loads"], 2.0)
         say()
