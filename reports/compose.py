@@ -15,7 +15,7 @@ from .config import Settings
 from .digest import sha256_hex
 from .finance import Figures, figures
 from .model import Portfolio
-from .text import clean
+from .text import header_text
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "ceo": ceo.render, "cto": cto.render, "accounting": accounting.render,
@@ -56,7 +56,7 @@ class Outgoing(NamedTuple):
 
 def subject_for(role: str, portfolio: Portfolio, as_of: date, prefix: str, test: bool = False) -> str:
     """`[Exec Report] CFO report — Portfolio — 2026-11-15` on one clean line."""
-    subject = clean(f"{prefix} {TITLES[role]} report \u2014 {portfolio.name} \u2014 {as_of.isoformat()}")
+    subject = header_text(f"{prefix} {TITLES[role]} report \u2014 {portfolio.name} \u2014 {as_of.isoformat()}")
     return f"[TEST] {subject}" if test else subject
 
 

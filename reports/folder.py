@@ -7,6 +7,7 @@ that names `path:line`, and the rest of the folder is still read.
 from __future__ import annotations
 
 import os
+import stat
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,34 +24,87 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 KINDS = ("operating", "ancillary")
 
 
-def handoff_files(folder: Path) -> tuple[list[Path], list[Warning_]]:
-    """List `*.md` under `folder` in sorted path order, skipping hidden entries."""
-    found: list[Path] = []
+def display_name(rel: str) -> tuple[str, bool]:
+    """A path as it can be shown and printed, and whether it was valid UTF-8 (a name that is
+    not is shown with its bytes escaped, so no terminal or encoder chokes on it)."""
+    try:
+        rel.encode("utf-8")
+        return rel, True
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"), False
+
+
+def handoff_files(folder: Path) -> tuple[list[tuple[Path, str]], list[Warning_]]:
+    """(path, shown name) of every regular `*.md` under `folder`, in sorted order, skipping
+    hidden entries; what cannot be walked or is not a regular file inside the folder is a
+    warning, never a hang (a FIFO) or a read outside the folder (a symbolic link)."""
+    root = folder.resolve()
+    found: list[tuple[Path, str]] = []
     warnings: list[Warning_] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        here = Path(root)
+
+    def shown(path: Path) -> str:
+        return display_name(path.relative_to(folder).as_posix() if path != folder else ".")[0]
+
+    def walk_error(exc: OSError) -> None:
+        where = shown(Path(exc.filename)) if exc.filename else "."
+        warnings.append(Warning_(Src(where, 0), f"cannot read this folder ({exc.strerror or exc}); "
+                                 "its files were skipped"))
+
+    for top, dirs, files in os.walk(folder, followlinks=False, onerror=walk_error):
+        here = Path(top)
         keep = []
         for d in dirs:
             if d.startswith("."):
                 continue
             if (here / d).is_symlink():
-                rel = (here / d).relative_to(folder).as_posix()
-                warnings.append(Warning_(Src(rel, 0), "symbolic link to a folder not followed"))
+                warnings.append(Warning_(Src(shown(here / d), 0), "symbolic link to a folder not followed"))
                 continue
             keep.append(d)
         dirs[:] = keep
-        found.extend(here / f for f in files if f.lower().endswith(".md") and not f.startswith("."))
-    found.sort(key=lambda p: p.relative_to(folder).as_posix())
+        for f in files:
+            if not f.lower().endswith(".md") or f.startswith("."):
+                continue
+            problem = _not_readable(here / f, root)
+            name, utf8 = display_name((here / f).relative_to(folder).as_posix())
+            if problem:
+                warnings.append(Warning_(Src(name, 0), problem))
+                continue
+            if not utf8:
+                warnings.append(Warning_(Src(name, 0), "the file name is not valid UTF-8; shown with its "
+                                         "bytes escaped"))
+            found.append((here / f, name))
+    found.sort(key=lambda t: t[1])
     return found, warnings
+
+
+def _not_readable(path: Path, root: Path) -> str | None:
+    """Why a handoff entry is skipped: a link out of the folder, or not a regular file."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return "symbolic link to a file outside the handoff folder; not followed"
+            st = os.stat(path)
+    except (OSError, RuntimeError) as exc:
+        return f"cannot read the file ({getattr(exc, 'strerror', None) or exc}); skipped"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (a FIFO, device or socket); skipped"
+    return None
 
 
 def _read_file(path: Path, rel: str) -> tuple[str | None, str, Warning_ | None]:
     """Return (text, sha256 of the bytes, warning) for one handoff file."""
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                return None, "", Warning_(Src(rel, 0), f"file is {size:,} bytes, over the 5 MB limit; skipped")
+        # Non-blocking, and checked again once open: a FIFO swapped in meanwhile cannot hang us.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return None, "", Warning_(Src(rel, 0), "not a regular file; skipped")
+            if st.st_size > MAX_FILE_BYTES:
+                return None, "", Warning_(Src(rel, 0), f"file is {st.st_size:,} bytes, over the 5 MB limit; "
+                                          "skipped")
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped")
@@ -76,8 +130,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
     entities: dict[str, dict[str, Any]] = {}
     port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": [], "files": []}
     port_meta: dict[str, tuple[Any, str]] = {}
-    for path in files:
-        rel = path.relative_to(folder).as_posix()
+    for path, rel in files:
         text, digest, problem = _read_file(path, rel)
         log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
         if digest:

@@ -284,6 +284,9 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     validate_fully(settings)
     inputs = read_inputs(settings, request)
     check_sendable(settings, request, inputs)
+    if not inputs.portfolio.entities:
+        raise HandoffError(f"no entities were read from {inputs.folder}: nothing to report, so nothing "
+                           "sent; run `send-exec-reports check` to see why")
     if sender is None:
         from .delivery import SesSender
 

@@ -24,6 +24,17 @@ def clean(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+def header_text(text: str) -> str:
+    """One clean line for a mail header: also drops every Unicode format, control, private-use
+    and unpaired surrogate character (zero-width joiners, U+FEFF, soft hyphens, tag
+    characters), none of which a reader sees and all of which can disguise a subject."""
+    if not text.isascii():
+        import unicodedata
+
+        text = "".join(c for c in text if c.isascii() or unicodedata.category(c) not in ("Cf", "Cc", "Co", "Cs"))
+    return clean(text)
+
+
 def money(value: Decimal | None) -> str:
     """Format whole dollars: `$12,345`, `-$1,200`; None as a dash."""
     if value is None:

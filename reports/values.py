@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 SEVERITIES = ("critical", "high", "medium", "low")
+MIN_YEAR, MAX_YEAR = 1900, 9000  # past these, date arithmetic overflows
 PRIORITIES = ("P0", "P1", "P2", "P3")
 
 _SCALE = {"": Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
@@ -26,15 +27,25 @@ _MONTH_NAMES = {
     )
     for name in names
 }
+_UNIT = re.compile(r"(?:[A-Za-z][A-Za-z /.-]{0,19})?")  # a word: days, ms, users, req/s; no digits
 _MARKER = re.compile(r"\[([A-Za-z0-9][A-Za-z0-9_-]*)\]")
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
+
+
+LIMIT = Decimal(10) ** 12  # a trillion: past it a figure is a typo, not a small business
+
+
+def sane(value: Decimal) -> Decimal | None:
+    """The value if it is finite and under a trillion in size; else None (`nan`, `-Infinity`,
+    `1e999999999` and 29-digit amounts would break the arithmetic of every report)."""
+    return value if value.is_finite() and abs(value) < LIMIT else None
 
 
 def _scaled(number: str, scale: str | None) -> Decimal | None:
     """`1,234.5` with an optional k/M/B suffix as a Decimal."""
     try:
-        return Decimal(number.replace(",", "")) * _SCALE[(scale or "").lower()]
-    except InvalidOperation:
+        return sane(Decimal(number.replace(",", "")) * _SCALE[(scale or "").lower()])
+    except ArithmeticError:  # InvalidOperation, Overflow
         return None
 
 
@@ -59,8 +70,8 @@ def parse_percent(text: str) -> Decimal | None:
     if not s.endswith("%"):
         return None
     try:
-        return Decimal(s[:-1].strip().replace(",", ""))
-    except InvalidOperation:
+        return sane(Decimal(s[:-1].strip().replace(",", "")))
+    except ArithmeticError:  # InvalidOperation, Overflow
         return None
 
 
@@ -82,9 +93,10 @@ def parse_quantity(text: str) -> Quantity | None:
         return Quantity(pct, "%")
     m = _NUMBER.match(s)
     value = _scaled(m["num"], m["scale"]) if m else None
-    if m is None or value is None or len(m["unit"].strip()) > 20:
-        return None
-    return Quantity(value, m["unit"].strip())
+    unit = m["unit"].strip() if m else ""
+    if m is None or value is None or not _UNIT.fullmatch(unit):
+        return None  # `1.4.3`, `2026-03-04`, `24/24`, `1e9` are versions, dates, ratios: not figures
+    return Quantity(value, unit)
 
 
 def parse_date(text: str) -> date | None:
@@ -93,9 +105,10 @@ def parse_date(text: str) -> date | None:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         return None
     try:
-        return date.fromisoformat(s)
+        day = date.fromisoformat(s)
     except ValueError:
         return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def parse_month(text: str) -> str | None:
@@ -109,7 +122,7 @@ def parse_month(text: str) -> str | None:
         if not m or m[1].lower() not in _MONTH_NAMES:
             return None
         year, month = int(m[2]), _MONTH_NAMES[m[1].lower()]
-    if not 1 <= month <= 12 or year < 1900:
+    if not 1 <= month <= 12 or not MIN_YEAR <= year <= MAX_YEAR:
         return None
     return f"{year:04d}-{month:02d}"
 
