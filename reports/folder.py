@@ -15,7 +15,7 @@ from typing import Any
 
 from . import values as v
 from .digest import sha256_hex
-from .model import Entity, Portfolio, Source, Src, Warning_
+from .model import Coverage, Entity, Portfolio, Source, Src, Warning_
 from .progress import TRACE, logger
 from .readers import Document, meta_text, parse_document
 
@@ -127,6 +127,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
     """Read every handoff under `folder` into one Portfolio with its warnings."""
     files, warnings = handoff_files(folder)
     sources: list[Source] = []
+    coverage: list[Coverage] = []
     entities: dict[str, dict[str, Any]] = {}
     port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": [], "files": []}
     port_meta: dict[str, tuple[Any, str]] = {}
@@ -139,8 +140,9 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
             warnings.append(problem)
         if text is None:
             continue
-        doc = parse_document(text, rel)
+        doc = parse_document(text, rel, as_of)
         warnings.extend(doc.warnings)
+        coverage.append(_coverage(doc))
         if doc.is_portfolio:
             port["files"].append(doc.path)
             _merge_portfolio(doc, port, port_meta, warnings)
@@ -163,16 +165,30 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
         guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
         capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
         files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
+        coverage=tuple(coverage),
     )
+
+
+def _coverage(doc: Document) -> Coverage:
+    unrated = sum(1 for r in doc.facts.get("risks", []) if r.severity is None)
+    unrated += sum(1 for a in doc.facts.get("actions", []) if a.priority is None and not a.done)
+    return Coverage(doc.path, doc.blocks[0], doc.blocks[1], tuple(doc.skipped), unrated)
 
 
 def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: list[Warning_]) -> None:
     key = doc.name.casefold()
     ent = entities.get(key)
     if ent is None:
-        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": []}
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": [], "named_by": doc.named_by}
         ent.update({k: [] for k in _ENTITY_LISTS})
         entities[key] = ent
+    elif "front matter" not in (doc.named_by, ent["named_by"]) or doc.named_by != ent["named_by"]:
+        how = {"heading": "titled", "file": "named by their files"}
+        said = how.get(doc.named_by if doc.named_by != "front matter" else ent["named_by"], "named")
+        warnings.append(Warning_(Src(doc.path, 1), f"merged with {ent['sources'][0]} as one entity, "
+                                 f"'{doc.name}', only because both are {said} so; give each file an "
+                                 "`entity:` in front matter to keep them apart, or the same one to merge "
+                                 "them on purpose"))
     ent["sources"].append(doc.path)
     kind = meta_text(doc.meta, "kind").lower()
     if kind and kind not in KINDS:

@@ -20,7 +20,7 @@ Problem = tuple[int, str]  # (line, message)
 class Block:
     """A heading, list item, table or paragraph, with the line it starts on."""
 
-    __slots__ = ("checked", "header", "kind", "level", "line", "rows", "text")
+    __slots__ = ("checked", "header", "kind", "level", "line", "rows", "struck", "text")
 
     def __init__(self, kind: str, line: int, level: int = 0) -> None:
         self.kind = kind  # heading | item | table | para
@@ -28,16 +28,31 @@ class Block:
         self.text = ""
         self.level = level  # heading level; for items, how deeply the list is nested (0 = top)
         self.checked: bool | None = None
+        self.struck = False  # all of its text is ~~struck through~~ (read as done)
         self.header: list[str] = []
         self.rows: list[tuple[int, list[str]]] = []
 
 
-_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS
+_OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS
+            | pyromark.Options.ENABLE_STRIKETHROUGH)
+_STRUCK_ON, _STRUCK_OFF = "\x00<s>", "\x00</s>"  # sentinels in a text buffer; never in parsed text
 _TEXT_EVENTS = ("Text", "Code", "InlineHtml", "Html", "InlineMath", "DisplayMath", "FootnoteReference")
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
+
+
+def _finish(parts: list[str], owner: Block | None) -> str:
+    """The owner's text from its buffer; marks it struck when strikethrough covers all of it."""
+    text = "".join(parts)
+    if _STRUCK_ON not in text:
+        return _clean(text)
+    outside = re.sub(re.escape(_STRUCK_ON) + r".*?" + re.escape(_STRUCK_OFF), "", text, flags=re.S)
+    inside = text.replace(_STRUCK_ON, "").replace(_STRUCK_OFF, "")
+    if owner is not None and not outside.strip() and inside.strip():
+        owner.struck = True
+    return _clean(inside)
 
 
 class _Builder:
@@ -68,11 +83,14 @@ class _Builder:
         if tag == "Item":
             owner = self.owners[-1] if self.owners else None
             if owner is not None and owner.kind == "item":  # text so far belongs to the outer item
-                owner.text = _clean("".join(self.parts[-1]))
+                owner.text = _finish(self.parts[-1], owner)
                 self.parts[-1] = []
             self.open(Block("item", self.line_of(pos), level=max(self.lists - 1, 0)))
         elif tag == "List":
             self.lists += 1
+        elif tag == "Strikethrough":
+            if self.parts:
+                self.parts[-1].append(_STRUCK_ON)
         elif tag == "TableCell":
             self.open(None)
         elif tag == "TableRow":
@@ -91,19 +109,22 @@ class _Builder:
     def end(self, tag: str) -> None:
         if tag == "TableCell":
             self.owners.pop()
-            cell = _clean("".join(self.parts.pop()))
+            cell = _finish(self.parts.pop(), None)
             if self.table is not None and self.row is None:
                 self.table.header.append(cell)
             elif self.row is not None:
                 self.row.append(cell)
         elif tag == "List":
             self.lists -= 1
+        elif tag == "Strikethrough":
+            if self.parts:
+                self.parts[-1].append(_STRUCK_OFF)
         elif tag in ("Heading", "Item") or (tag in ("Paragraph", "CodeBlock") and self.owners
                                              and self.owners[-1] is not None
                                              and self.owners[-1].kind == "para"):
             if self.owners:
                 owner = self.owners.pop()
-                chunk = _clean("".join(self.parts.pop()))
+                chunk = _finish(self.parts.pop(), owner)
                 if owner is not None and chunk:
                     owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
         elif tag in ("TableHead", "TableRow"):

@@ -180,6 +180,16 @@ class Entity(NamedTuple):
         return f"{self.name} ({self.code})" if self.code else self.name
 
 
+class Coverage(NamedTuple):
+    """How much of one file was read as facts, for `check`."""
+
+    path: str
+    fact_blocks: int  # bullets and tables read as facts
+    note_blocks: int  # kept as notes (prose, status headings, sections not understood)
+    skipped: tuple[tuple[int, str, str | None], ...]  # headings not understood: (line, text, did-you-mean)
+    unrated: int  # open risks with no severity and open actions with no priority
+
+
 class Portfolio(NamedTuple):
     name: str
     as_of: date | None
@@ -193,9 +203,10 @@ class Portfolio(NamedTuple):
     files: tuple[Source, ...] = ()
     portfolio_files: tuple[str, ...] = ()
     inputs_sha256: str = ""
+    coverage: tuple[Coverage, ...] = ()
 
 
-NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256"})
+NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage"})
 
 
 def to_jsonable(value: Any) -> Any:

@@ -157,3 +157,152 @@ def month_add(month: str, n: int) -> str:
     year, mon = int(month[:4]), int(month[5:7])
     index = year * 12 + (mon - 1) + n
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# --------------------------------------------------------------------------
+# Free-form flags: severity, priority and done, as people and agents write them
+
+_EMOJI_SEVERITY = {"\U0001f534": "critical", "\U0001f7e0": "high", "\U0001f7e1": "medium", "\U0001f7e2": "low"}
+_DONE_MARKS = ("\u2705", "\u2713", "\u2714", "\u2611")  # ✅ ✓ ✔ ☑
+_SEVERITY_PREFIX = re.compile(
+    r"^(?P<word>critical|high|medium|med|low)(?:\s+(?:priority|severity|risk|sev))?\s*[:\u2014\u2013-]\s*", re.I)
+_PRIORITY_PREFIX = re.compile(r"^(?P<p>P[0-3])\b\s*[:\u2014\u2013-]?\s*", re.I)
+_PRIORITY_PAREN = re.compile(r"\s*\((?P<p>P[0-3])\)", re.I)
+_BRACKET = re.compile(r"(?<![\w/.\-\]])\[([^\[\]\n]{1,24})\](?!\()")
+SEVERITY_TO_PRIORITY = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
+PRIORITY_TO_SEVERITY = {v: k for k, v in SEVERITY_TO_PRIORITY.items()}
+_WORDS = {"med": "medium"}
+
+
+class Flags(NamedTuple):
+    """What a free-form bullet says about itself, and its text without the markers."""
+
+    text: str
+    severity: str | None
+    priority: str | None
+    tags: tuple[str, ...]
+    done: bool
+    near_misses: tuple[tuple[str, str], ...]  # (what was written, what it probably meant)
+
+
+def read_flags(text: str) -> Flags:
+    """Read `[critical]`, `[P1]` and `[tag]` markers, and the free forms: `CRITICAL:` or `High:`
+    prefixes, 🔴 🟠 🟡 🟢 (critical, high, medium, low), `P1:` or `(P2)`, a leading or trailing
+    ✓ or ✅ for done. Bracketed words that look like a misspelt severity or priority are
+    near misses, kept as tags."""
+    s = text.strip()
+    severity = priority = None
+    done = False
+    for mark in _DONE_MARKS:
+        if s.startswith(mark) or s.endswith(mark):
+            done, s = True, s.strip(mark).strip()
+    for emoji, word in _EMOJI_SEVERITY.items():
+        if emoji in s:
+            severity = severity or word
+            s = " ".join(s.replace(emoji, " ").split())
+    m = _SEVERITY_PREFIX.match(s)
+    if m:
+        severity = severity or _WORDS.get(m["word"].lower(), m["word"].lower())
+        s = s[m.end():]
+    m = _PRIORITY_PREFIX.match(s)
+    if m:
+        priority, s = m["p"].upper(), s[m.end():]
+    m = _PRIORITY_PAREN.search(s)
+    if m:
+        priority = priority or m["p"].upper()
+        s = (s[: m.start()] + s[m.end():]).strip()
+    tags: list[str] = []
+    near: list[tuple[str, str]] = []
+    for word in _BRACKET.findall(s):
+        low = " ".join(word.lower().split())
+        if low in SEVERITIES and severity is None:
+            severity = low
+        elif low.replace(" ", "").upper() in PRIORITIES and priority is None:
+            priority = low.replace(" ", "").upper()
+            if " " in low:
+                near.append((f"[{word}]", f"[{priority}]"))
+        elif re.fullmatch(r"[a-z0-9][a-z0-9_-]*", low):
+            guess = _near_marker(low)
+            if guess:
+                near.append((f"[{word}]", f"[{guess}]"))
+            if low not in tags:
+                tags.append(low)
+    rest = " ".join(_BRACKET.sub(lambda m: " " if re.fullmatch(r"\s*[A-Za-z0-9][\w -]*\s*", m[1]) else m[0],
+                                 s).split())
+    return Flags(rest, severity, priority, tuple(tags), done, tuple(near))
+
+
+def _near_marker(word: str) -> str | None:
+    """The severity or priority a bracketed word was probably meant to be (`critcal`)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, [*SEVERITIES, *(p.lower() for p in PRIORITIES)], n=1, cutoff=0.75)
+    return (close[0].upper() if close[0].startswith("p") else close[0]) if close else None
+
+
+# --------------------------------------------------------------------------
+# Due dates in words
+
+_MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+               r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DUE_WORDS = re.compile(
+    r"(?P<lead>\(\s*|[\u2014\u2013]\s*|\s-\s*|\s|^)(?P<kw>due|by|before|deadline)\b\s*:?\s*"
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|"
+    rf"{_MONTH_WORD}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_WORD}\.?(?:,?\s+\d{{4}})?)"
+    r"(?P<trail>\s*\))?", re.I)
+
+
+class Due(NamedTuple):
+    """A due date found in a bullet: the date (None if it could not be read), the text it
+    was written as, and the bullet's text without it."""
+
+    when: date | None
+    written: str
+    rest: str
+
+
+def find_due(text: str, as_of: date | None) -> Due | None:
+    """`(due 2026-11-12)`, `— due 2026-11-12`, `due: Nov 12`, `by 2026-11-12`, `before 12 Dec`.
+    A date without a year takes the year that puts it nearest `as_of`."""
+    m = _DUE_WORDS.search(text)
+    if m is None:
+        return None
+    written = m["date"]
+    when = _parse_loose_date(written, as_of)
+    rest = text[: m.start()] + (" " if m["lead"].strip() == "" and m.start() > 0 else "") + text[m.end():]
+    if m["lead"].strip().startswith("(") and not m["trail"]:
+        rest = text[: m.start()] + " " + text[m.end():]
+    return Due(when, written, " ".join(rest.replace("()", "").split()).rstrip(" -\u2014\u2013,;"))
+
+
+def _parse_loose_date(written: str, as_of: date | None) -> date | None:
+    s = written.strip().lower().replace(",", " ").replace(".", " ")
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    if iso:
+        return _checked(int(iso[1]), int(iso[2]), int(iso[3]))
+    if re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", s):
+        return None  # 03/04: month or day first? Not guessed; warned
+    words = s.split()
+    month = next((_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES), None)
+    numbers = [int(re.sub(r"(st|nd|rd|th)$", "", w)) for w in words if re.fullmatch(r"\d+(?:st|nd|rd|th)?", w)]
+    if month is None or not numbers:
+        return None
+    day = numbers[0] if numbers[0] <= 31 else None
+    year = next((n for n in numbers[1:] if n >= 1000), None) if day is not None else None
+    if day is None:
+        return None
+    if year is not None:
+        return _checked(year, month, day)
+    if as_of is None:
+        return None
+    candidates = [d for d in (_checked(as_of.year + k, month, day) for k in (-1, 0, 1)) if d is not None]
+    return min(candidates, key=lambda d: abs((d - as_of).days)) if candidates else None
+
+
+def _checked(year: int, month: int, day: int) -> date | None:
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return found if MIN_YEAR <= found.year <= MAX_YEAR else None

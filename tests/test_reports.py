@@ -66,9 +66,10 @@ def test_subject_is_one_line_whatever_the_handoff_holds(sample: Portfolio) -> No
 
 def test_sources_cite_every_file_a_merged_list_came_from(write: Write) -> None:
     table = "## Financials\n\n| Month | Revenue | Expenses |\n|---|---|---|\n| 2026-10 | $1 | $1 |\n"
-    write("h/a.md", "# Same\n\n" + table)
-    write("h/b.md", "# Same\n\n## Risks\n\n- [low] nothing financial here\n")
-    folder = write("h/c.md", "# Same\n\n" + table).parent
+    same = "---\nentity: Same\n---\n"  # merged on purpose: no warning
+    write("h/a.md", same + "# Same\n\n" + table)
+    write("h/b.md", same + "# Same\n\n## Risks\n\n- [low] nothing financial here\n")
+    folder = write("h/c.md", same + "# Same\n\n" + table).parent
     text = RENDERERS["cfo"](read_portfolio(folder, date(2026, 11, 15)), date(2026, 11, 15), "UTC")
     sources = text.split("Sources\n-------\n")[1].split()
     assert [s for s in sources if s.endswith(".md")] == ["a.md", "c.md"]  # b.md shows nothing here
