@@ -313,8 +313,25 @@ def check(ctx: click.Context, /, as_json: bool, **common: Any) -> None:
                                ("financials", "kpis", "pipeline", "risks", "actions", "stack", "channels")
                                if getattr(e, k))
             click.echo(safe(f"  {e.label} [{e.kind}]: {counts or 'no facts'}"))
+        _coverage(portfolio.coverage)
     if state.strict and portfolio.warnings:
         ctx.exit(3)
+
+
+def _coverage(coverage: Sequence[Any]) -> None:
+    """Per file: how much was read as facts, unrated items, headings not understood."""
+    if not coverage:
+        return
+    click.echo("Coverage (blocks read as facts; the rest kept as notes):")
+    for c in coverage:
+        total = c.fact_blocks + c.note_blocks
+        line = f"  {c.path}: {c.fact_blocks} of {total} read as facts"
+        if c.unrated:
+            line += f"; {c.unrated} unrated (no severity or priority)"
+        click.echo(safe(line))
+        for at, heading, hint in c.skipped:
+            extra = f"; did you mean '{hint}'?" if hint else ""
+            click.echo(safe(f"    not understood: '{heading}' (line {at}){extra}"))
 
 
 @cli.command()

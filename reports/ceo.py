@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
-from .common import cite_financials, cite_portfolio_file, finish, start, who
-from .model import Entity, Portfolio
+from .common import cite_financials, cite_portfolio_file, finish, start, unrated_section, who
+from .model import Entity, Portfolio, Risk
 from .text import money, months, percent, quantity, sparkline
 
 
@@ -33,7 +33,10 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         r.para("Cash-flow positive over the trailing 3 months.", "  ")
     critical = [(e, x) for e in portfolio.entities for x in e.risks if x.severity == "critical"]
     r.cite(x for _, x in critical)
-    r.para(f"Critical risks: {len(critical)}.", "  ")
+    loose = f.unrated(portfolio.entities)
+    no_severity = sum(1 for _, x in loose if isinstance(x, Risk))
+    r.para(f"Critical risks: {len(critical)}." + (f" Unrated risks: {no_severity} (no severity written; "
+                                                  "see Unrated risks and actions)." if no_severity else ""), "  ")
     r.bullets(critical, 10, lambda t: f"{who(t[0])}: {t[1].text}", empty="")
 
     r.section("Asset inventory")
@@ -82,5 +85,6 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.bullets(items, 30, lambda i: f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
               f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}",
               empty="Nothing due in the next 30 days.")
+    unrated_section(r, loose)
     return finish(r, portfolio)
 

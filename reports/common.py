@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from .model import Entity, Portfolio, Src
+from .model import Action, Entity, Portfolio, Risk, Src
 from .text import ELLIPSIS, Report, clean, truncate
 
 MAX_SOURCES = 40
@@ -48,6 +48,24 @@ def finish(report: Report, portfolio: Portfolio) -> str:
             report.para(f"{ELLIPSIS} and {len(portfolio.warnings) - MAX_WARNINGS:,} more: run "
                         "`send-exec-reports check` to list them all.", "  ")
     return report.text()
+
+
+def unrated_section(report: Report, items: Sequence[tuple[Entity, Risk | Action]], limit: int = 10) -> None:
+    """Open risks with no severity and actions with no priority, marked unrated (no section
+    when there are none, so a fully rated portfolio reads as before)."""
+    if not items:
+        return
+    report.section(f"Unrated risks and actions ({len(items):,})")
+    report.para("Written without a severity or priority; rate them in the handoffs to place them.", "  ")
+
+    def line(t: tuple[Entity, Risk | Action]) -> str:
+        e, item = t
+        if isinstance(item, Risk):
+            return f"[unrated risk] {who(e)}: {item.text}"
+        due = f" (due {item.due.isoformat()})" if item.due else ""
+        return f"[unrated action] {who(e)}: {item.text}{due}"
+
+    report.bullets(items, limit, line)
 
 
 def who(entity: Entity) -> str:

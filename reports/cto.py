@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
-from .common import cite_financials, finish, start, who
+from .common import cite_financials, finish, start, unrated_section, who
 from .model import Action, Entity, Portfolio, Risk
-from .text import money, percent
+from .text import DASH, NOT_GIVEN, money, percent
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
@@ -27,15 +27,23 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         r.para("No stacks reported.", "  ")
     for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
         r.blank()
-        r.para(f"{who(e)} \u2014 {money(f.stack_cost(e))}/mo", "  ")
+        given = any(s.monthly_cost is not None for s in e.stack)
+        r.para(f"{who(e)} \u2014 " + (f"{money(f.stack_cost(e))}/mo" + ("" if all(
+            s.monthly_cost is not None for s in e.stack) else " (some costs not given)")
+            if given else "cost not given"), "  ")
         r.table(["Layer", "Technology", "Cost/mo"],
-                [[s.layer, s.tech, money(s.monthly_cost)] for s in e.stack], 15, right=(2,))
+                [[s.layer, s.tech, money(s.monthly_cost) if s.monthly_cost is not None else NOT_GIVEN]
+                 for s in e.stack], 15, right=(2,))
     if len(with_stack) > 30:
         r.para(f"\u2026 and {len(with_stack) - 30:,} more entities with stacks", "  ")
 
     r.section("Security posture")
     risks = f.risks_tagged(entities, ("security",))
-    r.bullets(risks, 15, _risk, empty="No open security risks reported.")
+    loose = f.unrated(entities)
+    no_severity = sum(1 for _, x in loose if isinstance(x, Risk))
+    r.bullets(risks, 15, _risk, empty=(f"No risks tagged security; {no_severity} unrated risk(s) are not "
+                                       "classified (see Unrated risks and actions)." if no_severity
+                                       else "No open security risks reported."))
     acts = f.open_actions(entities, ("security",))
     if acts:
         r.blank()
@@ -49,6 +57,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         cost, e = t
         history = by_entity[e.name]
         revenue = history[-1].revenue if history and history[-1].month == last_month else None
+        if all(s.monthly_cost is None for s in e.stack):
+            return [e.name, NOT_GIVEN, money(revenue), DASH]
         return [e.name, money(cost), money(revenue), percent(f.share(cost, revenue))]
 
     r.table(["Entity", "Cost/mo", "Revenue", "Share"], costs, 40, cost_row, right=(1, 2, 3),
@@ -67,6 +77,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.section("Top 10 engineering actions")
     engineering = f.open_actions(entities, f.ENGINEERING_TAGS)
     r.bullets(engineering, 10, _action, empty="No open engineering actions.")
+    unrated_section(r, loose)
     return finish(r, portfolio)
 
 

@@ -140,6 +140,9 @@ def is_overdue(deal: Deal, as_of: date) -> bool:
     return deal.close is not None and deal.close < as_of and deal.stage not in CLOSED_STAGES
 
 
+UNRATED = "unrated"
+
+
 def _priority_rank(priority: str | None) -> int:
     return PRIORITIES.index(priority) if priority in PRIORITIES else len(PRIORITIES)
 
@@ -172,13 +175,24 @@ def agenda(portfolio: Portfolio, as_of: date, days: int = 30) -> list[AgendaItem
     for e in portfolio.entities:
         for a in e.actions:
             if not a.done and a.due is not None and a.due <= horizon:
-                items.append(AgendaItem(a.priority or "P3", a.due, e, a.text, a.source, a.due < as_of))
+                items.append(AgendaItem(a.priority or UNRATED, a.due, e, a.text, a.source, a.due < as_of))
         for r in e.risks:
             if r.severity in ("critical", "high") and not risk_has_action(r, e):
                 prio = "P0" if r.severity == "critical" else "P1"
                 items.append(AgendaItem(prio, None, e, f"Unaddressed {r.severity} risk: {r.text}",
                                         r.source, False))
-    return sorted(items, key=lambda i: (_priority_rank(i.priority), i.due or date.max, i.entity.name, i.text))
+    # Overdue first, by how overdue (an unrated one too); then by priority and date.
+    return sorted(items, key=lambda i: (not i.overdue, i.due if i.overdue and i.due else date.min,
+                                        _priority_rank(i.priority), i.due or date.max, i.entity.name, i.text))
+
+
+def unrated(entities: Iterable[Entity]) -> list[tuple[Entity, Risk | Action]]:
+    """Open risks with no severity and open actions with no priority: shown, marked unrated,
+    never silently left out (dated actions first, by date)."""
+    risks: list[tuple[Entity, Risk | Action]] = [(e, r) for e in entities for r in e.risks if r.severity is None]
+    acts = sorted(((e, a) for e in entities for a in e.actions if a.priority is None and not a.done),
+                  key=lambda t: (t[1].due or date.max, t[0].name, t[1].text))
+    return risks + list(acts)
 
 
 def open_actions(entities: Iterable[Entity], tags: Sequence[str]) -> list[tuple[Entity, Action]]:

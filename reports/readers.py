@@ -300,8 +300,9 @@ def _read_section(doc: Document, section: Section, as_of: date | None) -> None:
             warn(blk.line, f"{heading}: expected a table, found a bullet; kept as a note")
             note(blk.line, blk.text)
         if found is not None and kind is not None:
-            doc.blocks[0] += bool(found.facts)
-            facts.setdefault(kind, []).extend(found.facts)
+            if found.facts:
+                doc.blocks[0] += 1
+                facts.setdefault(kind, []).extend(found.facts)
             for line, message in found.problems:
                 warn(line, message)
 
@@ -458,7 +459,7 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
         out.warn(blk.line, f"financials: expected `YYYY-MM: revenue $X, expenses $Y`, got '{short(blk.text)}'")
         return out
     figures: dict[str, Decimal | None] = {"revenue": None, "expenses": None}
-    for part in re.split(r"[,;]", rest):
+    for part in re.split(r";|,\s+(?=[A-Za-z])", rest):  # not the comma inside $4,800
         words = part.strip().split(None, 1)
         key = next((k for k, names in _MONEY_WORDS.items() if words and words[0].lower().strip(":") in names),
                    None)

@@ -17,6 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u2
 _SPARKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 ELLIPSIS = "\u2026"
 DASH = "\u2014"
+NOT_GIVEN = "not given"  # a figure the handoff did not give: never shown as $0
 
 
 def clean(text: str) -> str:
@@ -96,30 +97,78 @@ def sparkline(values: Sequence[Decimal | None]) -> str:
     return "".join(out)
 
 
-def truncate(text: str, width: int) -> str:
-    """Cut `text` to `width` characters, marking the cut with an ellipsis."""
-    if len(text) <= width:
+def _char_width(c: str) -> int:
+    import unicodedata
+
+    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def width(text: str) -> int:
+    """Display columns: a CJK character or an emoji takes two, a combining mark none."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(c) for c in text)
+
+
+def truncate(text: str, columns: int) -> str:
+    """Cut `text` to `columns` display columns, marking the cut with an ellipsis."""
+    if width(text) <= columns:
         return text
-    return text[: max(width - 1, 0)] + ELLIPSIS
+    out, used = [], 0
+    for c in text:
+        w = _char_width(c) if not c.isascii() else 1
+        if used + w > columns - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + ELLIPSIS
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    """Pad to `columns` display columns, on the left when `right`."""
+    fill = " " * max(columns - width(text), 0)
+    return fill + text if right else text + fill
 
 
 def wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
-    """Wrap to 78 columns; continuation lines get the `hanging` indent."""
+    """Wrap to 78 display columns; continuation lines get the `hanging` indent."""
     sub = indent + "  " if hanging is None else hanging
-    return textwrap.wrap(
-        clean(text), WIDTH, initial_indent=indent, subsequent_indent=sub,
-        break_long_words=True, break_on_hyphens=False,
-    ) or [indent.rstrip()]
+    text = clean(text)
+    if text.isascii():
+        return textwrap.wrap(
+            text, WIDTH, initial_indent=indent, subsequent_indent=sub,
+            break_long_words=True, break_on_hyphens=False,
+        ) or [indent.rstrip()]
+    lines: list[str] = []
+    line, empty = indent, True
+    for word in text.split(" "):
+        candidate = line + word if empty else f"{line} {word}"
+        if width(candidate) <= WIDTH:
+            line, empty = candidate, False
+            continue
+        if not empty:
+            lines.append(line)
+            line = sub
+        while width(line + word) > WIDTH:  # a word wider than the line: break it by columns
+            room = WIDTH - width(line)
+            head = truncate(word, room + 1)[:-1] or word[:1]
+            lines.append(line + head)
+            word, line = word[len(head):], sub
+        line, empty = line + word, False
+    lines.append(line)
+    return [ln.rstrip() for ln in lines] or [indent.rstrip()]
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = (),
           indent: str = "  ") -> list[str]:
     """Lay out an aligned table; the widest columns are shortened to fit 78."""
     body = [[clean(c) for c in r] for r in rows]
-    widths = [len(h) for h in headers]
+    widths = [width(h) for h in headers]
     for r in body:
         for i, c in enumerate(r):
-            widths[i] = max(widths[i], len(c))
+            widths[i] = max(widths[i], width(c))
     room = WIDTH - len(indent) - 2 * (len(widths) - 1)
     while sum(widths) > room:
         i = max(range(len(widths)), key=lambda k: widths[k])
@@ -130,8 +179,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence
     def line(cells: Sequence[str]) -> str:
         out = []
         for i, c in enumerate(cells):
-            c = truncate(c, widths[i])
-            out.append(c.rjust(widths[i]) if i in right else c.ljust(widths[i]))
+            out.append(pad(truncate(c, widths[i]), widths[i], i in right))
         return (indent + "  ".join(out)).rstrip()
 
     lines = [line(headers), (indent + "  ".join("-" * w for w in widths)).rstrip()]
@@ -188,12 +236,12 @@ class Report:
         self.cite(i for i in items if not isinstance(i, (str, list)))
 
     def title(self, text: str) -> None:
-        self.lines.extend([truncate(clean(text), WIDTH), "=" * min(len(clean(text)), WIDTH)])
+        self.lines.extend([truncate(clean(text), WIDTH), "=" * min(width(clean(text)), WIDTH)])
 
     def section(self, text: str) -> None:
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
-        self.lines.extend([truncate(clean(text), WIDTH), "-" * min(len(clean(text)), WIDTH)])
+        self.lines.extend([truncate(clean(text), WIDTH), "-" * min(width(clean(text)), WIDTH)])
 
     def para(self, text: str, indent: str = "") -> None:
         self.lines.extend(wrap(text, indent, indent))

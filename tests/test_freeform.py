@@ -1,0 +1,337 @@
+"""Handoffs as people and coding agents actually write them: decorated headings, ###
+subsections, severity in words and emoji, due dates in words, generic titles, and the
+lines that only look like facts."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reports.compose import compose_all
+from reports.config import Settings
+from reports.folder import read_portfolio
+from reports.readers import classify_heading, heading_suggestion, parse_document
+from reports.text import width
+from send_exec_reports import cli
+
+AS_OF = date(2026, 11, 15)
+
+
+def doc(text: str, path: str = "HANDOFF.md"):  # type: ignore[no-untyped-def]
+    return parse_document(textwrap.dedent(text).lstrip("\n"), path, AS_OF)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("heading, section", [
+    ("Next Steps (Pick Up Here)", "actions"), ("📦 Infrastructure", "stack"), ("6) Next steps", "actions"),
+    ("Stack (all via CDN)", "stack"), ("What Is Next", "actions"), ("Known issues & caveats", "risks"),
+    ("Open Items", "actions"), ("Remaining work — frontend", "actions"), ("Backlog", "actions"),
+    ("Blocked", "risks"), ("Metrics", "kpis"), ("KPI's", "kpis"), ("Financial summary", "financials"),
+    ("Action items", "actions"), ("Current state", "notes"), ("Status", "notes"), ("Progress", "notes"),
+    ("Architecture", None), ("Finacials", None),
+])
+def test_headings_are_normalised_and_matched_on_keywords(heading: str, section: str | None) -> None:
+    assert classify_heading(heading) == section
+
+
+def test_a_near_miss_heading_is_warned_with_a_did_you_mean_and_others_are_listed_by_check() -> None:
+    assert heading_suggestion("Finacials") == "Financials"
+    assert heading_suggestion("Architecture") is None
+    d = doc("""
+        # Acme
+
+        ## Finacials
+
+        Revenue was fine.
+
+        ## Architecture
+
+        - Django monolith
+        """)
+    assert [(str(w.source), w.message.split(";")[0]) for w in d.warnings] == [
+        ("HANDOFF.md:3", "heading 'Finacials' is not a section the tool reads")]
+    assert "did you mean 'Financials'?" in d.warnings[0].message
+    assert [(line, text) for line, text, _ in d.skipped] == [(3, "Finacials"), (7, "Architecture")]
+
+
+def test_subsections_and_priority_headings() -> None:
+    d = doc("""
+        # Acme
+
+        ## Next steps
+
+        ### High priority
+
+        - Fix the login bug
+        - Ship the invoice export
+
+        ### Later
+
+        - Dark mode
+
+        ## Project notes
+
+        ### Known issues
+
+        - Webhooks drop under load
+
+        ### Glossary
+
+        - SKU: a stock keeping unit
+        """)
+    actions = [(a.text, a.priority) for a in d.facts["actions"]]
+    assert actions == [("Fix the login bug", "P1"), ("Ship the invoice export", "P1"), ("Dark mode", "P3")]
+    assert [r.text for r in d.facts["risks"]] == ["Webhooks drop under load"]
+    assert "SKU: a stock keeping unit" in [n.text for n in d.facts["notes"]]
+
+
+@pytest.mark.parametrize("line, text, severity", [
+    ("CRITICAL: the database has no backups", "the database has no backups", "critical"),
+    ("High: flaky payment tests", "flaky payment tests", "high"),
+    ("🔴 Production is down on Sundays", "Production is down on Sundays", "critical"),
+    ("🟠 Rate limits are close", "Rate limits are close", "high"),
+    ("🟡 Logs are noisy", "Logs are noisy", "medium"),
+    ("🟢 Docs are thin", "Docs are thin", "low"),
+    ("[high] The van is old", "The van is old", "high"),
+    ("Route /live/[roomId] leaks memory", "Route /live/[roomId] leaks memory", None),
+])
+def test_severity_in_words_and_symbols(line: str, text: str, severity: str | None) -> None:
+    (risk,) = doc(f"# Acme\n\n## Known issues\n\n- {line}\n").facts["risks"]
+    assert (risk.text, risk.severity, risk.tags) == (text, severity, ())
+
+
+@pytest.mark.parametrize("line, text, priority, done", [
+    ("P1: ship the export", "ship the export", "P1", False),
+    ("Write the docs (P2)", "Write the docs", "P2", False),
+    ("**P0** rotate the key", "rotate the key", "P0", False),
+    ("[x] Migrate the database", "Migrate the database", None, True),
+    ("~~Replace the queue~~", "Replace the queue", None, True),
+    ("✅ Set up CI", "Set up CI", None, True),
+    ("Set up backups ✓", "Set up backups", None, True),
+])
+def test_priority_and_done_in_the_forms_agents_write(line: str, text: str, priority: str | None,
+                                                     done: bool) -> None:
+    (action,) = doc(f"# Acme\n\n## Next steps\n\n- {line}\n").facts["actions"]
+    assert (action.text, action.priority, action.done) == (text, priority, done)
+    assert "~~" not in action.text and "**" not in action.text
+
+
+@pytest.mark.parametrize("line, due, text", [
+    ("Renew the lease — due 2026-12-10", date(2026, 12, 10), "Renew the lease"),
+    ("Renew the lease, due: 2026-12-10", date(2026, 12, 10), "Renew the lease"),
+    ("Renew the lease (due Dec 10)", date(2026, 12, 10), "Renew the lease"),
+    ("File the return by 2026-12-31", date(2026, 12, 31), "File the return"),
+    ("Pay the deposit before 2026-04-01", date(2026, 4, 1), "Pay the deposit"),
+    ("Send the recap due Jan 5", date(2027, 1, 5), "Send the recap"),  # the year nearest the as-of date
+    ("Retry the job (due to a race in the worker)", None, "Retry the job (due to a race in the worker)"),
+])
+def test_due_dates_in_words(line: str, due: date | None, text: str) -> None:
+    d = doc(f"# Acme\n\n## Next steps\n\n- [P1] {line}\n")
+    (action,) = d.facts["actions"]
+    assert (action.due, action.text) == (due, text)
+    assert d.warnings == []
+
+
+def test_a_date_like_fragment_that_cannot_be_read_is_a_warning() -> None:
+    d = doc("# Acme\n\n## Next steps\n\n- [P1] Ship (due 2026-02-30)\n")
+    assert [str(w.source) for w in d.warnings] == ["HANDOFF.md:5"] and "2026-02-30" in d.warnings[0].message
+    assert d.facts["actions"][0].due is None
+
+
+@pytest.mark.parametrize("marker, meant", [("[critcal]", "[critical]"), ("[hgih]", "[high]"), ("[P 1]", "[P1]")])
+def test_a_misspelt_marker_is_a_warning_with_a_did_you_mean(marker: str, meant: str) -> None:
+    d = doc(f"# Acme\n\n## Risks\n\n- {marker} The van is old\n")
+    assert len(d.warnings) == 1 and f"did you mean {meant}?" in d.warnings[0].message
+
+
+def test_none_bullets_and_lines_that_only_look_like_facts_are_not_facts() -> None:
+    d = doc("""
+        # Acme
+
+        ## Blockers
+
+        - None
+
+        ## Metrics
+
+        - Version: 1.4.3
+        - Last run: 2026-03-04
+        - Tests: 24/24
+        - Deploy time: 14:30
+        - All green
+
+        ## Stack
+
+        - Database: Postgres (port 5433)
+        """)
+    assert "risks" not in d.facts and "kpis" not in d.facts
+    (item,) = d.facts["stack"]
+    assert (item.tech, item.monthly_cost) == ("Postgres (port 5433)", None)
+    assert d.warnings == []
+
+
+def test_generic_titles_name_the_entity_by_file_or_folder_and_title_merges_warn(tmp_path: Path) -> None:
+    for folder in ("billing-api", "mobile-app"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "HANDOFF.md").write_text("# Project Status\n\n## Risks\n\n- [high] x\n")
+    (tmp_path / "a.md").write_text("# Widgets\n\n## Risks\n\n- [low] a\n")
+    (tmp_path / "b.md").write_text("# Widgets\n\n## Risks\n\n- [low] b\n")
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    assert sorted(e.name for e in portfolio.entities) == ["Widgets", "billing api", "mobile app"]
+    assert [(str(w.source), w.message.split(",")[0]) for w in portfolio.warnings] == [
+        ("b.md:1", "merged with a.md as one entity")]
+
+
+AGENT_FILES = {
+    "billing-api/HANDOFF.md": """
+        # Handoff
+
+        ## 1. Current state
+
+        The invoice service runs on Fly.io. Version: 2.3.1.
+
+        ## 2. Known issues & caveats
+
+        - 🔴 Stripe webhooks are not idempotent; retries double-charge
+        - High: the nightly export times out over 10k rows
+        - Logs include card fingerprints
+
+        ## 3. Next Steps (pick up here)
+
+        ### High priority
+
+        - [ ] Make webhook handling idempotent — due 2026-11-20
+        - [ ] Add a security review of the card data flow
+
+        ### Later
+
+        - [ ] Move exports to a queue
+
+        ## Stack (all via CDN)
+
+        - API: FastAPI (port 8000)
+        - Hosting: Fly.io ($45/mo)
+        """,
+    "mobile-app/STATUS.md": """
+        # Project Status
+
+        ## Progress
+
+        - [x] Login screen
+        - ~~Push notifications~~
+
+        ## Blockers
+
+        - None
+
+        ## What's next
+
+        - P1: ship the offline mode by 2026-12-01
+        - Polish the onboarding copy
+
+        ## Architecture
+
+        React Native with Expo.
+        """,
+    "ops/notes.md": """
+        # 北京 Warehouse 🚀
+
+        ## Open items
+
+        - 🟠 Forklift certification lapses for two operators (due Nov 30)
+        - Update the safety binder
+
+        ## Metrics
+
+        - Orders shipped: 1,240 orders (target: 1,500 orders)
+        - Tests: 24/24
+        """,
+}
+
+
+@pytest.fixture
+def agents(tmp_path: Path) -> Path:
+    folder = tmp_path / "handoffs"
+    for name, text in AGENT_FILES.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return folder
+
+
+def test_an_agent_style_folder_reaches_the_reports_with_the_severity_written(agents: Path) -> None:
+    portfolio = read_portfolio(agents, AS_OF)
+    assert sorted(e.name for e in portfolio.entities) == ["billing api", "mobile app", "北京 Warehouse 🚀"]
+    billing = next(e for e in portfolio.entities if e.name == "billing api")
+    assert [(r.severity, r.text[:20]) for r in billing.risks] == [
+        ("critical", "Stripe webhooks are "), ("high", "the nightly export t"), (None, "Logs include card fi")]
+    assert [(a.priority, a.due) for a in billing.actions] == [("P1", date(2026, 11, 20)), ("P1", None),
+                                                             ("P3", None)]
+    mobile = next(e for e in portfolio.entities if e.name == "mobile app")
+    assert [(a.text, a.done) for a in mobile.actions] == [("ship the offline mode", False),
+                                                          ("Polish the onboarding copy", False)]
+    assert mobile.risks == ()
+    kpis = [k for e in portfolio.entities for k in e.kpis]
+    assert [(k.name, k.actual, k.target) for k in kpis] == [("Orders shipped", 1240, 1500)]
+
+    texts = {m.role: m.body for m in compose_all(("ceo", "cto", "cmo", "accounting", "cfo"), portfolio, AS_OF,
+                                                 Settings())}
+    ceo = texts["ceo"]
+    assert "Critical risks: 1." in ceo and "Unrated risks: 1" in ceo
+    assert "billing api: Stripe webhooks are not idempotent" in ceo
+    assert "[P1] 2026-11-20 billing api: Make webhook handling idempotent" in ceo
+    assert "[unrated action] mobile app: Polish the onboarding copy" in ceo
+    assert "No open security risks" not in texts["cto"] and "1 unrated risk(s)" in texts["cto"]
+    for body in texts.values():
+        assert all(width(line) <= 78 for line in body.splitlines())
+    assert "FastAPI (port 8000)" in texts["cto"] and "not given" in texts["cto"]
+
+
+def test_check_names_every_heading_it_skipped_and_counts_unrated(agents: Path) -> None:
+    result = run("check", "--handoffs", str(agents), "--as-of", "2026-11-15")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "not understood: 'Architecture' (line 17)" in out
+    assert "billing-api/HANDOFF.md:" in out and "1 unrated" in out
+    assert "mobile-app/STATUS.md:" in out and "1 unrated" in out
+    assert "0 warning(s)" in out
+    assert "send-exec-reports check" not in result.stderr  # check does not point back at itself
+    strict = run("check", "--strict", "--handoffs", str(agents), "--as-of", "2026-11-15")
+    assert strict.exit_code == 0  # unrated is not a warning
+
+
+def test_tables_with_wide_characters_line_up_by_display_width(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# 東京ラーメン 🍜\n\n## Stack\n\n- Hosting: さくらのVPS ($20/mo)\n"
+                                   "- Email: 한국 메일 서비스 ($5/mo)\n")
+    (tmp_path / "b.md").write_text("# Acme\n\n## Stack\n\n- Hosting: AWS ($40/mo)\n")
+    text = compose_all(("cto",), read_portfolio(tmp_path, AS_OF), AS_OF, Settings())[0].body
+    rows = [line for line in text.splitlines() if "$" in line and "/mo" not in line]
+    assert rows and len({width(line) for line in rows if line.startswith("  ") and "Cost" not in line}) >= 1
+    cost_rows = [line for line in text.splitlines() if line.rstrip().endswith(("$20", "$5", "$40"))]
+    ends = {width(line.rstrip()) for line in cost_rows}
+    assert len(ends) <= 2, cost_rows  # right-aligned by display columns (two tables at most)
+    assert all(width(line) <= 78 for line in text.splitlines())
+
+
+def test_financials_written_as_bullets_are_read(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Acme\n\n## Financials\n\n- 2026-10: revenue $4,800, expenses $3,100\n"
+                                   "- 2026-09: revenue $4,500, expenses $3,000\n")
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    assert [(f.month, f.revenue, f.expenses) for f in portfolio.entities[0].financials] == [
+        ("2026-10", 4800, 3100), ("2026-09", 4500, 3000)]
+    assert portfolio.warnings == ()
+
+
+@pytest.mark.parametrize("key, meant", [("HANDOFF_DIR", "HANDOFFS_DIR"), ("REPORT_TIMEZONE", "REPORT_TZ")])
+def test_a_misspelt_key_outside_ses_is_a_warning_with_a_did_you_mean(tmp_path: Path, key: str, meant: str) -> None:
+    (tmp_path / "repos.env").write_text(f"{key}=x\n")
+    result = run("--dry-run", "--role", "cfo", "--as-of", "2026-11-15")
+    assert result.exit_code == 0
+    assert f"unknown key {key} (repos.env line 1); did you mean {meant}?" in result.stderr
