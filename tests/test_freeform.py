@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -279,7 +280,7 @@ def test_an_agent_style_folder_reaches_the_reports_with_the_severity_written(age
                                                           ("Polish the onboarding copy", False)]
     assert mobile.risks == ()
     kpis = [k for e in portfolio.entities for k in e.kpis]
-    assert [(k.name, k.actual, k.target) for k in kpis] == [("Orders shipped", 1240, 1500)]
+    assert [(k.name, k.actual, k.target) for k in kpis] == [("Orders shipped", Decimal(1240), Decimal(1500))]
 
     texts = {m.role: m.body for m in compose_all(("ceo", "cto", "cmo", "accounting", "cfo"), portfolio, AS_OF,
                                                  Settings())}
@@ -325,7 +326,7 @@ def test_financials_written_as_bullets_are_read(tmp_path: Path) -> None:
                                    "- 2026-09: revenue $4,500, expenses $3,000\n")
     portfolio = read_portfolio(tmp_path, AS_OF)
     assert [(f.month, f.revenue, f.expenses) for f in portfolio.entities[0].financials] == [
-        ("2026-10", 4800, 3100), ("2026-09", 4500, 3000)]
+        ("2026-10", Decimal(4800), Decimal(3100)), ("2026-09", Decimal(4500), Decimal(3000))]
     assert portfolio.warnings == ()
 
 
