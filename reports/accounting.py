@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from . import finance as f
 from .common import cite_financials, cite_portfolio_file, finish, start, who
-from .model import Entity, Portfolio
+from .model import Entity, Measure, Portfolio
 from .text import money, percent
 
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
@@ -18,7 +18,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r = start("Accounting", portfolio, as_of, tz)
     entities = portfolio.entities
     shared = shared or f.figures(portfolio, as_of)
-    history, months, metrics = shared
+    history, months = shared.by_entity, shared.months
 
     r.cite_lists([*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
                   *(e.expenses for e in entities)])
@@ -69,9 +69,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     jumps.sort(key=lambda t: (-t[2], t[0].name))
     r.bullets(jumps, 20, lambda t: f"{who(t[0])}: {t[1].month} expenses {money(t[1].expenses)}, "
               f"up {percent(t[2] * 100)}")
-    review = next((g for g in portfolio.guardrails
-                   if (found := f.guardrail_measure(g, metrics))
-                   and found[0] == f.LARGEST_EXPENSE), None)
+    review = next((g for g in portfolio.guardrails if g.measure == Measure.SINGLE_EXPENSE), None)
     r.blank()
     if review is None:
         r.para("No single-expense review guardrail is set in the portfolio file.", "  ")

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
-from .common import cite_financials, cite_portfolio_file, finish, start, unrated_section, who
+from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, start, unrated_section, who
 from .model import Entity, Portfolio, Risk
 from .text import money, months, percent, quantity, sparkline
 
@@ -26,11 +26,18 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
                f"{money(m.last.expenses)}, net {money(m.last.net)}.", "  ")
     if m.cash is not None:
         cite_portfolio_file(r, portfolio)
-    if m.runway is not None:
-        r.para(f"Runway {months(m.runway)} on cash of {money(m.cash)} and a trailing "
-               f"3-month net burn of {money(m.avg_net_burn)}.", "  ")
+    way = shared.runway
+    best = way.conservative() if way else None
+    if way is not None and best is not None:
+        others = [x for x in (f"trailing 3-month {months(way.trailing)}" if way.trailing is not None else "",
+                              f"latest month {months(way.latest)}" if way.latest is not None else "") if x]
+        r.para(f"Runway {months(best[0])}, the most conservative basis: {best[1]}"
+               + (f" (also: {'; '.join(others)})" if others else "")
+               + f"; cash {money(way.cash)} as of {way.cash_month}.", "  ")
     elif m.avg_net_burn is not None and m.avg_net_burn <= 0:
         r.para("Cash-flow positive over the trailing 3 months.", "  ")
+    for line in left_out_lines(shared.totals):
+        r.para(line, "  ")
     critical = [(e, x) for e in portfolio.entities for x in e.risks if x.severity == "critical"]
     r.cite(x for _, x in critical)
     loose = f.unrated(portfolio.entities)

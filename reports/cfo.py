@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from . import finance as f
-from .common import cite_financials, cite_portfolio_file, finish, start
-from .model import Portfolio
+from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, runway_lines, start
+from .model import Measure, Portfolio
 from .text import Report, money, months, percent, quantity
 
 # The facts behind each guardrail measure that is not from financials or cash.
 _MEASURED_FROM = {
-    f.LARGEST_EXPENSE: lambda p: [e.expenses for e in p.entities],
-    f.INFRA_SHARE: lambda p: [e.stack for e in p.entities],
-    f.CHANNEL_SPEND: lambda p: [e.channels for e in p.entities],
+    Measure.SINGLE_EXPENSE: lambda p: [e.expenses for e in p.entities],
+    Measure.INFRA_SHARE: lambda p: [e.stack for e in p.entities],
+    Measure.MARKETING_SPEND: lambda p: [e.channels for e in p.entities],
 }
 TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
 
@@ -28,7 +28,8 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.cite(portfolio.capital_plan, portfolio.targets, portfolio.guardrails)
     if m.cash is not None:
         cite_portfolio_file(r, portfolio)
-    _burn_and_runway(r, history, m)
+    _burn(r, shared)
+    _runway(r, shared)
     _capital(r, portfolio)
     _break_even(r, history)
     _targets(r, portfolio, history)
@@ -36,28 +37,37 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     return finish(r, portfolio)
 
 
-def _burn_and_runway(r: Report, history: list[f.MonthTotal], m: f.Metrics) -> None:
+def _burn(r: Report, shared: f.Figures) -> None:
+    history, m = shared.months, shared.metrics
     r.section("Burn-rate model")
     r.table(["Month", "Revenue", "Gross burn", "Net burn"],
             [[x.month, money(x.revenue), money(x.expenses), money(f.net_burn(x))] for x in history[-6:]],
-            6, right=(1, 2, 3), empty="No financials reported.")
+            6, right=(1, 2, 3), empty="No complete months of financials.")
     if history:
         gross = f.trailing_average([x.expenses for x in history])
         r.para(f"Trailing 3-month average: gross burn {money(gross)}, net burn "
                f"{money(m.avg_net_burn)} (expenses \u2212 revenue).", "  ")
+    for line in left_out_lines(shared.totals):
+        r.para(line, "  ")
 
+
+def _runway(r: Report, shared: f.Figures) -> None:
     r.section("Runway")
-    if m.cash is None:
+    way, m = shared.runway, shared.metrics
+    if m.cash is None or way is None:
         r.para("No cash_on_hand in the portfolio file: runway cannot be computed.", "  ")
-    elif m.runway is not None:
-        r.para(f"{months(m.runway)}: cash {money(m.cash)} \u00f7 trailing 3-month net burn "
-               f"{money(m.avg_net_burn)}.", "  ")
-    elif m.avg_net_burn is not None:
-        r.para(f"Cash-flow positive: the trailing 3 months made {money(-m.avg_net_burn)} a month "
-               f"on average; cash {money(m.cash)}.", "  ")
-    else:
-        r.para("No financials: runway cannot be computed.", "  ")
-
+        return
+    if not shared.months:
+        r.para("No complete months of financials: runway cannot be computed.", "  ")
+        return
+    best = way.conservative()
+    if best is not None:
+        r.para(f"Most conservative: {months(best[0])}, from {best[1]}.", "  ")
+    elif way.positive:
+        r.para(f"Cash-flow positive: the trailing 3 months made {money(-(m.avg_net_burn or f.ZERO))} a month "
+               "on average, and the projection never runs out of cash.", "  ")
+    for line in runway_lines(way):
+        r.bullet(line)
 
 
 def _capital(r: Report, portfolio: Portfolio) -> None:
@@ -110,12 +120,24 @@ def _targets(r: Report, portfolio: Portfolio, history: list[f.MonthTotal]) -> No
 
 def _guardrails(r: Report, portfolio: Portfolio, m: f.Metrics) -> None:
     r.section("Financial guardrails")
-    rows = []
+    if not portfolio.guardrails:
+        r.para("No guardrails in the portfolio file.", "  ")
     for g in portfolio.guardrails:
-        status, value, what = f.evaluate_guardrail(g, m)
-        r.cite_lists(_MEASURED_FROM.get(what, lambda p: [])(portfolio))
+        review = 0
+        if g.measure == Measure.SINGLE_EXPENSE:
+            review = len(f.large_expenses(portfolio.entities, g.limit))
+        result = f.evaluate_guardrail(g, m, review)
+        if g.measure is not None:
+            r.cite_lists(_MEASURED_FROM.get(g.measure, lambda p: [])(portfolio))
         limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, g.unit)
-        figure = quantity(value, g.unit) if value is not None else what
-        rows.append([g.name, limit, figure, status])
-    r.table(["Guardrail", "Limit", "Figure", "Status"], rows, 30, right=(1, 2),
-            empty="No guardrails in the portfolio file.")
+        if result.status == "NOT EVALUATED":
+            line = f"[NOT EVALUATED] {g.name} {limit}: {result.measure}"
+        elif result.status.startswith("REVIEW") or g.measure == Measure.SINGLE_EXPENSE:
+            line = f"[{'OK' if not review else 'REVIEW'}] {g.name} {limit}: {review} single expense(s) over " \
+                   "it to review (see the Accounting report)"
+        else:
+            figure = quantity(result.value, f.UNITS.get(g.measure, "$") if g.measure else g.unit) \
+                if result.value is not None else result.detail
+            line = f"[{result.status}] {g.name} {limit}: {result.measure} {figure}"
+        r.bullet(line)
+        r.cite([g])

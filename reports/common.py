@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from .finance import CASH_OUT_HORIZON, Runway, Totals
 from .model import Action, Entity, Portfolio, Risk, Src
-from .text import ELLIPSIS, Report, clean, truncate
+from .text import ELLIPSIS, Report, clean, money, months, truncate
 
 MAX_SOURCES = 40
 MAX_WARNINGS = 40
@@ -66,6 +67,44 @@ def unrated_section(report: Report, items: Sequence[tuple[Entity, Risk | Action]
         return f"[unrated action] {who(e)}: {item.text}{due}"
 
     report.bullets(items, limit, line)
+
+
+def left_out_lines(totals: Totals | None) -> list[str]:
+    """What the portfolio totals leave out, and why: never a silent $0 month."""
+    if totals is None:
+        return []
+    out = []
+    if totals.incomplete:
+        shown = "; ".join(f"{m} (missing {', '.join(names)})" for m, names in sorted(totals.incomplete.items())[-4:])
+        out.append(f"Left out of the totals as incomplete: {shown}.")
+    if totals.partial is not None:
+        out.append(f"{totals.partial.month} is not over: left out of the totals (partial month).")
+    if totals.left_out:
+        out.append(f"No financials from {', '.join(totals.left_out)}: not in the totals.")
+    return out
+
+
+def runway_lines(way: Runway) -> list[str]:
+    """Each runway with its basis (docs/reports.md)."""
+    lines = []
+    if way.trailing is not None:
+        lines.append(f"Trailing: {months(way.trailing)} \u2014 cash {money(way.cash)} \u00f7 the average net "
+                     f"burn of {way.trailing_window}.")
+    if way.latest is not None:
+        lines.append(f"Latest month: {months(way.latest)} \u2014 cash \u00f7 the net burn of {way.latest_month}.")
+    if way.cash_out is not None:
+        lines.append(f"Projected cash-out: {way.cash_out}, {way.months_to_cash_out} month(s) after the cash "
+                     "date (revenue growing at its trailing rate, expenses at their 3-month average).")
+    elif way.cash is not None and way.cash_month is not None:
+        lines.append(f"Projected cash-out: none within {CASH_OUT_HORIZON} months of the last actual month.")
+    if way.floor is not None:
+        if way.floor_month is not None:
+            lines.append(f"Reserve floor {money(way.floor)}: reached in {way.floor_month}, "
+                         f"{way.months_to_floor} month(s) after the cash date.")
+        else:
+            lines.append(f"Reserve floor {money(way.floor)}: not reached within the projection.")
+    lines.append(f"Cash {money(way.cash)} as of {way.cash_month or 'an unknown date'} ({way.cash_basis}).")
+    return lines
 
 
 def who(entity: Entity) -> str:

@@ -11,16 +11,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Portfolio, Risk, Src
+from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Measure, Portfolio, Risk, Src
 from .values import PRIORITIES, SEVERITIES, month_add
 
 ZERO = Decimal(0)
 CLOSED_STAGES = ("won", "lost", "closed", "closed won", "closed lost", "signed")
 ENGINEERING_TAGS = ("eng", "security", "ux", "devcycle")
-# What a guardrail is measured against, when it is not financials or cash.
-LARGEST_EXPENSE = "largest single expense"
-INFRA_SHARE = "infrastructure cost / revenue"
-CHANNEL_SPEND = "channel spend per month"
 
 
 class MonthTotal(NamedTuple):
@@ -162,8 +158,9 @@ class AgendaItem(NamedTuple):
 
 
 def risk_has_action(risk: Risk, entity: Entity) -> bool:
-    """A risk is covered when an open action of the same entity shares one of its tags."""
-    return any(not a.done and set(a.tags) & set(risk.tags) for a in entity.actions)
+    """A risk is addressed only when an open action of the same entity links to it
+    explicitly, by carrying the same `[#id]`; sharing a tag such as [ops] is not enough."""
+    return bool(risk.links) and any(not a.done and set(a.links) & set(risk.links) for a in entity.actions)
 
 
 def agenda(portfolio: Portfolio, as_of: date, days: int = 30) -> list[AgendaItem]:
@@ -255,32 +252,158 @@ def cost_per_lead(spend: Decimal, leads: Decimal) -> Decimal | None:
     return spend / leads if leads > 0 else None
 
 
+def last_full_month(as_of: date) -> str:
+    """The latest month that has ended by `as_of`: its own month only on its last day."""
+    if (as_of + timedelta(days=1)).month != as_of.month:
+        return month_of(as_of)
+    return month_add(month_of(as_of), -1)
+
+
+class Totals(NamedTuple):
+    """The portfolio's months, split by whether every entity that should report them did."""
+
+    complete: list[MonthTotal]  # full months every operating entity reporting by then reports
+    incomplete: dict[str, tuple[str, ...]]  # month -> the operating entities missing from it
+    partial: MonthTotal | None  # the as-of month, not yet over (never in figures)
+    left_out: tuple[str, ...]  # operating entities with no financials at all
+
+
+def portfolio_totals(portfolio: Portfolio, as_of: date, by_entity: dict[str, list[MonthTotal]]) -> Totals:
+    """Sum the entities' months. A month counts only when it is over and every operating
+    entity that had started reporting by then reports it: a missing month is never a $0
+    month. Ancillary entities are added when they report and never make a month
+    incomplete."""
+    full = last_full_month(as_of)
+    operating = [e for e in portfolio.entities if e.kind == "operating"]
+    first = {e.name: by_entity[e.name][0].month for e in operating if by_entity.get(e.name)}
+    reported = {name: {m.month for m in by_entity[name]} for name in first}
+    every = total_months(by_entity)
+    complete, incomplete = [], {}
+    partial = None
+    for m in every:
+        if m.month > full:
+            partial = m
+            continue
+        missing = tuple(sorted(n for n, start in first.items() if start <= m.month and m.month not in reported[n]))
+        if missing:
+            incomplete[m.month] = missing
+        else:
+            complete.append(m)
+    left_out = tuple(sorted(e.name for e in operating if e.name not in first))
+    return Totals(complete, incomplete, partial, left_out)
+
+
+class Runway(NamedTuple):
+    """Every runway the reports state, each with its basis (docs/reports.md)."""
+
+    cash: Decimal | None
+    cash_month: str | None  # the month the cash balance is as of
+    cash_basis: str  # "cash_as_of 2026-11-01" or "the last financial month"
+    trailing: Decimal | None  # cash ÷ the trailing 3-month average net burn
+    trailing_window: str  # "2026-08 to 2026-10"
+    latest: Decimal | None  # cash ÷ the latest full month's net burn
+    latest_month: str | None
+    cash_out: str | None  # the first projected month whose cumulative cash is below zero
+    months_to_cash_out: int | None
+    floor: Decimal | None  # a cash reserve guardrail's floor
+    floor_month: str | None  # the first projected month below it
+    months_to_floor: int | None
+    positive: bool  # the trailing 3 months made money
+
+    def conservative(self) -> tuple[Decimal, str] | None:
+        """The shortest of the runways, with what it rests on."""
+        options: list[tuple[Decimal, str]] = []
+        if self.months_to_cash_out is not None:
+            options.append((Decimal(self.months_to_cash_out), f"projected cash-out in {self.cash_out}"))
+        if self.months_to_floor is not None:
+            options.append((Decimal(self.months_to_floor), f"cash below the reserve floor in {self.floor_month}"))
+        if self.latest is not None:
+            options.append((self.latest, f"the net burn of {self.latest_month}"))
+        if self.trailing is not None:
+            options.append((self.trailing, f"the trailing 3-month average net burn ({self.trailing_window})"))
+        return min(options, key=lambda t: t[0]) if options else None
+
+
+CASH_OUT_HORIZON = 60  # months the cash projection looks ahead
+
+
+def runways(portfolio: Portfolio, complete: list[MonthTotal]) -> Runway:
+    """Trailing and latest-month runway, and the projected months to cash-out and to the
+    reserve floor: cash from its as-of month, plus each projected month's revenue −
+    expenses (revenue growing at the trailing rate, expenses at their 3-month average)."""
+    cash = portfolio.cash_on_hand
+    last = complete[-1] if complete else None
+    burns = [net_burn(m) for m in complete]
+    avg = trailing_average(burns)
+    window = f"{complete[-3:][0].month} to {last.month}" if last else ""
+    trailing = runway(cash, avg)
+    latest = runway(cash, net_burn(last)) if last else None
+    cash_month: str | None
+    if portfolio.cash_as_of is not None:
+        cash_month, basis = month_of(portfolio.cash_as_of), f"cash_as_of {portfolio.cash_as_of.isoformat()}"
+    else:
+        cash_month, basis = (last.month if last else None), "the last financial month; no cash_as_of given"
+    floor = next((g.limit for g in portfolio.guardrails
+                  if g.measure == Measure.CASH_RESERVE and g.comparison == ">=" and g.problem is None), None)
+    cash_out = floor_month = None
+    to_out = to_floor = None
+    if cash is not None and cash_month is not None and last is not None:
+        if floor is not None and cash < floor:
+            floor_month, to_floor = cash_month, 0
+        balance = cash
+        for k, (month, revenue, expenses) in enumerate(_projected(complete, cash_month), 1):
+            balance += revenue - expenses
+            if floor is not None and to_floor is None and balance < floor:
+                floor_month, to_floor = month, k
+            if balance < 0:
+                cash_out, to_out = month, k
+                break
+    return Runway(cash, cash_month, basis, trailing, window, latest, last.month if last else None,
+                  cash_out, to_out, floor, floor_month, to_floor, avg is not None and avg <= 0)
+
+
+def _projected(complete: list[MonthTotal], after: str) -> list[tuple[str, Decimal, Decimal]]:
+    """The projection's months after `after`, up to CASH_OUT_HORIZON months past the last actual."""
+    horizon = month_add(complete[-1].month, CASH_OUT_HORIZON)
+    return [p for p in projection(complete, horizon) if p[0] > after]
+
+
 class Metrics(NamedTuple):
-    """The portfolio figures guardrails are checked against."""
+    """The portfolio figures guardrails are checked against (latest = the latest full,
+    complete month)."""
 
     last: MonthTotal | None
-    avg_net_burn: Decimal | None
-    runway: Decimal | None
+    avg_net_burn: Decimal | None  # trailing 3 complete months
+    runway: Decimal | None  # the most conservative runway
     cash: Decimal | None
     largest_expense: Decimal | None
     infra_cost: Decimal
-    marketing_spend: Decimal
+    marketing_spend: Decimal  # live channels only
+
+    @property
+    def latest_net_burn(self) -> Decimal | None:
+        return net_burn(self.last) if self.last else None
 
 
-def portfolio_metrics(portfolio: Portfolio, as_of: date, months: list[MonthTotal] | None = None) -> Metrics:
-    """Compute the headline figures; pass `months` when already summed."""
+LIVE_STATUSES = ("live", "active", "running", "on")
+
+
+def portfolio_metrics(portfolio: Portfolio, as_of: date, months: list[MonthTotal] | None = None,
+                      conservative: Decimal | None = None) -> Metrics:
+    """Compute the headline figures from complete months; pass them when already summed."""
     if months is None:
-        months = portfolio_months(portfolio, month_of(as_of))
+        months = portfolio_totals(portfolio, as_of, histories(portfolio, month_of(as_of))).complete
     burn = trailing_average([net_burn(m) for m in months])
     amounts = [x.amount for e in portfolio.entities for x in e.expenses if x.amount is not None]
     return Metrics(
         last=months[-1] if months else None,
         avg_net_burn=burn,
-        runway=runway(portfolio.cash_on_hand, burn),
+        runway=conservative if conservative is not None else runway(portfolio.cash_on_hand, burn),
         cash=portfolio.cash_on_hand,
         largest_expense=max(amounts) if amounts else None,
         infra_cost=sum((stack_cost(e) for e in portfolio.entities), ZERO),
-        marketing_spend=sum((c.spend or ZERO for e in portfolio.entities for c in e.channels), ZERO),
+        marketing_spend=sum((c.spend or ZERO for e in portfolio.entities for c in e.channels
+                             if c.status in LIVE_STATUSES), ZERO),
     )
 
 
@@ -288,55 +411,116 @@ class Figures(NamedTuple):
     """What several reports show, computed once per run (`figures`)."""
 
     by_entity: dict[str, list[MonthTotal]]  # each entity's months through the as-of month
-    months: list[MonthTotal]  # the portfolio's totals, oldest first
+    months: list[MonthTotal]  # the portfolio's complete months, oldest first
     metrics: Metrics
+    totals: Totals | None = None
+    runway: Runway | None = None
 
 
 def figures(portfolio: Portfolio, as_of: date) -> Figures:
     """Compute the shared figures for one as-of date."""
     by_entity = histories(portfolio, month_of(as_of))
-    months = total_months(by_entity)
-    return Figures(by_entity, months, portfolio_metrics(portfolio, as_of, months))
+    totals = portfolio_totals(portfolio, as_of, by_entity)
+    ways = runways(portfolio, totals.complete)
+    best = ways.conservative()
+    metrics = portfolio_metrics(portfolio, as_of, totals.complete, best[0] if best else None)
+    return Figures(by_entity, totals.complete, metrics, totals, ways)
 
 
-def guardrail_measure(g: Guardrail, m: Metrics) -> tuple[str, Decimal | None, str] | None:
-    """Pick the metric a guardrail speaks of from its name: (what, value, unit)."""
-    name = g.name.lower()
-    revenue = m.last.revenue if m.last else None
-    if "runway" in name:
-        return ("runway", m.runway, "months")
-    if "burn" in name:
-        return ("trailing 3-month net burn", m.avg_net_burn, "$")
-    if "expense" in name and ("review" in name or "single" in name):
-        return (LARGEST_EXPENSE, m.largest_expense, "$")
-    if "infra" in name:
-        return (INFRA_SHARE, share(m.infra_cost, revenue), "%")
-    if "marketing" in name or "spend" in name:
-        return (CHANNEL_SPEND, m.marketing_spend, "$")
-    if "cash" in name or "reserve" in name:
-        return ("cash on hand", m.cash, "$")
-    if "revenue" in name:
-        return ("last month revenue", revenue, "$")
-    return None
+# --------------------------------------------------------------------------
+# Guardrails: a vocabulary of measures, resolved when read
+
+UNITS = {Measure.RUNWAY: "months", Measure.INFRA_SHARE: "%"}  # the rest are in $
+LABELS = {
+    Measure.RUNWAY: "runway (most conservative)",
+    Measure.NET_BURN_LATEST: "net burn, latest full month",
+    Measure.NET_BURN_3M: "net burn, 3-month average",
+    Measure.SINGLE_EXPENSE: "single expenses (review)",
+    Measure.MARKETING_SPEND: "marketing spend, live channels",
+    Measure.INFRA_SHARE: "infrastructure share of revenue",
+    Measure.CASH_RESERVE: "cash on hand",
+    Measure.REVENUE: "revenue, latest full month",
+}
+_MEASURE_WORDS: dict[Measure, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # (every one of these words, none of these)
+    Measure.RUNWAY: (("runway",), ()),
+    Measure.NET_BURN_LATEST: (("burn",), ("average", "avg", "trailing", "3-month", "3 month", "marketing",
+                                           "multiple", "rate")),
+    Measure.NET_BURN_3M: (("burn",), ("marketing", "multiple")),
+    Measure.SINGLE_EXPENSE: (("expense",), ("ratio", "share", "total")),
+    Measure.MARKETING_SPEND: (("marketing",), ("share", "ratio", "per lead")),
+    Measure.INFRA_SHARE: (("infra",), ()),
+    Measure.CASH_RESERVE: (("cash",), ("burn", "flow")),
+    Measure.REVENUE: (("revenue",), ("share", "per ", "infra", "marketing", "expense", "growth")),
+}
 
 
-def evaluate_guardrail(g: Guardrail, m: Metrics) -> tuple[str, Decimal | None, str]:
-    """Return (status, value, what): OK when value `comparison` limit holds, else BREACHED.
+def resolve_measure(name: str, explicit: str | None = None) -> tuple[Measure | None, str | None]:
+    """The measure a guardrail names: `(measure: net-burn-3m)` explicitly, else the one
+    measure its name's words map to; (None, why) when none or several do."""
+    if explicit is not None:
+        try:
+            return Measure(explicit.strip().lower()), None
+        except ValueError:
+            return None, (f"unknown measure '{explicit}'; use one of: {', '.join(m.value for m in Measure)}")
+    low = f" {' '.join(name.lower().replace('-', ' ').split())} ".replace("infrastructure", "infra")
+    found = [m for m, (need, never) in _MEASURE_WORDS.items()
+             if all(w in low for w in need) and not any(w in low for w in never)]
+    if Measure.NET_BURN_LATEST in found and Measure.NET_BURN_3M in found:
+        monthly = any(w in low for w in (" monthly ", " month ", " latest ", " last month "))
+        found.remove(Measure.NET_BURN_3M if monthly else Measure.NET_BURN_LATEST)
+        if not monthly and not any(w in low for w in ("average", "avg", "trailing", "3 month")):
+            return None, ("say which net burn: add (measure: net-burn-latest) or (measure: net-burn-3m)")
+    if len(found) == 1:
+        return found[0], None
+    if not found:
+        return None, ("no measure for this name; add (measure: NAME), one of: "
+                      + ", ".join(m.value for m in Measure))
+    return None, f"the name fits {' and '.join(m.value for m in found)}; add (measure: NAME) to choose"
 
-    A runway floor holds when cash-flow positive (infinite runway).
+
+class Evaluation(NamedTuple):
+    """A guardrail's verdict: OK, BREACHED, REVIEW (expenses to look at) or NOT EVALUATED."""
+
+    status: str
+    value: Decimal | None
+    measure: str  # what was measured, or why nothing was
+    detail: str = ""
+
+
+def evaluate_guardrail(g: Guardrail, m: Metrics, expenses_over: int = 0) -> Evaluation:
+    """Check a guardrail against its measure: OK when value `comparison` limit holds.
+
+    A runway floor holds when the portfolio is cash-flow positive. A single-expense
+    threshold is a review threshold: never breached, it counts the expenses to review.
     """
-    found = guardrail_measure(g, m)
-    if found is None:
-        return ("NOT EVALUATED", None, "no known measure for this name")
-    what, value, unit = found
-    if g.unit and g.unit != unit and not (unit == "months" and g.unit in ("month", "mo")):
-        return ("NOT EVALUATED", None, f"{what} is in {unit}, the limit in {g.unit}")
+    if g.measure is None:
+        return Evaluation("NOT EVALUATED", None, g.problem or "no measure")
+    unit = UNITS.get(g.measure, "$")
+    label = LABELS[g.measure]
+    if not g.unit:
+        return Evaluation("NOT EVALUATED", None, f"{label}: the limit has no unit; write it in {unit}")
+    if g.unit != unit and not (unit == "months" and g.unit in ("month", "mo", "mos")):
+        return Evaluation("NOT EVALUATED", None, f"{label} is in {unit}, the limit in {g.unit}")
+    if g.measure == Measure.SINGLE_EXPENSE:
+        status = f"REVIEW {expenses_over}" if expenses_over else "OK"
+        return Evaluation(status, m.largest_expense, label, f"{expenses_over} expense(s) over it to review")
+    revenue = m.last.revenue if m.last else None
+    value = {
+        Measure.RUNWAY: m.runway,
+        Measure.NET_BURN_LATEST: m.latest_net_burn,
+        Measure.NET_BURN_3M: m.avg_net_burn,
+        Measure.MARKETING_SPEND: m.marketing_spend,
+        Measure.INFRA_SHARE: share(m.infra_cost, revenue),
+        Measure.CASH_RESERVE: m.cash,
+        Measure.REVENUE: revenue,
+    }[g.measure]
     if value is None:
-        if what == "runway" and m.avg_net_burn is not None and m.avg_net_burn <= 0:
-            return ("OK" if g.comparison == ">=" else "BREACHED", None, "cash-flow positive")
-        return ("NOT EVALUATED", None, f"no data for {what}")
+        if g.measure == Measure.RUNWAY and m.avg_net_burn is not None and m.avg_net_burn <= 0:
+            return Evaluation("OK" if g.comparison == ">=" else "BREACHED", None, label, "cash-flow positive")
+        return Evaluation("NOT EVALUATED", None, f"{label}: no data")
     ok = value <= g.limit if g.comparison == "<=" else value >= g.limit
-    return ("OK" if ok else "BREACHED", value, what)
+    return Evaluation("OK" if ok else "BREACHED", value, label)
 
 
 def projection(months: Sequence[MonthTotal], horizon: str | None) -> list[tuple[str, Decimal, Decimal]]:

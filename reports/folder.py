@@ -153,6 +153,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
     name, _ = port_meta.get("name", (folder.resolve().name or "Portfolio", ""))
     cash = _meta_money(port_meta, "cash_on_hand", warnings)
     horizon = _meta_horizon(port_meta, as_of, warnings)
+    cash_as_of = _meta_date(port_meta, "cash_as_of", warnings)
     frozen = tuple(
         Entity(
             name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"],
@@ -161,7 +162,7 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
         for e in entities.values()
     )
     return Portfolio(
-        name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
+        name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen, cash_as_of=cash_as_of,
         guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
         capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
         files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
@@ -208,7 +209,7 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
 
 def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[Any, str]],
                      warnings: list[Warning_]) -> None:
-    for key in ("name", "cash_on_hand", "horizon"):
+    for key in ("name", "cash_on_hand", "horizon", "cash_as_of"):
         if key in doc.meta and doc.meta[key] is not None:
             if key in meta and meta[key][0] != doc.meta[key]:
                 warnings.append(Warning_(Src(doc.path, 1), f"portfolio {key} given again; kept the "
@@ -230,6 +231,26 @@ def _meta_money(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warni
     if value is None:
         warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not an amount"))
     return value
+
+
+def _meta_date(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warning_]) -> date | None:
+    """A date in front matter: YYYY-MM-DD, or YYYY-MM read as that month's last day."""
+    if key not in meta:
+        return None
+    raw, path = meta[key]
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    day = v.parse_date(text)
+    month = v.parse_month(text) if day is None else None
+    if month is not None:
+        import calendar
+
+        year, mon = int(month[:4]), int(month[5:])
+        day = date(year, mon, calendar.monthrange(year, mon)[1])
+    if day is None:
+        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not a date (YYYY-MM-DD or YYYY-MM)"))
+    return day
 
 
 def _meta_horizon(meta: dict[str, tuple[Any, str]], as_of: date | None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 Money = Decimal
@@ -79,6 +80,7 @@ class Risk(NamedTuple):
     severity: str | None
     tags: tuple[str, ...]
     source: Src
+    links: tuple[str, ...] = ()  # `[#id]`: an action carrying the same id addresses this risk
 
 
 class Action(NamedTuple):
@@ -88,6 +90,7 @@ class Action(NamedTuple):
     due: date | None
     done: bool
     source: Src
+    links: tuple[str, ...] = ()  # `[#id]`: the risks this action addresses
 
 
 class StackItem(NamedTuple):
@@ -129,14 +132,30 @@ class Account(NamedTuple):
     source: Src
 
 
+class Measure(StrEnum):
+    """What a guardrail is checked against: decided once, when it is read."""
+
+    RUNWAY = "runway"  # months, the most conservative runway
+    NET_BURN_LATEST = "net-burn-latest"  # $, the latest full month's expenses − revenue
+    NET_BURN_3M = "net-burn-3m"  # $, the trailing 3-month average of the same
+    SINGLE_EXPENSE = "single-expense"  # $, a review threshold for any one logged expense
+    MARKETING_SPEND = "marketing-spend"  # $ a month, live channels only
+    INFRA_SHARE = "infra-share"  # %, stack costs ÷ the latest full month's revenue
+    CASH_RESERVE = "cash-reserve"  # $, cash on hand (a floor)
+    REVENUE = "revenue"  # $, the latest full month's revenue
+
+
 class Guardrail(NamedTuple):
-    """`Name: limit`; `comparison` is `<=` (a ceiling) or `>=` (a floor)."""
+    """`Name: limit`; `comparison` is `<=` (a ceiling) or `>=` (a floor). `measure` is
+    resolved when read; None with `problem` saying why (it is then NOT EVALUATED)."""
 
     name: str
     limit: Decimal
     unit: str
     comparison: str
     source: Src
+    measure: Measure | None = None
+    problem: str | None = None
 
 
 class Target(NamedTuple):
@@ -204,6 +223,7 @@ class Portfolio(NamedTuple):
     portfolio_files: tuple[str, ...] = ()
     inputs_sha256: str = ""
     coverage: tuple[Coverage, ...] = ()
+    cash_as_of: date | None = None  # when cash_on_hand was counted; None: the last financial month
 
 
 NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage"})

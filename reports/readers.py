@@ -385,7 +385,7 @@ def _read_risk(blk: Block, src: Src, ctx: Context) -> Found:
     if flags.done or blk.checked or blk.struck:
         return out  # resolved: kept as a note
     severity = flags.severity or (v.PRIORITY_TO_SEVERITY.get(flags.priority) if flags.priority else None)
-    out.add(Risk(flags.text, severity or ctx.severity, flags.tags, src))
+    out.add(Risk(flags.text, severity or ctx.severity, flags.tags, src, flags.links))
     return out
 
 
@@ -419,7 +419,7 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
     _near_misses(flags, blk.line, out)
     priority = flags.priority or (v.SEVERITY_TO_PRIORITY.get(flags.severity) if flags.severity else None)
     done = bool(blk.checked) or flags.done or blk.struck
-    out.add(Action(flags.text, priority or ctx.priority, flags.tags, due, done, src))
+    out.add(Action(flags.text, priority or ctx.priority, flags.tags, due, done, src, flags.links))
     return out
 
 
@@ -507,6 +507,10 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
     if pair is None:
         return out
     name, rest = pair
+    explicit = None
+    em = _MEASURE.search(rest)
+    if em:
+        explicit, rest = em["measure"], (rest[: em.start()] + rest[em.end():]).strip()
     m = _LIMIT.match(rest)
     assert m is not None  # the pattern matches any non-empty text
     qty = v.parse_quantity(m["value"])
@@ -520,8 +524,16 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
         comparison = "<="
     else:
         comparison = ">=" if any(w in name.lower() for w in _FLOOR_WORDS) else "<="
-    out.add(Guardrail(name, qty.value, qty.unit, comparison, src))
+    from .finance import resolve_measure
+
+    measure, problem = resolve_measure(name, explicit)
+    if problem:
+        out.warn(blk.line, f"guardrail '{name}': {problem}; it is shown as NOT EVALUATED")
+    out.add(Guardrail(name, qty.value, qty.unit, comparison, src, measure, problem))
     return out
+
+
+_MEASURE = re.compile(r"\(\s*measure\s*:\s*(?P<measure>[A-Za-z0-9 -]+?)\s*\)")
 
 
 _TIERS = {"zero-cost": "zero-cost", "low-cost": "low-cost", "revenue": "revenue",

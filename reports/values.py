@@ -183,6 +183,7 @@ class Flags(NamedTuple):
     tags: tuple[str, ...]
     done: bool
     near_misses: tuple[tuple[str, str], ...]  # (what was written, what it probably meant)
+    links: tuple[str, ...] = ()  # `[#genset]`: ties an action to the risk it addresses
 
 
 def read_flags(text: str) -> Flags:
@@ -213,9 +214,12 @@ def read_flags(text: str) -> Flags:
         s = (s[: m.start()] + s[m.end():]).strip()
     tags: list[str] = []
     near: list[tuple[str, str]] = []
+    links: list[str] = []
     for word in _BRACKET.findall(s):
         low = " ".join(word.lower().split())
-        if low in SEVERITIES and severity is None:
+        if re.fullmatch(r"#[a-z0-9][a-z0-9_-]*", low):
+            links.append(low[1:])
+        elif low in SEVERITIES and severity is None:
             severity = low
         elif low.replace(" ", "").upper() in PRIORITIES and priority is None:
             priority = low.replace(" ", "").upper()
@@ -227,9 +231,9 @@ def read_flags(text: str) -> Flags:
                 near.append((f"[{word}]", f"[{guess}]"))
             if low not in tags:
                 tags.append(low)
-    rest = " ".join(_BRACKET.sub(lambda m: " " if re.fullmatch(r"\s*[A-Za-z0-9][\w -]*\s*", m[1]) else m[0],
+    rest = " ".join(_BRACKET.sub(lambda m: " " if re.fullmatch(r"\s*#?[A-Za-z0-9][\w -]*\s*", m[1]) else m[0],
                                  s).split())
-    return Flags(rest, severity, priority, tuple(tags), done, tuple(near))
+    return Flags(rest, severity, priority, tuple(tags), done, tuple(near), tuple(links))
 
 
 def _near_marker(word: str) -> str | None:

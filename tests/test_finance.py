@@ -32,17 +32,24 @@ def test_growth_and_break_even_months() -> None:
     assert f.months_to_break_even(D(100), D(150), D("-0.05")) is None
 
 
+def _guardrail(name: str, limit: int, unit: str, comparison: str) -> Guardrail:
+    measure, problem = f.resolve_measure(name)
+    return Guardrail(name, D(limit), unit, comparison, Src("p.md", 1), measure, problem)
+
+
 def test_guardrails_ok_and_breached() -> None:
-    m = _metrics()
-    burn = Guardrail("Maximum monthly net burn", D(4000), "$", "<=", Src("p.md", 1))
-    runway = Guardrail("Minimum runway", D(9), "months", ">=", Src("p.md", 2))
-    review = Guardrail("Single expense review", D(5000), "$", "<=", Src("p.md", 3))
-    assert f.evaluate_guardrail(burn, m)[:2] == ("BREACHED", D(5000))
+    m = _metrics()  # latest month: revenue 40,000, expenses 50,000
+    burn = _guardrail("Maximum monthly net burn", 4000, "$", "<=")
+    average = _guardrail("Maximum average net burn", 4000, "$", "<=")
+    runway = _guardrail("Minimum runway", 9, "months", ">=")
+    review = _guardrail("Single expense review", 4000, "$", "<=")
+    assert f.evaluate_guardrail(burn, m)[:2] == ("BREACHED", D(10000))  # the latest month's net burn
+    assert f.evaluate_guardrail(average, m)[:2] == ("BREACHED", D(5000))
     assert f.evaluate_guardrail(runway, m)[:2] == ("OK", D(12))
-    assert f.evaluate_guardrail(review, m)[:2] == ("OK", D(4850))
+    assert f.evaluate_guardrail(review, m, expenses_over=1)[0] == "REVIEW 1"  # a review, never a breach
     positive = _metrics(avg_net_burn=D(-100), runway=None)
     assert f.evaluate_guardrail(runway, positive)[0] == "OK"
-    assert f.evaluate_guardrail(Guardrail("Vibes", D(1), "", "<=", Src("p.md", 4)), m)[0] == "NOT EVALUATED"
+    assert f.evaluate_guardrail(_guardrail("Vibes", 1, "", "<="), m)[0] == "NOT EVALUATED"
 
 
 def _entity(name: str, **kw: Any) -> Entity:
@@ -55,17 +62,20 @@ def test_agenda_includes_due_within_30_days_and_uncovered_risks_in_order() -> No
         Action("later", "P0", (), date(2026, 12, 16), False, Src("a", 1)),  # day 31: out
         Action("soon", "P2", (), date(2026, 11, 20), False, Src("a", 2)),
         Action("done", "P0", (), date(2026, 11, 20), True, Src("a", 3)),  # done: out
-        Action("late", "P1", ("ops",), date(2026, 11, 1), False, Src("a", 4)),  # overdue: in
+        Action("late", "P1", ("ops",), date(2026, 11, 1), False, Src("a", 4), ("van",)),  # overdue: in
         Action("edge", "P1", (), date(2026, 12, 15), False, Src("a", 5)),  # day 30: in
+        Action("unrated", None, (), date(2026, 11, 2), False, Src("a", 9)),  # overdue, unrated: by date
     ), risks=(
-        Risk("covered", "critical", ("ops",), Src("a", 6)),
+        Risk("covered", "critical", ("ops",), Src("a", 6), ("van",)),  # linked by [#van]
+        Risk("tag only", "critical", ("ops",), Src("a", 10)),  # sharing [ops] does not address it
         Risk("bare", "high", ("legal",), Src("a", 7)),
         Risk("minor", "medium", (), Src("a", 8)),
     ))
     items = f.agenda(Portfolio("P", as_of, None, None, entities=(a,)), as_of)
     assert [(i.priority, i.text) for i in items] == [
-        ("P1", "late"), ("P1", "edge"), ("P1", "Unaddressed high risk: bare"), ("P2", "soon")]
-    assert items[0].overdue
+        ("P1", "late"), ("unrated", "unrated"), ("P0", "Unaddressed critical risk: tag only"), ("P1", "edge"),
+        ("P1", "Unaddressed high risk: bare"), ("P2", "soon")]
+    assert items[0].overdue and items[1].overdue and not items[2].overdue
 
 
 def test_kpi_gaps_worst_first() -> None:

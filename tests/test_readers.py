@@ -157,7 +157,7 @@ def test_portfolio_file(write: Write) -> None:
         ## Guardrails
 
         - Minimum runway: 6 months
-        - Max burn: $5,000
+        - Max monthly net burn: $5,000
 
         ## Targets
 
@@ -186,7 +186,7 @@ def test_sample_has_all_seven_units_and_no_warnings() -> None:
         "Expert Yacht Delivery", "DC Client Portfolio"])
     assert p.warnings == ()
     data = to_jsonable(p)
-    assert set(data) == {"name", "as_of", "cash_on_hand", "horizon", "entities", "guardrails",
+    assert set(data) == {"name", "as_of", "cash_on_hand", "horizon", "cash_as_of", "entities", "guardrails",
                          "targets", "capital_plan", "warnings"}
     json.dumps(data)
 
