@@ -64,11 +64,21 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
 
     r.table(["Entity"] + recent, reporting, 40, spent_row, right=tuple(range(1, len(recent) + 1)))
     r.blank()
-    r.para("Month-over-month expense jumps over 25%:", "  ")
-    jumps = [(e, m, c) for e in entities for m, c in f.expense_jumps(history[e.name])]
+    r.para(f"Month-over-month expense jumps over 25% and {money(shared.jump_floor)} in the last three "
+           "months, with the logged expenses of that month:", "  ")
+    jumps = [(e, m, c) for e in entities
+             for m, c in f.expense_jumps(history[e.name], floor=shared.jump_floor, recent=recent)]
     jumps.sort(key=lambda t: (-t[2], t[0].name))
-    r.bullets(jumps, 20, lambda t: f"{who(t[0])}: {t[1].month} expenses {money(t[1].expenses)}, "
-              f"up {percent(t[2] * 100)}")
+
+    def jump(t: tuple[Entity, f.MonthTotal, Decimal]) -> str:
+        e, month, rise = t
+        logged = sorted((x for x in e.expenses if x.date and f.month_of(x.date) == month.month and x.amount),
+                        key=lambda x: -(x.amount or Decimal(0)))
+        why = "; ".join(f"{x.vendor or x.category} {money(x.amount)}" for x in logged[:3])
+        return (f"{who(e)}: {month.month} expenses {money(month.expenses)}, up {percent(rise * 100)}"
+                + (f" (logged: {why})" if why else " (no logged expenses explain it)"))
+
+    r.bullets(jumps, 20, jump)
     review = next((g for g in portfolio.guardrails if g.measure == Measure.SINGLE_EXPENSE), None)
     r.blank()
     if review is None:

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from . import finance as f
 from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, start, unrated_section, who
+from .finance import share
 from .model import Entity, Portfolio, Risk
-from .text import money, months, percent, quantity, sparkline
+from .text import change, money, months, percent, quantity, sparkline
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
@@ -47,32 +48,59 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.bullets(critical, 10, lambda t: f"{who(t[0])}: {t[1].text}", empty="")
 
     r.section("Asset inventory")
-    def inventory_row(e: Entity) -> list[str]:
-        history = by_entity[e.name]
-        last = history[-1] if history and m.last and history[-1].month == m.last.month else None
-        return [e.name, e.kind, e.code or "\u2014", money(last.revenue) if last else "\u2014",
-                money(last.net) if last else "\u2014", sparkline([x.revenue for x in history[-6:]])]
+    latest = {e.name: next((x for x in by_entity[e.name] if m.last and x.month == m.last.month), None)
+              for e in portfolio.entities}
+    revenue_total = sum((x.revenue for x in latest.values() if x), Decimal(0))
+    loss_total = sum((-x.net for x in latest.values() if x and x.net < 0), Decimal(0))
 
-    r.table(["Entity", "Kind", "Code", "Revenue", "Net", "Trend"],
-            sorted(portfolio.entities, key=lambda e: e.name.casefold()), 200, inventory_row, right=(3, 4))
+    def inventory_row(e: Entity) -> list[str]:
+        history, last = by_entity[e.name], latest[e.name]
+        trend = [x.revenue for x in history[-6:]]
+        rev_share = share(last.revenue, revenue_total) if last else None
+        loss_share = share(-last.net, loss_total) if last and last.net < 0 else None
+        return [e.name, e.code or "\u2014", money(last.revenue) if last else "\u2014",
+                percent(rev_share) if rev_share is not None else "\u2014",
+                money(last.net) if last else "\u2014", percent(loss_share) if loss_share is not None else "\u2014",
+                f"{sparkline(trend)} {change(trend)}".strip()]
+
+    r.table(["Entity", "Code", "Revenue", "Rev %", "Net", "Loss %", "Trend"],
+            sorted(portfolio.entities, key=lambda e: e.name.casefold()), 200, inventory_row,
+            right=(2, 3, 4, 5))
     if m.last is not None:
-        r.para(f"Revenue and net for {m.last.month}; trend is monthly revenue, up to six months.", "  ")
+        r.para(f"Revenue and net for {m.last.month}, with each entity's share of the portfolio's revenue "
+               "and of its losses; trend is monthly revenue, up to six months, and its change from the "
+               "first month shown.", "  ")
+        heavy = [e for e in portfolio.entities if latest[e.name] and revenue_total > 0
+                 and latest[e.name].revenue * 2 > revenue_total]  # type: ignore[union-attr]
+        for e in heavy:
+            r.para(f"Concentration: {who(e)} is over half of the portfolio's revenue.", "  ")
 
     r.section("Revenue pipeline")
     deals = [(e, d) for e in portfolio.entities for d in e.pipeline]
     r.cite(d for _, d in deals)
-    stages: dict[str, tuple[int, Decimal]] = {}
-    for _, d in deals:
-        n, total = stages.get(d.stage, (0, Decimal(0)))
-        stages[d.stage] = (n + 1, total + (d.value or 0))
-    r.table(["Stage", "Deals", "Value"],
-            [[s, str(n), money(v)] for s, (n, v) in sorted(stages.items(), key=lambda t: -t[1][1])],
-            20, right=(1, 2), empty="No deals reported.")
+    pipe = f.pipeline((d for _, d in deals), shared.stage_weights, as_of)
+    r.table(["Open stage", "Deals", "One-off", "Per month", "Weight"],
+            [[s.stage, str(s.deals), money(s.one_off), money(s.monthly),
+              "none" if s.weight is None else f"{s.weight:.0%}"] for s in pipe.open],
+            20, right=(1, 2, 3, 4), empty="No open deals reported.")
+    if pipe.open:
+        open_one_off = sum((s.one_off for s in pipe.open), Decimal(0))
+        open_monthly = sum((s.monthly for s in pipe.open), Decimal(0))
+        r.para(f"Open: {money(open_one_off)} one-off and {money(open_monthly)}/mo; weighted by stage "
+               f"{money(pipe.weighted_one_off)} and {money(pipe.weighted_monthly)}/mo.", "  ")
+        if pipe.overdue_one_off or pipe.overdue_monthly:
+            part = percent(share(pipe.overdue_one_off, open_one_off))
+            r.para(f"Past their close date: {money(pipe.overdue_one_off)} one-off ({part} of open) and "
+                   f"{money(pipe.overdue_monthly)}/mo.", "  ")
+    if pipe.won.deals:
+        r.para(f"Won (not in the table): {pipe.won.deals} deal(s), {money(pipe.won.one_off)} one-off and "
+               f"{money(pipe.won.monthly)}/mo.", "  ")
     overdue = sorted(((e, d) for e, d in deals if f.is_overdue(d, as_of)), key=lambda t: t[1].close or as_of)
     if overdue:
         r.blank()
         r.para("Overdue closes:", "  ")
-        r.bullets(overdue, 20, lambda t: f"{who(t[0])}: {t[1].name}, {money(t[1].value)}, {t[1].stage}, "
+        r.bullets(overdue, 20, lambda t: f"{who(t[0])}: {t[1].name}, {money(t[1].value)}"
+                  f"{'/mo' if t[1].monthly else ''}, {t[1].stage}, "
                   f"close {t[1].close} ({(as_of - (t[1].close or as_of)).days} days ago)")
 
     r.section("Equity and personnel risk")

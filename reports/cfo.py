@@ -78,7 +78,14 @@ def _capital(r: Report, portfolio: Portfolio) -> None:
         items = [c for c in portfolio.capital_plan if c.tier == tier]
         if items:
             r.para(f"{title}:", "  ")
-            r.bullets([c.text + (f" ({money(c.cost)})" if c.cost is not None else "") for c in items], 15)
+            r.bullets([c.text + (f" \u2014 {money(c.cost)}{'/mo' if c.monthly else ' one-off'}"
+                                 if c.cost is not None else "") for c in items], 15)
+    if portfolio.capital_plan:
+        one_off = sum((c.cost for c in portfolio.capital_plan if c.cost is not None and not c.monthly), f.ZERO)
+        monthly = sum((c.cost for c in portfolio.capital_plan if c.cost is not None and c.monthly), f.ZERO)
+        unpriced = sum(1 for c in portfolio.capital_plan if c.cost is None)
+        r.para(f"Total: {money(one_off)} one-off and {money(monthly)}/mo"
+               + (f"; {unpriced} item(s) without a cost." if unpriced else "."), "  ")
 
 
 

@@ -37,16 +37,16 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
 
     r.section("Blast email sequencing")
     sends = sorted(((e, c) for e in portfolio.entities for c in e.campaigns), key=lambda t: (t[1].date, t[0].name))
-    pairs = [(e, a, b) for e in portfolio.entities for a, b in f.blast_conflicts(e.campaigns)]
+    pairs = [(e, a, b) for e in portfolio.entities for a, b in f.blast_conflicts(e.campaigns) if b.date >= as_of]
     clashes = {id(b) for _, _, b in pairs}
     r.table(["Date", "Entity", "Campaign", "List", "Spacing"], sends, 40,
             lambda t: [t[1].date.isoformat(), t[0].code or t[0].name, t[1].name, t[1].list or "\u2014",
-                       "< 7 days" if id(t[1]) in clashes else ""],
+                       "< 7 days" if id(t[1]) in clashes else ("sent" if t[1].date < as_of else "")],
             empty="No campaigns reported.")
     if pairs:
         r.blank()
         r.bullets(pairs, 20, lambda t: f"{who(t[0])}: '{t[2].name}' goes to {t[2].list} "
-                  f"{(t[2].date - t[1].date).days} days after '{t[1].name}' (at least 7 apart)")
+                  f"{(t[2].date - t[1].date).days} days after '{t[1].name}' (keep sends at least 7 days apart)")
 
     r.section("OTA deployment roadmap")
     otas = [e for e in portfolio.entities if any(c.ota for c in e.channels)]

@@ -68,7 +68,7 @@ def content_sha256(subject: str, body: str) -> str:
 def compose_all(roles: Sequence[str], portfolio: Portfolio, as_of: date, settings: Settings,
                 test_to: str | None = None) -> list[Outgoing]:
     """Compose each role's message, in order; the shared figures are computed once."""
-    shared = figures(portfolio, as_of)
+    shared = figures(portfolio, as_of, settings.stage_weights, settings.jump_floor)
     return [compose(role, portfolio, as_of, settings, test_to, shared) for role in roles]
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
@@ -32,6 +33,8 @@ KEYS: dict[str, str] = {
     "AUDIT_LOG": "path of the audit log",
     "REPORT_TZ": "IANA time zone of the report date (default UTC)",
     "REPORT_SUBJECT_PREFIX": "subject prefix (default [Exec Report])",
+    "PIPELINE_STAGE_WEIGHTS": "stage=weight pairs for the weighted pipeline, e.g. lead=0.1,proposal=0.3",
+    "EXPENSE_JUMP_FLOOR": "smallest month-over-month expense rise worth flagging, in $ (default 500)",
 }
 SECRET_KEYS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 DEFAULT_PREFIX = "[Exec Report]"
@@ -59,6 +62,8 @@ class Settings(NamedTuple):
     env_file: Path | None = None  # where repos.env was looked for
     env_found: bool = False
     unknown_ses_keys: tuple[str, ...] = ()  # an error when sending: a typo may misdirect a report
+    stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - overrides of finance.STAGE_WEIGHTS
+    jump_floor: Decimal = Decimal(500)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "aws_env")
@@ -234,6 +239,8 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         origin=origin, warnings=tuple(warnings), aws_env=aws,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
         env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
+        stage_weights=_weights(get("PIPELINE_STAGE_WEIGHTS"), origin.get("PIPELINE_STAGE_WEIGHTS", "")),
+        jump_floor=_dollars(get("EXPENSE_JUMP_FLOOR"), "EXPENSE_JUMP_FLOOR", origin.get("EXPENSE_JUMP_FLOOR", "")),
     )
 
 
@@ -258,6 +265,35 @@ ADDRESS_KEYS = ("SES_TO_ADDRESS", *(f"SES_TO_{r.upper()}" for r in ROLES), "SES_
 
 def _text(addresses: tuple[Address, ...]) -> tuple[str, ...]:
     return tuple(str(a) for a in addresses)
+
+
+def _weights(raw: str | None, where: str) -> dict[str, Decimal]:
+    """`lead=0.1,proposal sent=0.3` -> {stage: weight}, each weight from 0 to 1."""
+    out: dict[str, Decimal] = {}
+    for pair in (raw or "").split(","):
+        if not pair.strip():
+            continue
+        stage, sep, weight = pair.partition("=")
+        try:
+            value = Decimal(weight.strip()) if sep and stage.strip() else Decimal(-1)
+        except ArithmeticError:
+            value = Decimal(-1)
+        if not value.is_finite() or not 0 <= value <= 1:
+            raise ConfigError(f"PIPELINE_STAGE_WEIGHTS '{pair.strip()}' is not stage=weight with a weight from "
+                              f"0 to 1 ({where}); e.g. lead=0.1,proposal=0.3")
+        out[" ".join(stage.lower().split())] = value
+    return out
+
+
+def _dollars(raw: str | None, key: str, where: str) -> Decimal:
+    if raw is None:
+        return Decimal(500)
+    from .values import parse_money
+
+    value = parse_money(raw)
+    if value is None or value < 0:
+        raise ConfigError(f"{key} '{raw}' is not an amount of dollars ({where})")
+    return value
 
 
 def _seconds(raw: str | None, where: str) -> float:

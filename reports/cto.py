@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from . import finance as f
 from .common import cite_financials, finish, start, unrated_section, who
 from .model import Action, Entity, Portfolio, Risk
-from .text import DASH, NOT_GIVEN, money, percent
+from .text import DASH, NOT_GIVEN, cost_text, due_text, money, percent
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
     """Render the CTO report."""
     r = start("CTO", portfolio, as_of, tz)
+    action = partial(_action, as_of=as_of)
     entities = portfolio.entities
     shared = shared or f.figures(portfolio, as_of)
     by_entity, m = shared.by_entity, shared.metrics
     last_month = m.last.month if m.last else None
 
-    r.section("Stack-by-stack audit")
     with_stack = [e for e in entities if e.stack]
-    r.cite_lists(e.stack for e in with_stack)
-    cite_financials(r, with_stack)  # revenue for the infrastructure share
-    if not with_stack:
-        r.para("No stacks reported.", "  ")
-    for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
-        r.blank()
-        given = any(s.monthly_cost is not None for s in e.stack)
-        r.para(f"{who(e)} \u2014 " + (f"{money(f.stack_cost(e))}/mo" + ("" if all(
-            s.monthly_cost is not None for s in e.stack) else " (some costs not given)")
-            if given else "cost not given"), "  ")
-        r.table(["Layer", "Technology", "Cost/mo"],
-                [[s.layer, s.tech, money(s.monthly_cost) if s.monthly_cost is not None else NOT_GIVEN]
-                 for s in e.stack], 15, right=(2,))
-    if len(with_stack) > 30:
-        r.para(f"\u2026 and {len(with_stack) - 30:,} more entities with stacks", "  ")
-
     r.section("Security posture")
     risks = f.risks_tagged(entities, ("security",))
     loose = f.unrated(entities)
@@ -48,7 +33,23 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     if acts:
         r.blank()
         r.para("Open security actions:", "  ")
-        r.bullets(acts, 15, _action)
+        r.bullets(acts, 15, action)
+
+    r.section("Stack-by-stack audit")
+    r.cite_lists(e.stack for e in with_stack)
+    cite_financials(r, with_stack)  # revenue for the infrastructure share
+    if not with_stack:
+        r.para("No stacks reported.", "  ")
+    for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
+        r.blank()
+        given = any(s.monthly_cost is not None for s in e.stack)
+        r.para(f"{who(e)} \u2014 " + (f"{money(f.stack_cost(e))}/mo" + ("" if all(
+            s.monthly_cost is not None for s in e.stack) else " (some costs not given)")
+            if given else "cost not given"), "  ")
+        r.table(["Layer", "Technology", "Cost/mo"],
+                [[s.layer, s.tech, cost_text(s.monthly_cost)] for s in e.stack], 15, right=(2,))
+    if len(with_stack) > 30:
+        r.para(f"\u2026 and {len(with_stack) - 30:,} more entities with stacks", "  ")
 
     r.section("Infrastructure cost")
     costs = sorted(((f.stack_cost(e), e) for e in with_stack), key=lambda t: (-t[0], t[1].name))
@@ -72,24 +73,23 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         r.section(title)
         tagged_risks, tagged_actions = f.risks_tagged(entities, (tag,)), f.open_actions(entities, (tag,))
         items: list[tuple[Entity, Risk | Action]] = [*tagged_risks, *tagged_actions]
-        r.bullets(items, 15, _risk_or_action, empty=empty)
+        r.bullets(items, 15, partial(_risk_or_action, as_of=as_of), empty=empty)
 
     r.section("Top 10 engineering actions")
     engineering = f.open_actions(entities, f.ENGINEERING_TAGS)
-    r.bullets(engineering, 10, _action, empty="No open engineering actions.")
+    r.bullets(engineering, 10, action, empty="No open engineering actions.")
     unrated_section(r, loose)
     return finish(r, portfolio)
 
 
-def _action(t: tuple[Entity, Action]) -> str:
+def _action(t: tuple[Entity, Action], as_of: date) -> str:
     e, a = t
-    due = f" (due {a.due.isoformat()})" if a.due else ""
-    return f"[{a.priority or 'P?'}] {who(e)}: {a.text}{due}"
+    return f"[{a.priority or 'unrated'}] {who(e)}: {a.text}{due_text(a.due, as_of)}"
 
 
-def _risk_or_action(t: tuple[Entity, Risk | Action]) -> str:
+def _risk_or_action(t: tuple[Entity, Risk | Action], as_of: date) -> str:
     e, item = t
-    return _risk((e, item)) if isinstance(item, Risk) else _action((e, item))
+    return _risk((e, item)) if isinstance(item, Risk) else _action((e, item), as_of)
 
 
 def _risk(t: tuple[Entity, Risk]) -> str:

@@ -218,11 +218,15 @@ def blast_conflicts(campaigns: Sequence[Campaign], min_days: int = 7) -> list[tu
     return sorted(pairs, key=lambda p: (p[1].date, p[1].name))
 
 
-def expense_jumps(months: Sequence[MonthTotal], threshold: Decimal = Decimal("0.25")) -> list[tuple[MonthTotal, Decimal]]:
-    """Months whose expenses rose more than `threshold` over the month before: (cur − prev) ÷ prev."""
+def expense_jumps(months: Sequence[MonthTotal], threshold: Decimal = Decimal("0.25"),
+                  floor: Decimal = ZERO, recent: Sequence[str] | None = None) -> list[tuple[MonthTotal, Decimal]]:
+    """Months whose expenses rose more than `threshold` over the month before,
+    (cur − prev) ÷ prev, and by at least `floor` dollars; only months in `recent` when given."""
     jumps = []
     for prev, cur in zip(months, months[1:], strict=False):
-        if month_add(prev.month, 1) == cur.month and prev.expenses > 0:
+        if recent is not None and cur.month not in recent:
+            continue
+        if month_add(prev.month, 1) == cur.month and prev.expenses > 0 and cur.expenses - prev.expenses >= floor:
             change = (cur.expenses - prev.expenses) / prev.expenses
             if change > threshold:
                 jumps.append((cur, change))
@@ -415,16 +419,81 @@ class Figures(NamedTuple):
     metrics: Metrics
     totals: Totals | None = None
     runway: Runway | None = None
+    stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - STAGE_WEIGHTS with overrides
+    jump_floor: Decimal = Decimal(500)
 
 
-def figures(portfolio: Portfolio, as_of: date) -> Figures:
-    """Compute the shared figures for one as-of date."""
+def figures(portfolio: Portfolio, as_of: date, stage_weights: dict[str, Decimal] | None = None,
+            jump_floor: Decimal = Decimal(500)) -> Figures:
+    """Compute the shared figures for one as-of date (and the configured weights and floor)."""
     by_entity = histories(portfolio, month_of(as_of))
     totals = portfolio_totals(portfolio, as_of, by_entity)
     ways = runways(portfolio, totals.complete)
     best = ways.conservative()
     metrics = portfolio_metrics(portfolio, as_of, totals.complete, best[0] if best else None)
-    return Figures(by_entity, totals.complete, metrics, totals, ways)
+    weights = {**STAGE_WEIGHTS, **(stage_weights or {})}
+    return Figures(by_entity, totals.complete, metrics, totals, ways, weights, jump_floor)
+
+
+# --------------------------------------------------------------------------
+# Pipeline
+
+STAGE_WEIGHTS: dict[str, Decimal] = {k: Decimal(v) for k, v in {
+    "lead": "0.1", "unstaged": "0.1", "discovery": "0.2", "qualified": "0.3", "qualification": "0.3",
+    "quoted": "0.4",
+    "proposal": "0.4", "proposal sent": "0.4", "negotiation": "0.6", "negotiating": "0.6",
+    "verbal": "0.8", "committed": "0.9"}.items()}
+WON_STAGES = ("won", "signed", "closed won", "closed")
+LOST_STAGES = ("lost", "closed lost")
+
+
+class StageTotal(NamedTuple):
+    stage: str
+    deals: int
+    one_off: Decimal  # one-off values
+    monthly: Decimal  # recurring values, per month
+    weight: Decimal | None  # None: no weight for this stage (counted at 0)
+
+
+class Pipeline(NamedTuple):
+    """Open deals by stage, the won ones apart, and the weighted and overdue values."""
+
+    open: list[StageTotal]
+    won: StageTotal
+    lost: int
+    weighted_one_off: Decimal  # Σ value × stage weight, one-off deals
+    weighted_monthly: Decimal  # the same for recurring deals, per month
+    overdue_one_off: Decimal  # open deals past their close date
+    overdue_monthly: Decimal
+
+
+def pipeline(deals: Iterable[Deal], weights: dict[str, Decimal], as_of: date) -> Pipeline:
+    """Sum open deals by stage, one-off and per month apart; weighted value = Σ value ×
+    weight of its stage; won and lost deals are not open."""
+    stages: dict[str, list[Decimal]] = {}
+    won_count, won = 0, [ZERO, ZERO]
+    lost = 0
+    weighted = [ZERO, ZERO]
+    overdue = [ZERO, ZERO]
+    for d in deals:
+        value, col = d.value or ZERO, 1 if d.monthly else 0
+        if d.stage in WON_STAGES:
+            won_count += 1
+            won[col] += value
+            continue
+        if d.stage in LOST_STAGES:
+            lost += 1
+            continue
+        row = stages.setdefault(d.stage, [ZERO, ZERO, ZERO])
+        row[0] += 1
+        row[1 + col] += value
+        weighted[col] += value * weights.get(d.stage, ZERO)
+        if is_overdue(d, as_of):
+            overdue[col] += value
+    totals = [StageTotal(s, int(r[0]), r[1], r[2], weights.get(s)) for s, r in stages.items()]
+    totals.sort(key=lambda t: (-(t.one_off + t.monthly * 12), t.stage))
+    return Pipeline(totals, StageTotal("won", won_count, won[0], won[1], Decimal(1)), lost,
+                    weighted[0], weighted[1], overdue[0], overdue[1])
 
 
 # --------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Deal(NamedTuple):
     stage: str
     close: date | None
     source: Src
+    monthly: bool = False  # `$3,500/mo`: recurring, per month
 
 
 class Risk(NamedTuple):
@@ -169,6 +170,7 @@ class CapitalItem(NamedTuple):
     tier: str  # zero-cost | low-cost | revenue
     cost: Money | None
     source: Src
+    monthly: bool = False  # `($300/mo)`: recurring, per month
 
 
 class Entity(NamedTuple):

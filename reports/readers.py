@@ -374,7 +374,8 @@ def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
     value = v.parse_money(value_text)
     if value is None:
         out.warn(blk.line, f"deal '{name}': cannot read the value '{short(value_text)}'; kept without one")
-    out.add(Deal(name, value, v.split_markers(stage).text.lower() or "unstaged", close, src))
+    out.add(Deal(name, value, v.split_markers(stage).text.lower() or "unstaged", close, src,
+                 v.is_monthly(value_text)))
     return out
 
 
@@ -553,7 +554,8 @@ def _read_capital(blk: Block, src: Src, ctx: Context) -> Found:
         cost = v.parse_money(m["cost"])
         if cost is not None:
             text = text[: m.start()].strip()
-    out.add(CapitalItem(text, tier, cost, src))
+    monthly = m is not None and cost is not None and v.is_monthly(m["cost"])
+    out.add(CapitalItem(text, tier, cost, src, monthly))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
@@ -17,12 +18,27 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u2
 _SPARKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 ELLIPSIS = "\u2026"
 DASH = "\u2014"
+MINUS = "\u2212"
 NOT_GIVEN = "not given"  # a figure the handoff did not give: never shown as $0
 
 
 def clean(text: str) -> str:
     """Remove control and bidi characters and fold white space to single spaces."""
     return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def cost_text(value: Decimal | None) -> str:
+    """A cost: `$140`, `$0 (free)`, or `not given` (never $0 for a cost nobody wrote)."""
+    if value is None:
+        return NOT_GIVEN
+    return "$0 (free)" if value == 0 else money(value)
+
+
+def due_text(due: date | None, as_of: date) -> str:
+    """` (due 2026-11-18)`, or ` (due 2026-11-18, OVERDUE)` once it has passed."""
+    if due is None:
+        return ""
+    return f" (due {due.isoformat()}, OVERDUE)" if due < as_of else f" (due {due.isoformat()})"
 
 
 def header_text(text: str) -> str:
@@ -70,10 +86,16 @@ def quantity(value: Decimal | None, unit: str) -> str:
     """Format a KPI-style figure in its unit: `$1,240`, `58.0%`, `4.9 stars`."""
     if value is None:
         return DASH
+    places = max(-int(value.as_tuple().exponent), 0) if value.is_finite() else 0
+    if places > 3:  # a computed figure, not one written by hand: the usual rounding
+        places = 0
     if unit == "$":
+        if places and value != value.to_integral_value():  # as written: $13.50, not $14
+            text = f"{abs(value):,.{places}f}"
+            return f"-${text}" if value < 0 else f"${text}"
         return money(value)
     if unit == "%":
-        return percent(value)
+        return f"{value:.{places}f}%" if places > 1 else percent(value)
     if unit in ("months", "month"):
         return months(value)
     return f"{number(value)} {unit}".strip()
@@ -187,6 +209,21 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence
     return lines
 
 
+def _one_stop(text: str) -> str:
+    """`Harbor Kayak Co..` -> `Harbor Kayak Co.`: a name ending in a period ends the sentence."""
+    return re.sub(r"(?<!\.)\.\.(?=\s|\)|$)", ".", text)
+
+
+def change(values: Sequence[Decimal | None]) -> str:
+    """The % change from the first to the last value shown beside a sparkline: `+8%`."""
+    present = [v for v in values if v is not None]
+    if len(present) < 2 or present[0] == 0:
+        return ""
+    pct = (present[-1] - present[0]) / abs(present[0]) * 100
+    sign = "+" if pct >= 0 else MINUS
+    return f"{sign}{abs(pct).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
 def _source(item: object) -> Src | None:
     if isinstance(item, Src):
         return item
@@ -244,10 +281,10 @@ class Report:
         self.lines.extend([truncate(clean(text), WIDTH), "-" * min(width(clean(text)), WIDTH)])
 
     def para(self, text: str, indent: str = "") -> None:
-        self.lines.extend(wrap(text, indent, indent))
+        self.lines.extend(wrap(_one_stop(text), indent, indent))
 
     def bullet(self, text: str, indent: str = "  ") -> None:
-        self.lines.extend(wrap(text, indent + "- ", indent + "  "))
+        self.lines.extend(wrap(_one_stop(text), indent + "- ", indent + "  "))
 
     def bullets(self, items: Sequence[T], limit: int, fmt: Callable[[T], str] = str,
                 empty: str = "None.") -> None:

@@ -64,6 +64,14 @@ def parse_money(text: str) -> Decimal | None:
     return value
 
 
+_MONTHLY = re.compile(r"/\s*(?:mo|month|mth)\b|\bper month\b|\ba month\b|\bmonthly\b", re.I)
+
+
+def is_monthly(text: str) -> bool:
+    """True for an amount written per month: `$300/mo`, `$40 per month`, `$5k monthly`."""
+    return bool(_MONTHLY.search(text))
+
+
 def parse_percent(text: str) -> Decimal | None:
     """Return the number in `2.1%` as Decimal('2.1'), else None."""
     s = text.strip().translate(_DASHES)

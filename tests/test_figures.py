@@ -203,3 +203,141 @@ def test_docs_define_every_runway_basis() -> None:
         assert words in docs, words
 
 
+
+
+# --------------------------------------------------------------------------
+# Periods, pipeline, CTO order and marks, text, precision, trends, concentration, stale flags
+
+MORE = """\
+---
+entity: Harbor Kayak Co.
+kind: operating
+---
+
+# Harbor Kayak Co.
+
+## Financials
+
+| Month | Revenue | Expenses |
+|---|---|---|
+| 2026-08 | $10,000 | $2,000 |
+| 2026-09 | $9,200 | $2,100 |
+| 2026-10 | $10,800 | $4,500 |
+
+## Expenses
+
+| Date | Vendor | Category | Amount |
+|---|---|---|---|
+| 2026-10-05 | Dock Works | repairs | $1,900 |
+
+## Pipeline
+
+- Hotel partnership: $3,500/mo — proposal (close 2026-11-01)
+- Corporate retreat: $10,000 — proposal (close 2026-12-01)
+- School trips: $5,000 — lead
+- Old deal: $2,000 — won
+
+## KPIs
+
+- Average rental: $13.50 (target: $14)
+
+## Stack
+
+- Booking: FareHarbor (free)
+- Website: Squarespace
+
+## Actions
+
+- [ ] [P0] [security] Rotate the booking password (due 2026-11-10)
+
+## Campaigns
+
+- 2026-10-01: Fall paddles (list: members)
+- 2026-10-04: Fall paddles reminder (list: members)
+- 2026-11-20: Winter paddles (list: members)
+- 2026-11-23: Winter reminder (list: members)
+"""
+PLAN = """\
+---
+type: portfolio
+name: Kayaks
+cash_on_hand: $50,000
+---
+
+# Kayaks
+
+## Capital deployment
+
+- Dry bags [low-cost] ($300/mo)
+- New kayaks [revenue] ($6,800)
+"""
+
+
+@pytest.fixture
+def kayaks(tmp_path: Path) -> Portfolio:
+    (tmp_path / "harbor.md").write_text(MORE)
+    (tmp_path / "portfolio.md").write_text(PLAN)
+    return read_portfolio(tmp_path, AS_OF)
+
+
+def bodies(portfolio: Portfolio, settings: Settings | None = None) -> dict[str, str]:
+    roles = ("ceo", "cto", "accounting", "cmo", "cfo")
+    return {m.role: " ".join(m.body.split()) for m in compose_all(roles, portfolio, AS_OF, settings or Settings())}
+
+
+def test_recurring_amounts_keep_their_period_and_costs_lose_their_parentheses(kayaks: Portfolio) -> None:
+    text = bodies(kayaks)
+    assert "Dry bags — $300/mo" in text["cfo"] and "New kayaks — $6,800 one-off" in text["cfo"]
+    assert "Total: $6,800 one-off and $300/mo." in text["cfo"]
+    assert "($" not in text["cfo"]
+    # Open proposals: $10,000 one-off and $3,500/mo; a lead $5,000; the won deal is not open.
+    assert "proposal 2 $10,000 $3,500 40%" in text["ceo"] and "lead 1 $5,000 $0 10%" in text["ceo"]
+    assert "Open: $15,000 one-off and $3,500/mo; weighted by stage $4,500 and $1,400/mo." in text["ceo"]
+    assert "Won (not in the table): 1 deal(s), $2,000 one-off and $0/mo." in text["ceo"]
+    # The hotel partnership is past its close date: $0 one-off and $3,500/mo overdue.
+    assert "Past their close date: $0 one-off (0.0% of open) and $3,500/mo." in text["ceo"]
+    assert "Hotel partnership, $3,500/mo, proposal" in text["ceo"]
+
+
+def test_stage_weights_can_be_overridden(kayaks: Portfolio) -> None:
+    from decimal import Decimal
+
+    text = bodies(kayaks, Settings(stage_weights={"lead": Decimal("0.5")}))
+    assert "weighted by stage $6,500 and $1,400/mo." in text["ceo"]  # 10,000 × 0.4 + 5,000 × 0.5
+
+
+def test_cto_opens_with_security_and_marks_what_is_overdue_free_or_not_given(kayaks: Portfolio) -> None:
+    raw = compose_all(("cto",), kayaks, AS_OF, Settings())[0].body
+    sections = [line for line, under in zip(raw.splitlines(), raw.splitlines()[1:], strict=False)
+                if under and set(under) == {"-"}]
+    assert sections[0] == "Security posture"
+    text = " ".join(raw.split())
+    assert "Rotate the booking password (due 2026-11-10, OVERDUE)" in text
+    assert "FareHarbor $0 (free)" in text and "Squarespace not given" in text
+
+
+def test_text_defects_and_kpi_precision(kayaks: Portfolio) -> None:
+    text = bodies(kayaks)
+    assert not any("Co.." in body for body in text.values())
+    assert "Average rental $13.50 ≤ $14" not in text["ceo"] and "$13.50 $14" in text["ceo"]
+
+
+def test_sparklines_show_their_change_and_concentration_is_flagged(kayaks: Portfolio) -> None:
+    ceo = bodies(kayaks)["ceo"]
+    assert "+8%" in ceo  # 10,000 -> 10,800
+    assert "100.0%" in ceo and "Harbor Kayak Co. is over half of the portfolio's revenue." in ceo
+
+
+def test_flags_are_only_for_what_is_still_to_come_and_worth_a_look(kayaks: Portfolio) -> None:
+    from decimal import Decimal
+
+    text = bodies(kayaks)
+    # The October pair went out already; the November pair is still to come.
+    assert "'Winter reminder' goes to members 3 days after 'Winter paddles'" in text["cmo"]
+    assert "'Fall paddles reminder'" not in text["cmo"].split("Blast email sequencing")[1].split("OTA")[0] \
+        .split("sent")[-1]
+    assert "(keep sends at least 7 days apart)" in text["cmo"]
+    # Expenses 2,100 -> 4,500 in October: +114%, and $2,400 over the $500 floor; explained by Dock Works.
+    assert "2026-10 expenses $4,500, up 114.3% (logged: Dock Works $1,900)" in text["accounting"]
+    high = bodies(kayaks, Settings(jump_floor=Decimal(3000)))["accounting"]
+    assert "2026-10 expenses $4,500" not in high.split("Month-over-month")[1]
