@@ -15,7 +15,7 @@ MAX_WARNINGS = 40
 
 def start(role: str, portfolio: Portfolio, as_of: date, tz: str) -> Report:
     """Begin a report with its title line and as-of date."""
-    report = Report()
+    report = Report(role.lower())
     report.title(f"{role} report \u2014 {portfolio.name}")
     report.para(f"As of {as_of.isoformat()} ({tz}).")
     return report
@@ -31,23 +31,42 @@ def cite_portfolio_file(report: Report, portfolio: Portfolio) -> None:
     report.cite(Src(p, 1) for p in portfolio.portfolio_files)
 
 
+# The sections whose warnings each report lists: what it shows, or would have shown.
+ROLE_TOPICS: dict[str, frozenset[str]] = {
+    "ceo": frozenset(("financials", "kpis", "pipeline", "risks", "actions", "guardrails", "portfolio")),
+    "cto": frozenset(("stack", "risks", "actions", "financials")),
+    "accounting": frozenset(("revenue_recognition", "accounts", "expenses", "financials", "targets",
+                             "guardrails", "portfolio")),
+    "cmo": frozenset(("channels", "campaigns", "actions")),
+    "cfo": frozenset(("financials", "guardrails", "targets", "capital_plan", "expenses", "channels", "stack",
+                      "portfolio")),
+}
+
+
 def finish(report: Report, portfolio: Portfolio) -> str:
-    """Add the Sources footer (the files cited) and any Data warnings; return the text."""
+    """Add the Sources footer (the files cited, by name: their hashes are in the audit
+    log's inputs manifest) and the warnings about what this report shows; return the text."""
     report.section("Sources")
     cited = [s for s in portfolio.files if s.path in report.cited]
     if not cited:
         report.para("No handoff facts are shown in this report.", "  ")
     for src in cited[:MAX_SOURCES]:
-        report.lines.append(f"  {src.sha256[:12]}  {truncate(clean(src.path), 62)}")
+        report.lines.append(f"  {truncate(clean(src.path), 74)}")
     if len(cited) > MAX_SOURCES:
         report.para(f"{ELLIPSIS} and {len(cited) - MAX_SOURCES:,} more", "  ")
-    if portfolio.warnings:
-        report.section(f"Data warnings ({len(portfolio.warnings):,})")
-        for w in portfolio.warnings[:MAX_WARNINGS]:
+    topics = ROLE_TOPICS.get(report.role, frozenset())
+    mine = [w for w in portfolio.warnings if w.topic in topics]
+    others = len(portfolio.warnings) - len(mine)
+    if mine:
+        report.section(f"Data warnings ({len(mine):,})")
+        for w in mine[:MAX_WARNINGS]:
             report.bullet(f"{w.source}: {w.message}")
-        if len(portfolio.warnings) > MAX_WARNINGS:
-            report.para(f"{ELLIPSIS} and {len(portfolio.warnings) - MAX_WARNINGS:,} more: run "
-                        "`send-exec-reports check` to list them all.", "  ")
+        if len(mine) > MAX_WARNINGS:
+            report.para(f"{ELLIPSIS} and {len(mine) - MAX_WARNINGS:,} more.", "  ")
+    if others or len(mine) > MAX_WARNINGS:
+        report.blank()
+        report.para(f"{others:,} other handoff warning(s) about what this report does not show; "
+                    "`send-exec-reports check` lists every warning with its file and line.", "  ")
     return report.text()
 
 

@@ -229,7 +229,7 @@ def _meta_money(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warni
     raw, path = meta[key]
     value = v.parse_money(str(raw))
     if value is None:
-        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not an amount"))
+        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not an amount", "portfolio"))
     return value
 
 
@@ -249,7 +249,8 @@ def _meta_date(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warnin
         year, mon = int(month[:4]), int(month[5:])
         day = date(year, mon, calendar.monthrange(year, mon)[1])
     if day is None:
-        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not a date (YYYY-MM-DD or YYYY-MM)"))
+        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not a date (YYYY-MM-DD or YYYY-MM)",
+                                 "portfolio"))
     return day
 
 

@@ -34,6 +34,7 @@ class Warning_(NamedTuple):
 
     source: Src
     message: str
+    topic: str | None = None  # the section it is about (a SECTIONS key, or "portfolio"); None: the file
 
 
 class Source(NamedTuple):

@@ -247,8 +247,8 @@ def _read_section(doc: Document, section: Section, as_of: date | None) -> None:
     heading = section.heading.text if section.heading is not None else ""
     kind = section.kind
 
-    def warn(line: int, message: str) -> None:
-        doc.warnings.append(Warning_(Src(path, line), message))
+    def warn(line: int, message: str, topic: str | None = None) -> None:
+        doc.warnings.append(Warning_(Src(path, line), message, topic or kind))
 
     def note(line: int, text: str, tags: tuple[str, ...] | None = None) -> None:
         doc.blocks[1] += 1
@@ -261,7 +261,7 @@ def _read_section(doc: Document, section: Section, as_of: date | None) -> None:
         doc.skipped.append((section.heading.line, heading, hint))
         if hint:
             warn(section.heading.line, f"heading '{heading}' is not a section the tool reads; did you mean "
-                 f"'{hint}'? Its content is kept as notes")
+                 f"'{hint}'? Its content is kept as notes", classify_heading(hint))
     if doc.is_portfolio and kind not in PORTFOLIO_SECTIONS:
         if any(b.kind not in ("para", "heading") for b in section.blocks):  # prose about the portfolio is fine
             warn(section.blocks[0].line, f"section '{heading or '(before any ## heading)'}' is not read in "

@@ -238,7 +238,8 @@ def _cells(row: Any) -> Sequence[str]:
 class Report:
     """Accumulate the lines of one plain-text report."""
 
-    def __init__(self) -> None:
+    def __init__(self, role: str = "") -> None:
+        self.role = role
         self.lines: list[str] = []
         self.cited: set[str] = set()  # handoff paths the shown figures came from
 

@@ -82,10 +82,10 @@ def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(set
     result = send(handoffs, log)
     assert result.exit_code == 0
     outcome = {role: event for role, event in events(log)[15:] if event != "attempt"}
-    # qdn/marketing.md is cited by the CMO (campaigns), CEO (SEO actions on the agenda) and
-    # CFO (channel spend guardrail); CTO and Accounting show nothing from it.
-    assert outcome == {"ceo": "sent", "cto": "skipped", "accounting": "skipped", "cmo": "sent", "cfo": "sent"}
-    assert len(ses.messages()) == 8
+    # Only the CMO shows campaign names: the others cite qdn/marketing.md too, but what they
+    # show did not change, and the Sources footer names files without their hashes.
+    assert outcome == {"ceo": "skipped", "cto": "skipped", "accounting": "skipped", "cmo": "sent", "cfo": "skipped"}
+    assert len(ses.messages()) == 6
     assert audit.verify(log).ok
 
 
@@ -97,10 +97,9 @@ def test_an_edit_resends_only_the_reports_whose_content_changed(setup: Setup) ->
     result = send(handoffs, log)
     assert result.exit_code == 0
     outcome = {role: event for role, event in events(log)[10:] if event != "attempt"}
-    # The capital plan is in the CFO report; CEO and Accounting cite portfolio.md too (cash,
-    # horizon), so their Sources footers changed; CTO and CMO show nothing from that file.
-    assert outcome == {"ceo": "sent", "cto": "skipped", "accounting": "sent", "cmo": "skipped", "cfo": "sent"}
-    assert len(ses.messages()) == 8
+    # The capital plan is shown only in the CFO report: only it changes, only it goes again.
+    assert outcome == {"ceo": "skipped", "cto": "skipped", "accounting": "skipped", "cmo": "skipped", "cfo": "sent"}
+    assert len(ses.messages()) == 6
 
 
 def test_force_sends_unchanged_content(setup: Setup) -> None:

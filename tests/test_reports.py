@@ -49,12 +49,15 @@ def test_two_thousand_entities_stay_within_78_columns_and_100_kb(tmp_path: Path)
         assert "\u2026 and " in text, role  # long lists are capped, and say so
 
 
-def test_warnings_are_listed_in_every_report(write: Write) -> None:
-    folder = write("e.md", "# E\n\n## KPIs\n\n- Broken: soon\n").parent
+def test_each_report_lists_the_warnings_about_what_it_shows_and_counts_the_rest(write: Write) -> None:
+    folder = write("e.md", "# E\n\n## KPIs\n\n- Broken: soon\n\n## Stack\n\n- Hosting: AWS (cheap)\n").parent
     portfolio = read_portfolio(folder, date(2026, 11, 15))
-    for role in ROLES:
-        text = RENDERERS[role](portfolio, date(2026, 11, 15), "UTC")
-        assert "Data warnings (1)" in text and "e.md:5: KPI 'Broken'" in text
+    texts = {role: RENDERERS[role](portfolio, date(2026, 11, 15), "UTC") for role in ROLES}
+    assert "e.md:5: KPI 'Broken'" in texts["ceo"] and "e.md:9: stack" not in texts["ceo"]  # KPIs: the CEO's
+    assert "e.md:9: stack 'Hosting'" in texts["cto"] and "e.md:5: KPI" not in texts["cto"]
+    assert "1 other handoff warning(s)" in texts["ceo"] and "1 other handoff warning(s)" in texts["cto"]
+    assert "Data warnings" not in texts["cmo"] and "2 other handoff warning(s)" in texts["cmo"]
+    assert all("send-exec-reports check" in text for text in texts.values())
 
 
 def test_subject_is_one_line_whatever_the_handoff_holds(sample: Portfolio) -> None:
