@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
+from .changes import Changes
 from .common import cite_financials, cite_portfolio_file, finish, start, who
 from .model import Entity, Measure, Portfolio
 from .text import money, percent
@@ -13,9 +14,10 @@ from .text import money, percent
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+           changes: Changes | None = None) -> str:
     """Render the Accounting report."""
-    r = start("Accounting", portfolio, as_of, tz)
+    r = start("Accounting", portfolio, as_of, tz, changes)
     entities = portfolio.entities
     shared = shared or f.figures(portfolio, as_of)
     history, months = shared.by_entity, shared.months

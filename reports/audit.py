@@ -113,7 +113,7 @@ class RoleState(NamedTuple):
     baseline: dict[str, Any] | None = None  # the last report sent with an earlier as_of than `sent`
 
 
-_SENT_FIELDS = ("seq", "ts", "as_of", "sha256", "from", "to", "bcc", "message_id", "subject")
+_SENT_FIELDS = ("seq", "ts", "as_of", "sha256", "from", "to", "bcc", "message_id", "subject", "snapshot")
 
 
 def apply(states: dict[str, dict[str, Any]], rec: dict[str, Any]) -> None:

@@ -6,15 +6,17 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
+from .changes import Changes
 from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, start, unrated_section, who
 from .finance import share
 from .model import Entity, Portfolio, Risk
 from .text import change, money, months, percent, quantity, sparkline
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+           changes: Changes | None = None) -> str:
     """Render the CEO report."""
-    r = start("CEO", portfolio, as_of, tz)
+    r = start("CEO", portfolio, as_of, tz, changes)
     shared = shared or f.figures(portfolio, as_of)
     by_entity, m = shared.by_entity, shared.metrics
 

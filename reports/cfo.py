@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import finance as f
+from .changes import Changes
 from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, runway_lines, start
 from .model import Measure, Portfolio
 from .text import Report, money, months, percent, quantity
@@ -18,9 +19,10 @@ _MEASURED_FROM = {
 TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+           changes: Changes | None = None) -> str:
     """Render the CFO report."""
-    r = start("CFO", portfolio, as_of, tz)
+    r = start("CFO", portfolio, as_of, tz, changes)
     shared = shared or f.figures(portfolio, as_of)
     history, m = shared.months, shared.metrics
 

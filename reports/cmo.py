@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import finance as f
+from .changes import Changes
 from .common import finish, start, who
 from .model import Channel, Entity, Portfolio
 from .text import money, number
@@ -13,9 +14,10 @@ from .text import money, number
 MATRIX_ENTITIES = 7
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+           changes: Changes | None = None) -> str:
     """Render the CMO report."""
-    r = start("CMO", portfolio, as_of, tz)
+    r = start("CMO", portfolio, as_of, tz, changes)
     entities = [e for e in portfolio.entities if e.channels]
     r.cite_lists([*(e.channels for e in entities), *(e.campaigns for e in portfolio.entities)])
 

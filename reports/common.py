@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from .changes import Changes
 from .finance import CASH_OUT_HORIZON, Runway, Totals
 from .model import Action, Entity, Portfolio, Risk, Src
 from .text import ELLIPSIS, Report, clean, money, months, truncate
@@ -13,11 +14,18 @@ MAX_SOURCES = 40
 MAX_WARNINGS = 40
 
 
-def start(role: str, portfolio: Portfolio, as_of: date, tz: str) -> Report:
-    """Begin a report with its title line and as-of date."""
+def start(role: str, portfolio: Portfolio, as_of: date, tz: str, changes: Changes | None = None) -> Report:
+    """Begin a report with its title line, its as-of date and what changed since the last one."""
     report = Report(role.lower())
     report.title(f"{role} report \u2014 {portfolio.name}")
     report.para(f"As of {as_of.isoformat()} ({tz}).")
+    if changes is not None:
+        report.section(changes.title)
+        if len(changes.lines) == 1 and not changes.lines[0].endswith("."):
+            report.para(changes.lines[0], "  ")
+        else:
+            for line in changes.lines:
+                report.bullet(line)
     return report
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import accounting, ceo, cfo, cmo, cto
+from .changes import Changes, section, snapshot
 from .config import Settings
 from .digest import sha256_hex
 from .finance import Figures, figures
@@ -38,6 +39,7 @@ class Outgoing(NamedTuple):
     body: str
     sha256: str
     test: bool = False
+    html: str | None = None  # SES_HTML_MONOSPACE: the body, escaped, in a monospaced <pre>
 
     def preview(self) -> str:
         """The addressing, subject and body exactly as they will be sent."""
@@ -65,17 +67,32 @@ def content_sha256(subject: str, body: str) -> str:
     return sha256_hex(f"Subject: {subject}\n\n{body}".encode())
 
 
+Baselines = dict[str, tuple[dict[str, Any] | None, str | None]]  # role -> (snapshot, note)
+
+
 def compose_all(roles: Sequence[str], portfolio: Portfolio, as_of: date, settings: Settings,
-                test_to: str | None = None) -> list[Outgoing]:
-    """Compose each role's message, in order; the shared figures are computed once."""
-    shared = figures(portfolio, as_of, settings.stage_weights, settings.jump_floor)
-    return [compose(role, portfolio, as_of, settings, test_to, shared) for role in roles]
+                test_to: str | None = None, baselines: Baselines | None = None,
+                shared: Figures | None = None, now: dict[str, Any] | None = None) -> list[Outgoing]:
+    """Compose each role's message, in order; the shared figures are computed once. With
+    `baselines` (from the audit log), each report says what changed since its last one."""
+    shared = shared or figures(portfolio, as_of, settings.stage_weights, settings.jump_floor)
+    if baselines is not None and now is None:
+        now = snapshot(portfolio, shared, as_of)
+    out = []
+    for role in roles:
+        changes = None
+        if baselines is not None:
+            base, note = baselines.get(role, (None, None))
+            changes = section(role, base, note, now or {})
+        out.append(compose(role, portfolio, as_of, settings, test_to, shared, changes))
+    return out
 
 
 def compose(role: str, portfolio: Portfolio, as_of: date, settings: Settings,
-            test_to: str | None = None, shared: Figures | None = None) -> Outgoing:
+            test_to: str | None = None, shared: Figures | None = None,
+            changes: Changes | None = None) -> Outgoing:
     """Render one role's report and address it from configuration only."""
-    body = RENDERERS[role](portfolio, as_of, settings.tz, shared)
+    body = RENDERERS[role](portfolio, as_of, settings.tz, shared, changes)
     test = test_to is not None
     subject = subject_for(role, portfolio, as_of, settings.subject_prefix, test)
     to = (test_to,) if test_to else settings.recipients.get(role, ())
@@ -83,4 +100,13 @@ def compose(role: str, portfolio: Portfolio, as_of: date, settings: Settings,
         role=role, subject=subject, sender=settings.sender or NOT_SET, to=tuple(to),
         bcc=() if test else settings.bcc, reply_to=settings.reply_to, body=body,
         sha256=content_sha256(subject, body), test=test,
+        html=html_part(body) if settings.html_monospace else None,
     )
+
+
+def html_part(body: str) -> str:
+    """The text, HTML-escaped, in a monospaced <pre> block: nothing else (no links, images,
+    tracking or other styling). A pure function of the text, which unescapes back to it."""
+    import html
+
+    return f'<pre style="font-family: monospace">{html.escape(body, quote=False)}</pre>'

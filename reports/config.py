@@ -33,6 +33,7 @@ KEYS: dict[str, str] = {
     "AUDIT_LOG": "path of the audit log",
     "REPORT_TZ": "IANA time zone of the report date (default UTC)",
     "REPORT_SUBJECT_PREFIX": "subject prefix (default [Exec Report])",
+    "SES_HTML_MONOSPACE": "on: add an HTML part, the text in a monospaced <pre> block (default off)",
     "PIPELINE_STAGE_WEIGHTS": "stage=weight pairs for the weighted pipeline, e.g. lead=0.1,proposal=0.3",
     "EXPENSE_JUMP_FLOOR": "smallest month-over-month expense rise worth flagging, in $ (default 500)",
 }
@@ -62,6 +63,7 @@ class Settings(NamedTuple):
     env_file: Path | None = None  # where repos.env was looked for
     env_found: bool = False
     unknown_ses_keys: tuple[str, ...] = ()  # an error when sending: a typo may misdirect a report
+    html_monospace: bool = False  # add a text/html part: the same text in a monospaced <pre>
     stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - overrides of finance.STAGE_WEIGHTS
     jump_floor: Decimal = Decimal(500)
 
@@ -239,6 +241,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         origin=origin, warnings=tuple(warnings), aws_env=aws,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
         env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
+        html_monospace=_flag(get("SES_HTML_MONOSPACE"), "SES_HTML_MONOSPACE", origin.get("SES_HTML_MONOSPACE", "")),
         stage_weights=_weights(get("PIPELINE_STAGE_WEIGHTS"), origin.get("PIPELINE_STAGE_WEIGHTS", "")),
         jump_floor=_dollars(get("EXPENSE_JUMP_FLOOR"), "EXPENSE_JUMP_FLOOR", origin.get("EXPENSE_JUMP_FLOOR", "")),
     )
@@ -265,6 +268,17 @@ ADDRESS_KEYS = ("SES_TO_ADDRESS", *(f"SES_TO_{r.upper()}" for r in ROLES), "SES_
 
 def _text(addresses: tuple[Address, ...]) -> tuple[str, ...]:
     return tuple(str(a) for a in addresses)
+
+
+def _flag(raw: str | None, key: str, where: str) -> bool:
+    if raw is None:
+        return False
+    low = raw.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{key} '{raw}' is not on or off ({where})")
 
 
 def _weights(raw: str | None, where: str) -> dict[str, Decimal]:

@@ -7,14 +7,16 @@ from decimal import Decimal
 from functools import partial
 
 from . import finance as f
+from .changes import Changes
 from .common import cite_financials, finish, start, unrated_section, who
 from .model import Action, Entity, Portfolio, Risk
 from .text import DASH, NOT_GIVEN, cost_text, due_text, money, percent
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None) -> str:
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+           changes: Changes | None = None) -> str:
     """Render the CTO report."""
-    r = start("CTO", portfolio, as_of, tz)
+    r = start("CTO", portfolio, as_of, tz, changes)
     action = partial(_action, as_of=as_of)
     entities = portfolio.entities
     shared = shared or f.figures(portfolio, as_of)

@@ -103,7 +103,8 @@ def request(msg: Outgoing, settings: Settings) -> dict[str, Any]:
         "Destination": destination,
         "Content": {"Simple": {
             "Subject": {"Data": msg.subject, "Charset": "UTF-8"},
-            "Body": {"Text": {"Data": msg.body, "Charset": "UTF-8"}},
+            "Body": {"Text": {"Data": msg.body, "Charset": "UTF-8"},
+                     **({"Html": {"Data": msg.html, "Charset": "UTF-8"}} if msg.html else {})},
         }},
         "EmailTags": [{"Name": "role", "Value": msg.role},
                       {"Name": "content", "Value": msg.sha256[:16]}],

@@ -24,7 +24,7 @@ from .progress import PROGRESS, RESULT, WARNING, logger
 
 if TYPE_CHECKING:
     from .audit import AuditLog, RoleState
-    from .compose import Outgoing
+    from .compose import Baselines, Outgoing
     from .model import Portfolio
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
@@ -74,6 +74,7 @@ class Plan(NamedTuple):
     messages: tuple[Outgoing, ...]
     decisions: tuple[Decision, ...]
     audit_path: Path
+    snapshot: tuple[bytes, str] | None = None  # kept beside the log for each real report sent
 
 
 class Result(NamedTuple):
@@ -192,20 +193,58 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
 # Planning
 
 
-def compose(settings: Settings, request: Request, inputs: Inputs) -> tuple[Outgoing, ...]:
+def compose(settings: Settings, request: Request, inputs: Inputs,
+            baselines: Baselines | None = None) -> tuple[Outgoing, ...]:
     """Render and address each selected role's message; check --expect-sha256."""
-    started = time.perf_counter()
-    with _no_cyclic_gc():
-        from .compose import compose_all
+    messages, _ = _compose(settings, request, inputs, baselines)
+    return messages
 
+
+def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Baselines | None
+             ) -> tuple[tuple[Outgoing, ...], tuple[bytes, str] | None]:
+    """The messages and, with baselines, the snapshot a send keeps for the next report."""
+    started = time.perf_counter()
+    snap: tuple[bytes, str] | None = None
+    with _no_cyclic_gc():
+        from .changes import encode, snapshot
+        from .compose import compose_all
+        from .finance import figures
+
+        shared = figures(inputs.portfolio, inputs.as_of, settings.stage_weights, settings.jump_floor)
+        now = snapshot(inputs.portfolio, shared, inputs.as_of) if baselines is not None else None
         messages = tuple(compose_all(request.roles, inputs.portfolio, inputs.as_of, settings,
-                                     request.test_to))
+                                     request.test_to, baselines, shared, now))
+        if now is not None:
+            snap = encode(now)
     log.debug("rendered %d report(s) in %.3f s", len(messages), time.perf_counter() - started)
     if request.expect_sha256:
         if len(messages) != 1:
             raise ConfigError("--expect-sha256 needs exactly one --role")
         check_expected(messages[0], request.expect_sha256)
-    return messages
+    return messages, snap
+
+
+def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, path: Path) -> Baselines:
+    """Per role, the snapshot of the last report sent with an earlier as-of date (a same-day
+    resend compares against the same one), or a note saying why there is none."""
+    from .changes import load
+
+    out: Baselines = {}
+    for role in roles:
+        state = real.get(role)
+        record = None
+        if state is not None and state.sent is not None:
+            record = state.sent if str(state.sent.get("as_of") or "") < as_of.isoformat() else state.baseline
+            if record is not None and str(record.get("as_of") or "") >= as_of.isoformat():
+                record = None
+        if record is None:
+            out[role] = (None, None)
+            continue
+        snap = load(path, record.get("snapshot"))
+        out[role] = (snap, None) if snap is not None else (
+            None, f"The figures of the report of {record.get('as_of') or 'an earlier date'} are missing or "
+                  "damaged beside the audit log: nothing to compare.")
+    return out
 
 
 def check_expected(msg: Outgoing, expected: str) -> None:
@@ -244,11 +283,13 @@ def decide(msg: Outgoing, state: RoleState | None, force: bool) -> Decision:
 
 
 def plan(settings: Settings, request: Request, inputs: Inputs, states: dict[str, RoleState],
-         *, path: Path) -> Plan:
-    """Compose the messages and decide, per role, from the audit state."""
-    messages = compose(settings, request, inputs)
+         *, path: Path, real: dict[str, RoleState] | None = None) -> Plan:
+    """Compose the messages and decide, per role, from the audit state (`states` of the kind
+    being sent; `real`, the real sends', give the baselines of the changes section)."""
+    baselines = baselines_for(request.roles, states if real is None else real, inputs.as_of, path)
+    messages, snap = _compose(settings, request, inputs, baselines)
     decisions = tuple(decide(m, states.get(m.role), request.force) for m in messages)
-    return Plan(request, settings, inputs, messages, decisions, path)
+    return Plan(request, settings, inputs, messages, decisions, path, snap)
 
 
 def preview(settings: Settings, request: Request) -> Plan:
@@ -256,11 +297,13 @@ def preview(settings: Settings, request: Request) -> Plan:
     inputs = read_inputs(settings, request)
     path = audit_path(settings, request.audit_log)
     states: dict[str, RoleState] = {}
+    real: dict[str, RoleState] = {}
     if path.exists():
         from .audit import read_states
 
         states = read_states(path, kind="test" if request.test_to else "real")
-    return plan(settings, request, inputs, states, path=path)
+        real = read_states(path, kind="real") if request.test_to else states
+    return plan(settings, request, inputs, states, path=path, real=real)
 
 
 # --------------------------------------------------------------------------
@@ -297,8 +340,8 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
         ok, text = private(path)
         if not ok:
             log.warning("warning: %s", text)
-        the_plan = plan(settings, request, inputs,
-                        audit_log.states(kind="test" if request.test_to else "real"), path=path)
+        the_plan = plan(settings, request, inputs, audit_log.states(kind="test" if request.test_to else "real"),
+                        path=path, real=audit_log.states(kind="real"))
         if confirm is not None and not confirm(the_plan):
             log.log(RESULT, "not confirmed: nothing sent")
             return the_plan, [Result(d.role, "refused", "not confirmed") for d in the_plan.decisions]
@@ -367,6 +410,23 @@ class _Carrier:
         self.log.append("inputs", run_id=self.run_id, inputs_sha256=portfolio.inputs_sha256,
                         files=len(portfolio.files))
 
+    def _keep_snapshot(self) -> str | None:
+        """Write the run's snapshot beside the log (once, mode 0600); its hash, or None."""
+        assert self.plan.snapshot is not None
+        data, digest = self.plan.snapshot
+        from .audit import _write_private
+        from .changes import folder
+
+        target = folder(self.plan.audit_path) / f"{digest}.json"
+        try:
+            if not target.exists():
+                _write_private(target, data)
+        except OSError as exc:
+            log.warning("warning: the figures for the next report's changes could not be kept (%s)",
+                        exc.strerror or exc)
+            return None
+        return digest
+
     def carry_out(self, decision: Decision) -> Result:
         msg = decision.message
         self.current, self.sent_id = msg.role, None
@@ -401,7 +461,8 @@ class _Carrier:
             log.log(RESULT, "%s: FAILED \u2014 %s", msg.role, exc)
             return Result(msg.role, "failed", str(exc))
         self.sent_id = message_id
-        self.log.append("sent", **fields, outcome="sent", message_id=message_id)
+        extra = {"snapshot": self._keep_snapshot()} if not msg.test and self.plan.snapshot else {}
+        self.log.append("sent", **fields, outcome="sent", message_id=message_id, **extra)
         what = "test sent" if msg.test else "sent"
         log.log(RESULT, "%s: %s to %s (message id %s)", msg.role, what, ", ".join(msg.to), message_id)
         return Result(msg.role, "test" if msg.test else "sent", "", message_id)

@@ -170,9 +170,9 @@ def test_audit_log_never_holds_a_body(ses: Ses, write: Write) -> None:
     text = log.read_text()
     assert "Burn-rate model" not in text and "Headline" not in text
     records = audit.read_records(log)
-    assert records and all(set(r) <= set(audit.V2_REQUIRED[r["event"]]) | {"v", "seq", "ts", "event",
-                           "run_id", "prev", "hash", "outcome", "message_id", "error", "inputs_sha256"}
-                           for r in records)
+    allowed = {"v", "seq", "ts", "event", "run_id", "prev", "hash", "outcome", "message_id", "error",
+               "inputs_sha256", "snapshot"}
+    assert records and all(set(r) <= set(audit.V2_REQUIRED[r["event"]]) | allowed for r in records)
     assert not any(len(json.dumps(r)) > 2000 for r in records)
 
 
