@@ -370,11 +370,21 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
     from collections import deque
 
     shown: deque[dict[str, Any]] = deque(maxlen=limit)
+    delivery: dict[str, dict[str, str]] = {}  # message id -> recipient -> its latest state
     for rec in audit_log.read_records(path):
+        if rec.get("event") in audit_log.FEEDBACK and rec.get("message_id"):
+            for address in rec.get("recipients") or ():
+                delivery.setdefault(str(rec["message_id"]), {})[str(address).lower()] = str(rec["event"])
         if not role or rec.get("role") == role.lower():
             shown.append(rec)
     for rec in shown:
-        click.echo(json.dumps(rec, ensure_ascii=False) if as_json else safe(audit_log.describe(rec)))
+        if as_json:
+            click.echo(json.dumps(rec, ensure_ascii=False))
+            continue
+        line = audit_log.describe(rec)
+        if rec.get("event") in ("sent", "test") and rec.get("message_id"):
+            line += " delivery: " + audit_log.delivery_states(rec, delivery.get(str(rec["message_id"]), {}))
+        click.echo(safe(line))
     if not shown:
         click.echo(f"no records in {path}", err=True)
     if path.exists():
@@ -384,6 +394,57 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
         ok, text = audit_log.private(path)
         if not ok:
             click.echo(safe(f"warning: {text}"), err=True)
+
+
+@cli.command()
+@click.option("--queue-url", metavar="URL", help="The SQS queue of SES notifications. [default: SES_EVENTS_QUEUE_URL]")
+@click.option("--seconds", type=click.IntRange(1, 900), default=30, show_default=True,
+              help="Stop draining after this long.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per event applied.")
+@options("env_file", "audit_log")
+@click.pass_context
+def events(ctx: click.Context, /, queue_url: str | None, seconds: int, as_json: bool, **common: Any) -> None:
+    """Read SES delivery notifications (delivered, bounced, complained, delayed, rejected)
+    from an SQS queue into the audit log.
+
+    \b
+    Example:
+      send-exec-reports events --queue-url https://sqs.us-west-2.amazonaws.com/123/exec-reports-events
+    """
+    import json
+
+    from reports import feedback
+    from reports.audit import open_log
+    from reports.delivery import check_endpoint
+    from reports.pipeline import audit_path
+
+    state = _merge(ctx, **common)
+    with _output(state.verbosity):
+        settings = _settings(state)
+        url = queue_url or settings.events_queue_url
+        if not url:
+            raise ConfigError("no queue: pass --queue-url or set SES_EVENTS_QUEUE_URL (see docs/operations.md)")
+        if settings.unknown_ses_keys:
+            raise ConfigError(settings.unknown_ses_keys[0])
+        check_endpoint(settings)
+        import boto3
+
+        client = boto3.client("sqs", region_name=settings.region or None)
+
+        def said(note: feedback.Notification) -> None:
+            if as_json:
+                click.echo(json.dumps(note._asdict(), ensure_ascii=False))
+
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            with open_log(audit_path(settings, state.audit_log)) as opened:
+                done = feedback.drain(url, opened, client, seconds=seconds, said=said)
+        except (BotoCoreError, ClientError) as exc:
+            raise ConfigError(f"cannot read the queue {url}: {exc}") from None
+        click.echo(f"{done.applied} applied, {done.duplicates} duplicate(s), {done.unknown} not ours, "
+                   f"{done.malformed} malformed (left on the queue)", err=True)
+    ctx.exit(1 if done.malformed else 0)
 
 
 @cli.command()
@@ -423,6 +484,8 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
         report("ok" if result.ok else "FAIL", f"audit log: {result.summary()}")
         ok, text = audit_log.private(path)
         report("ok" if ok else "FAIL", text)
+        for status, text in audit_log.feedback_checks(path, settings.bcc):
+            report(status, text)
     if settings.region and settings.sender:
         from reports.delivery import ses_checks
         for status, text in ses_checks(settings):

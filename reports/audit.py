@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,7 +30,8 @@ from .errors import AuditError
 SCHEMA = 2
 KINDS = ("real", "test")
 OUTCOMES = ("sent", "failed", "unknown")
-EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped")
+FEEDBACK = ("delivered", "bounced", "complained", "delayed", "rejected")  # from SES, via `events`
+EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped", *FEEDBACK)
 # The first version's records had exactly these fields.
 V1_FIELDS = frozenset(("seq", "ts", "run_id", "event", "role", "subject", "from", "to", "bcc", "sha256",
                        "inputs_sha256", "message_id", "error", "prev", "hash"))
@@ -44,6 +45,7 @@ V2_REQUIRED: dict[str, tuple[str, ...]] = {
     "failed": (*_MESSAGE, "outcome", "error"),
     "unknown": (*_MESSAGE, "outcome", "error"),
     "skipped": (*_MESSAGE, "reason"),
+    **{event: ("role", "message_id", "event_id", "recipients") for event in FEEDBACK},
 }
 _BASE = ("v", "seq", "ts", "event", "run_id", "prev", "hash")
 OUTCOME_UNKNOWN = "outcome unknown: "  # how version 1 said it
@@ -117,9 +119,22 @@ _SENT_FIELDS = ("seq", "ts", "as_of", "sha256", "from", "to", "bcc", "message_id
 
 
 def apply(states: dict[str, dict[str, Any]], rec: dict[str, Any]) -> None:
-    """Fold one record into the states, keyed `kind:role`."""
+    """Fold one record into the states, keyed `kind:role`; and, under `_messages`,
+    `_applied` and `_bounced`, what delivery feedback needs: each sent message id, the
+    notifications already applied, and the addresses that hard-bounced or complained."""
     role = rec.get("role")
     what = label(rec)
+    if what in FEEDBACK:
+        states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
+        if what == "complained" or (what == "bounced" and rec.get("bounce_type") == "Permanent"):
+            why = "complaint" if what == "complained" else "hard bounce"
+            for address in rec.get("recipients") or ():
+                states.setdefault("_bounced", {})[str(address).lower()] = {"ts": rec.get("ts"), "why": why,
+                                                                         "role": role}
+        return
+    if what.removeprefix("test ") == "sent" and rec.get("message_id"):
+        states.setdefault("_messages", {})[str(rec["message_id"])] = {
+            "role": role, "kind": kind_of(rec), "ts": rec.get("ts"), "to": rec.get("to"), "bcc": rec.get("bcc")}
     if not isinstance(role, str) or what in ("inputs", "skipped"):
         return
     key = f"{kind_of(rec)}:{role}"
@@ -269,6 +284,10 @@ def describe(rec: dict[str, Any]) -> str:
     if what == "inputs":
         return (f"{rec.get('seq')} {rec.get('ts')} - inputs files={rec.get('files')} "
                 f"inputs={str(rec.get('inputs_sha256'))[:12]}")
+    if what in FEEDBACK:
+        detail = f" {rec.get('bounce_type')}/{rec.get('bounce_subtype')}" if what == "bounced" else ""
+        return (f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {what}{detail} "
+                f"{', '.join(rec.get('recipients') or []) or '-'} id={rec.get('message_id')}")
     to = ", ".join(rec.get("to") or []) or "-"
     extra = f" id={rec['message_id']}" if rec.get("message_id") else ""
     reason = rec.get("reason") or (rec.get("error") if what == "skipped" else None)
@@ -299,6 +318,9 @@ def private(path: Path) -> tuple[bool, str]:
 
 # --------------------------------------------------------------------------
 # The checkpoint and the open log
+
+
+CHECKPOINT_VERSION = 2
 
 
 def checkpoint_path(path: Path) -> Path:
@@ -336,6 +358,8 @@ def _load_checkpoint(path: Path, fd: int, size: int) -> Tail | None:
     """The checkpoint, if it matches the log's bytes; None to rebuild from the log."""
     try:
         data = json.loads(checkpoint_path(path).read_bytes())
+        if data.get("v") != CHECKPOINT_VERSION:
+            return None  # an older shape of the state: rebuilt from the log
         tail = Tail(int(data["offset"]), int(data["seq"]), data["head"], dict(data["states"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -413,6 +437,41 @@ def read_tail(path: Path) -> Tail:
         os.close(fd)
 
 
+def addr_spec(address: str) -> str:
+    """`Name <a@b.example>` -> `a@b.example`, lower case."""
+    inner = address.rpartition("<")[2].rstrip(">") if "<" in address else address
+    return inner.strip().lower()
+
+
+def delivery_states(sent: dict[str, Any], found: dict[str, str]) -> str:
+    """Each recipient of a sent record with what SES said of it, or pending."""
+    recipients = [*(sent.get("to") or []), *(sent.get("bcc") or [])]
+    return ", ".join(f"{addr_spec(r)} {found.get(addr_spec(r), 'pending')}" for r in recipients) or "-"
+
+
+def feedback_checks(path: Path, bcc: tuple[str, ...], days: int = 30) -> list[tuple[str, str]]:
+    """For `doctor`: recipients that hard-bounced or complained in the last `days` days
+    (a warning), and a bounced BCC audit address (an error: the paper trail is broken)."""
+    out: list[tuple[str, str]] = []
+    cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    audit_copies = {addr_spec(b) for b in bcc}
+    for address, info in sorted(bounced_addresses(path).items()):
+        if str(info.get("ts") or "") < cutoff:
+            continue
+        if address in audit_copies:
+            out.append(("FAIL", f"the BCC audit address {address} had a {info.get('why')} at {info.get('ts')}: "
+                        "the audit copies are not arriving; fix SES_BCC_ADDRESS"))
+        else:
+            out.append(("warn", f"{address} had a {info.get('why')} at {info.get('ts')} (the "
+                        f"{info.get('role')} report)"))
+    return out
+
+
+def bounced_addresses(path: Path) -> dict[str, dict[str, Any]]:
+    """Addresses that hard-bounced or complained, with when (a preview reads this too)."""
+    return dict(read_tail(path).states.get("_bounced") or {})
+
+
 def read_states(path: Path, kind: str = "real") -> dict[str, RoleState]:
     """Role states from a consistent read of the log, without its lock (previews)."""
     return as_role_states(read_tail(path).states, kind)
@@ -441,6 +500,10 @@ class AuditLog:
     def states(self, kind: str = "real") -> dict[str, RoleState]:
         """Each role's state as of now."""
         return as_role_states(self._tail.states, kind)
+
+    def raw_states(self) -> dict[str, Any]:
+        """The whole state, delivery feedback's parts included (read-only by convention)."""
+        return self._tail.states
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Write one record: written, flushed and fsynced before returning. A failed
@@ -482,7 +545,7 @@ class AuditLog:
 
     def save_checkpoint(self) -> None:
         offset, seq, head, states = self._tail
-        data = json.dumps({"v": 1, "offset": offset, "seq": seq, "head": head, "states": states},
+        data = json.dumps({"v": CHECKPOINT_VERSION, "offset": offset, "seq": seq, "head": head, "states": states},
                           sort_keys=True, ensure_ascii=False).encode()
         try:
             _write_private(checkpoint_path(self.path), data)

@@ -33,6 +33,7 @@ KEYS: dict[str, str] = {
     "AUDIT_LOG": "path of the audit log",
     "REPORT_TZ": "IANA time zone of the report date (default UTC)",
     "REPORT_SUBJECT_PREFIX": "subject prefix (default [Exec Report])",
+    "SES_EVENTS_QUEUE_URL": "the SQS queue SES delivery notifications arrive on (for `events`)",
     "SES_HTML_MONOSPACE": "on: add an HTML part, the text in a monospaced <pre> block (default off)",
     "PIPELINE_STAGE_WEIGHTS": "stage=weight pairs for the weighted pipeline, e.g. lead=0.1,proposal=0.3",
     "EXPENSE_JUMP_FLOOR": "smallest month-over-month expense rise worth flagging, in $ (default 500)",
@@ -63,6 +64,7 @@ class Settings(NamedTuple):
     env_file: Path | None = None  # where repos.env was looked for
     env_found: bool = False
     unknown_ses_keys: tuple[str, ...] = ()  # an error when sending: a typo may misdirect a report
+    events_queue_url: str | None = None
     html_monospace: bool = False  # add a text/html part: the same text in a monospaced <pre>
     stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - overrides of finance.STAGE_WEIGHTS
     jump_floor: Decimal = Decimal(500)
@@ -241,6 +243,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         origin=origin, warnings=tuple(warnings), aws_env=aws,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
         env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
+        events_queue_url=get("SES_EVENTS_QUEUE_URL"),
         html_monospace=_flag(get("SES_HTML_MONOSPACE"), "SES_HTML_MONOSPACE", origin.get("SES_HTML_MONOSPACE", "")),
         stage_weights=_weights(get("PIPELINE_STAGE_WEIGHTS"), origin.get("PIPELINE_STAGE_WEIGHTS", "")),
         jump_floor=_dollars(get("EXPENSE_JUMP_FLOOR"), "EXPENSE_JUMP_FLOOR", origin.get("EXPENSE_JUMP_FLOOR", "")),

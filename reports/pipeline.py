@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import ROLES
 from .config import Settings
@@ -63,6 +63,7 @@ class Decision(NamedTuple):
     action: str  # send | skip | hold | refuse
     reason: str
     message: Outgoing
+    alerts: tuple[str, ...] = ()  # said before sending: a recipient that hard-bounced
 
 
 class Plan(NamedTuple):
@@ -283,13 +284,33 @@ def decide(msg: Outgoing, state: RoleState | None, force: bool) -> Decision:
 
 
 def plan(settings: Settings, request: Request, inputs: Inputs, states: dict[str, RoleState],
-         *, path: Path, real: dict[str, RoleState] | None = None) -> Plan:
+         *, path: Path, real: dict[str, RoleState] | None = None,
+         bounced: dict[str, Any] | None = None) -> Plan:
     """Compose the messages and decide, per role, from the audit state (`states` of the kind
     being sent; `real`, the real sends', give the baselines of the changes section)."""
     baselines = baselines_for(request.roles, states if real is None else real, inputs.as_of, path)
     messages, snap = _compose(settings, request, inputs, baselines)
-    decisions = tuple(decide(m, states.get(m.role), request.force) for m in messages)
+    decisions = tuple(_bounces(decide(m, states.get(m.role), request.force), bounced or {}, request.strict)
+                      for m in messages)
     return Plan(request, settings, inputs, messages, decisions, path, snap)
+
+
+def _bounces(decision: Decision, bounced: dict[str, Any], strict: bool) -> Decision:
+    """Warn about a recipient that hard-bounced or complained; --strict refuses the report."""
+    if decision.action != SEND or not bounced:
+        return decision
+    from .audit import addr_spec
+
+    msg = decision.message
+    hit = [a for a in (*msg.to, *msg.bcc) if addr_spec(a) in bounced]
+    if not hit:
+        return decision
+    said = tuple(f"{msg.role}: {addr_spec(a)} had a {bounced[addr_spec(a)].get('why')} at "
+                 f"{bounced[addr_spec(a)].get('ts')}" for a in hit)
+    if strict:
+        return decision._replace(action=REFUSE, reason="; ".join(said) + " (--strict: not sent to it)",
+                                 alerts=said)
+    return decision._replace(alerts=said)
 
 
 def preview(settings: Settings, request: Request) -> Plan:
@@ -298,12 +319,14 @@ def preview(settings: Settings, request: Request) -> Plan:
     path = audit_path(settings, request.audit_log)
     states: dict[str, RoleState] = {}
     real: dict[str, RoleState] = {}
+    bounced: dict[str, Any] = {}
     if path.exists():
-        from .audit import read_states
+        from .audit import bounced_addresses, read_states
 
         states = read_states(path, kind="test" if request.test_to else "real")
         real = read_states(path, kind="real") if request.test_to else states
-    return plan(settings, request, inputs, states, path=path, real=real)
+        bounced = bounced_addresses(path)
+    return plan(settings, request, inputs, states, path=path, real=real, bounced=bounced)
 
 
 # --------------------------------------------------------------------------
@@ -341,7 +364,8 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
         if not ok:
             log.warning("warning: %s", text)
         the_plan = plan(settings, request, inputs, audit_log.states(kind="test" if request.test_to else "real"),
-                        path=path, real=audit_log.states(kind="real"))
+                        path=path, real=audit_log.states(kind="real"),
+                        bounced=dict(audit_log.raw_states().get("_bounced") or {}))
         if confirm is not None and not confirm(the_plan):
             log.log(RESULT, "not confirmed: nothing sent")
             return the_plan, [Result(d.role, "refused", "not confirmed") for d in the_plan.decisions]
@@ -441,9 +465,11 @@ class _Carrier:
                 return Result(msg.role, "held", decision.reason)
             log.log(RESULT, "%s: skipped, %s (--force sends it)", msg.role, decision.reason)
             return Result(msg.role, "skipped", decision.reason)
+        for alert in decision.alerts:
+            log.warning("warning: %s", alert)
         if decision.action == REFUSE or self.endpoint_down is not None:
-            why = (f"MessageTooLarge: {decision.reason}" if decision.action == REFUSE
-                   else f"not attempted: {self.endpoint_down}")
+            why = (decision.reason if decision.alerts else f"MessageTooLarge: {decision.reason}")
+            why = why if decision.action == REFUSE else f"not attempted: {self.endpoint_down}"
             self.log.append("failed", **fields, outcome="failed", error=why)
             log.log(RESULT, "%s: FAILED \u2014 %s", msg.role, why)
             return Result(msg.role, "failed", why)
