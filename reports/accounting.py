@@ -8,7 +8,7 @@ from decimal import Decimal
 from . import finance as f
 from .changes import Changes
 from .common import cite_financials, cite_portfolio_file, finish, start, who
-from .model import Entity, Measure, Portfolio
+from .model import Entity, Measure, Note, Portfolio
 from .text import money, percent
 
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
@@ -26,8 +26,20 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
                   *(e.expenses for e in entities)])
     cite_financials(r, entities)
     r.section("Revenue-recognition issues")
-    r.bullets([(e, n) for e in entities for n in e.revenue_recognition], 30,
-              lambda t: f"{who(t[0])}: {t[1].text}",
+    def recognised(t: tuple[Entity, Note]) -> str:
+        e, item = t
+        line = f"{who(e)}: {item.text}"
+        adj = f.revrec_adjustment(item.text, as_of)
+        if adj is None:
+            return line
+        booked = {m.month: m.revenue for m in history[e.name]}.get(adj.booked)
+        moved = f" ({money(adj.amount)} belongs to {adj.belongs})" if adj.belongs else ""
+        if booked is None:
+            return f"{line} \u2014 adjusted: {money(adj.amount)} out of {adj.booked}{moved}."
+        return (f"{line} \u2014 adjusted: {adj.booked} revenue {money(booked)} as booked, "
+                f"{money(booked - adj.amount)} recognised{moved}.")
+
+    r.bullets([(e, n) for e in entities for n in e.revenue_recognition], 30, recognised,
               empty="None reported.")
 
     r.section("Chart of accounts (all entities)")

@@ -341,3 +341,16 @@ def test_flags_are_only_for_what_is_still_to_come_and_worth_a_look(kayaks: Portf
     assert "2026-10 expenses $4,500, up 114.3% (logged: Dock Works $1,900)" in text["accounting"]
     high = bodies(kayaks, Settings(jump_floor=Decimal(3000)))["accounting"]
     assert "2026-10 expenses $4,500" not in high.split("Month-over-month")[1]
+
+
+def test_a_revenue_recognition_amount_shows_the_adjusted_figure_beside_the_raw_one(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "# Boats\n\n## Financials\n\n| Month | Revenue | Expenses |\n|---|---|---|\n| 2026-10 | $11,900 | $9,000 |\n"
+        "\n## Revenue recognition\n\n- Deposits for December charters ($4,100) were booked as October revenue\n"
+        "- OTA payouts arrive net of commission\n")
+    text = " ".join(compose_all(("accounting",), read_portfolio(tmp_path, AS_OF), AS_OF, Settings())[0].body.split())
+    assert ("adjusted: 2026-10 revenue $11,900 as booked, $7,800 recognised ($4,100 belongs to 2026-12)."
+            in text)  # 11,900 − 4,100
+    assert "net of commission —" not in text  # no amount: no adjustment
+    adj = f.revrec_adjustment("Deposits for December charters ($4,100) were booked as October revenue", AS_OF)
+    assert adj == f.Adjustment(D(4100), "2026-10", "2026-12")
