@@ -102,16 +102,37 @@ def _roles(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...])
     return tuple(out)
 
 
+def _location(option: str) -> click.ParamType[Any]:
+    """A local path, or an s3://bucket/prefix/ URL."""
+
+    class Location(click.ParamType[Any]):
+        name = "location"
+
+        def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+            if isinstance(value, str) and value.startswith("s3://"):
+                from reports.s3store import parse_s3_url
+
+                try:
+                    return parse_s3_url(value, option)
+                except ConfigError as exc:
+                    self.fail(str(exc), param, ctx)
+            return Path(value) if isinstance(value, str) else value
+
+    return Location()
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 _OPTIONS: dict[str, Callable[[F], F]] = {
     "env_file": click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False),
                              help="Configuration file (dotenv). [default: ./repos.env]"),
-    "handoffs": click.option("--handoffs", type=click.Path(path_type=Path, file_okay=False),
-                             help="Handoff folder. [default: HANDOFFS_DIR, else the bundled sample]"),
+    "handoffs": click.option("--handoffs", type=_location("--handoffs"), metavar="DIR|s3://B/P/",
+                             help="Handoff folder, or s3://bucket/prefix/. [default: HANDOFFS_DIR, else the "
+                                  "bundled sample]"),
     "as_of": click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
                           help="Report date. [default: today in REPORT_TZ]"),
-    "audit_log": click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False),
-                              help="Audit log path. [default: AUDIT_LOG, else the user state directory]"),
+    "audit_log": click.option("--audit-log", type=_location("--audit-log"), metavar="FILE|s3://B/P/",
+                              help="Audit log path, or s3://bucket/prefix/. [default: AUDIT_LOG, else the "
+                                   "user state directory]"),
     "strict": click.option("--strict", is_flag=True, default=None,
                            help="Treat any handoff warning as an error."),
     "quiet": click.option("-q", "--quiet", "quiet", count=True,
@@ -340,10 +361,11 @@ def _coverage(coverage: Sequence[Any]) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Records to show.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per line.")
 @click.option("--expect-head", metavar="H", help="With --verify: also fail unless the head hash is H.")
+@click.option("--copy-to", metavar="s3://B/P/", help="Upload a local audit log to S3, then verify it there.")
 @options("env_file", "audit_log")
 @click.pass_context
 def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_json: bool,
-          expect_head: str | None, **common: Any) -> None:
+          expect_head: str | None, copy_to: str | None, **common: Any) -> None:
     """Show the audit log, or verify its hash chain.
 
     \b
@@ -352,11 +374,24 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
       send-exec-reports audit --verify --expect-head 3f2a...
     """
     from reports import audit as audit_log
-    from reports.pipeline import audit_path
+    from reports.pipeline import audit_path, exists
 
     state = _merge(ctx, **common)
     settings = _settings(state)
     path = audit_path(settings, state.audit_log)
+    if copy_to:
+        from reports.s3store import copy_to as upload
+        from reports.s3store import parse_s3_url
+
+        target = parse_s3_url(copy_to, "--copy-to")
+        if not isinstance(path, Path) or not path.exists():
+            raise ConfigError(f"--copy-to copies a local audit log; there is none at {path}")
+        if not audit_log.verify(path).ok:
+            raise ConfigError(f"{path} does not verify: run `audit --verify` and fix it before copying it")
+        copied = upload(path, target)
+        result = audit_log.verify(target)
+        click.echo(safe(f"copied {copied} record(s) to {target}; {result.summary()}"))
+        ctx.exit(0 if result.ok else 4)
     if verify or expect_head:
         result = audit_log.verify(path)
         click.echo(safe(result.summary()))
@@ -387,7 +422,7 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
         click.echo(safe(line))
     if not shown:
         click.echo(f"no records in {path}", err=True)
-    if path.exists():
+    if exists(path):
         check = audit_log.verify(path)
         if not check.ok:  # the listing skips what it cannot read: say so
             click.echo(safe(f"warning: the audit log does not verify: {check.problem}"), err=True)
@@ -439,6 +474,7 @@ def events(ctx: click.Context, /, queue_url: str | None, seconds: int, as_json: 
 
         try:
             with open_log(audit_path(settings, state.audit_log)) as opened:
+                opened.load_feedback_index()
                 done = feedback.drain(url, opened, client, seconds=seconds, said=said)
         except (BotoCoreError, ClientError) as exc:
             raise ConfigError(f"cannot read the queue {url}: {exc}") from None
@@ -468,7 +504,7 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
     settings = _settings(state)
     _doctor_config(settings, report)
     from reports import audit as audit_log
-    from reports.pipeline import audit_path, handoff_folder
+    from reports.pipeline import audit_path, exists, handoff_folder
 
     try:
         with _output(-1):
@@ -479,7 +515,7 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
     path = audit_path(settings, state.audit_log)
     ok, text = audit_log.check_writable(path)
     report("ok" if ok else "FAIL", text)
-    if path.exists():
+    if exists(path):
         result = audit_log.verify(path)
         report("ok" if result.ok else "FAIL", f"audit log: {result.summary()}")
         ok, text = audit_log.private(path)
@@ -515,6 +551,54 @@ def _doctor_config(settings: Settings, report: Callable[[str, str], None]) -> No
         to = settings.recipients.get(role)
         report("ok" if to else "FAIL", f"{role} recipients: {', '.join(to) if to else 'none'}")
     report("ok", f"SES_BCC_ADDRESS: {', '.join(settings.bcc) or 'not set (no audit copy)'}")
+
+
+# --------------------------------------------------------------------------
+# AWS Lambda: the same run, configured from the environment
+
+
+def lambda_handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
+    """The scheduled entry point. The event may give `roles`, `dry_run` and `as_of`;
+    configuration comes from environment variables with repos.env's keys. Returns
+    {"results": [{"role", "outcome", "message_id", "sha256"}]}; logs one JSON line per
+    event; raises after every role is done when a delivery failed (a hold does not)."""
+    import json
+    import sys as _sys
+
+    from reports import pipeline
+    from reports.config import load_settings
+
+    event = event or {}
+
+    def say(level: int, message: str) -> None:
+        print(json.dumps({"level": level, "message": message}, ensure_ascii=False), file=_sys.stdout,
+              flush=True)
+
+    with progress.routed(say, 0):
+        settings = load_settings(None, os.environ)
+        roles = tuple(event.get("roles") or ROLES)
+        unknown = [r for r in roles if r not in ROLES]
+        if unknown:
+            raise ConfigError(f"unknown role(s) in the event: {', '.join(unknown)}")
+        as_of = date.fromisoformat(event["as_of"]) if event.get("as_of") else None
+        if settings.handoffs_dir is None:
+            raise ConfigError("HANDOFFS_DIR is not set: a scheduled run never sends the bundled sample")
+        request = pipeline.Request(roles=roles, as_of=as_of)
+        if event.get("dry_run"):
+            the_plan = pipeline.preview(settings, request)
+            for m in the_plan.messages:
+                say(progress.RESULT, json.dumps({"role": m.role, "subject": m.subject, "sha256": m.sha256,
+                                                 "preview": m.preview()}, ensure_ascii=False))
+            return {"results": [{"role": d.role, "outcome": f"preview: {d.action}", "message_id": None,
+                                 "sha256": d.message.sha256} for d in the_plan.decisions]}
+        the_plan, results = pipeline.run(settings, request)
+    hashes = {m.role: m.sha256 for m in the_plan.messages}
+    answer = {"results": [{"role": r.role, "outcome": r.outcome, "message_id": r.message_id,
+                           "sha256": hashes.get(r.role)} for r in results]}
+    failed = [r for r in results if r.outcome in ("failed", "unknown")]
+    if failed:
+        raise RuntimeError(f"{len(failed)} report(s) not delivered: " + json.dumps(answer))
+    return answer
 
 
 def main() -> None:

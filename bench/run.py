@@ -60,9 +60,11 @@ def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> Non
         import boto3
 
         from reports import ROLES, pipeline
-        from reports.config import Settings
+        from reports.config import Location, Settings
+        from reports.location import parse_s3_url
 
-        log = Path(log_path) if log_path else Path(tempfile.mkdtemp()) / "audit.jsonl"
+        log: Location = (parse_s3_url(log_path) if log_path.startswith("s3://")
+                         else Path(log_path) if log_path else Path(tempfile.mkdtemp()) / "audit.jsonl")
         settings = Settings(region="us-east-1", sender="reports@example.com",
                             recipients={r: ("owner@example.com",) for r in ROLES},
                             bcc=("audit@example.com",), audit_log=log)
@@ -133,7 +135,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> 
 
 
 def measure(kind: str, folder: Path, repeat: int, endpoint: str = "", env: dict[str, str] | None = None,
-            log: Path | None = None) -> tuple[dict[str, float], int]:
+            log: Path | str | None = None) -> tuple[dict[str, float], int]:
     """Median figures of `repeat` fresh child processes, and their peak memory in KB."""
     results, peaks = [], []
     for _ in range(repeat):
@@ -301,6 +303,16 @@ def main() -> int:
                statistics.median(empty), 1.3)
         target("peak memory of that send \u00f7 with an empty log (MB)", max(big_peaks) / 1024,
                max(empty_peaks) / 1024, 1.1, "MB")
+        import boto3
+
+        boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint).create_bucket(Bucket="bench-audit")
+        on_s3, local = [], []
+        for i in range(7 if repeat > 1 else 3):  # a fresh prefix each time: the same work as a fresh local log
+            on_s3.append(measure("send", ROOT / "reports" / "sample", 1, endpoint, env,
+                                 log=f"s3://bench-audit/run{i}/")[0]["seconds"])
+            local.append(measure("send", ROOT / "reports" / "sample", 1, endpoint, env)[0]["seconds"])
+        target("send five, audit log on S3 \u00f7 a local audit log", statistics.median(on_s3),
+               statistics.median(local), 3.0)
         checked, _ = measure("verify", big_log, 3)
         target("`audit --verify` of 100,000 records \u00f7 json.loads of each line", checked["seconds"],
                checked["loads"], 2.0)

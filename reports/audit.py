@@ -26,6 +26,9 @@ from typing import Any, NamedTuple
 
 from .digest import sha256_hex
 from .errors import AuditError
+from .location import S3Url
+
+Location = Path | S3Url
 
 SCHEMA = 2
 KINDS = ("real", "test")
@@ -238,8 +241,12 @@ def _lines(fh: Any) -> Iterator[tuple[int, bytes, bool]]:
         yield n, raw.rstrip(b"\n"), raw.endswith(b"\n")
 
 
-def verify(path: Path) -> Verification:
+def verify(path: Location) -> Verification:
     """Recompute every hash and link of the log at `path`, reading it as a stream."""
+    if isinstance(path, S3Url):
+        from . import s3store
+
+        return s3store.verify(path)  # type: ignore[no-any-return]
     try:
         fh = path.open("rb")
     except FileNotFoundError:
@@ -261,8 +268,12 @@ def verify(path: Path) -> Verification:
     return Verification(total, valid, head, None)
 
 
-def read_records(path: Path) -> list[dict[str, Any]]:
+def read_records(path: Location) -> list[dict[str, Any]]:
     """Every record that parses, for display and tests (verification is separate)."""
+    if isinstance(path, S3Url):
+        from . import s3store
+
+        return s3store.read_records(path)
     out = []
     try:
         with path.open("rb") as fh:
@@ -299,15 +310,19 @@ def describe(rec: dict[str, Any]) -> str:
     return f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {what} to={to} sha={sha}{extra}"
 
 
-def check_writable(path: Path) -> tuple[bool, str]:
+def check_writable(path: Location) -> tuple[bool, str]:
     """Say whether the log (or the folder it would be created in) is writable."""
+    if isinstance(path, S3Url):
+        return True, f"audit log {path}: on S3 (written with conditional puts)"
     target = path if path.exists() else next((p for p in path.parents if p.exists()), Path("/"))
     ok = os.access(target, os.W_OK)
     return ok, f"audit log {path}: {'writable' if ok else 'NOT writable'}"
 
 
-def private(path: Path) -> tuple[bool, str]:
+def private(path: Location) -> tuple[bool, str]:
     """Say whether an existing log is readable by others (it holds recipients and subjects)."""
+    if isinstance(path, S3Url):
+        return True, f"audit log {path}: access is the bucket's policy (see docs/aws.md)"
     if not path.exists() or os.name != "posix":
         return True, f"audit log {path}: private"
     mode = path.stat().st_mode & 0o777
@@ -320,7 +335,14 @@ def private(path: Path) -> tuple[bool, str]:
 # The checkpoint and the open log
 
 
-CHECKPOINT_VERSION = 2
+CHECKPOINT_VERSION = 3
+
+
+FEEDBACK_INDEX = ("_messages", "_applied")  # kept apart from the checkpoint: they grow with the log
+
+
+def feedback_path(path: Path) -> Path:
+    return path.with_name(path.name + ".feedback.json")
 
 
 def checkpoint_path(path: Path) -> Path:
@@ -363,16 +385,7 @@ def _load_checkpoint(path: Path, fd: int, size: int) -> Tail | None:
         tail = Tail(int(data["offset"]), int(data["seq"]), data["head"], dict(data["states"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if tail.offset == 0:
-        return tail if tail.seq == 0 and tail.head is None else None
-    if tail.offset > size or os.pread(fd, 1, tail.offset - 1) != b"\n":
-        return None
-    raw = _last_line(fd, tail.offset)
-    try:
-        rec = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(rec, dict) or rec.get("seq") != tail.seq or _line_hash(raw) != tail.head:
+    if tail.offset > size or not _checkpoint_matches(fd, tail):
         return None
     return tail
 
@@ -423,8 +436,13 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def read_tail(path: Path) -> Tail:
+def read_tail(path: Location) -> Tail:
     """The log's state without taking its lock (previews): checkpoint plus what follows."""
+    if isinstance(path, S3Url):
+        from . import s3store
+
+        opened = s3store.S3AuditLog(path, s3store.client())
+        return Tail(0, opened.seq, opened.head, opened.raw_states())
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
@@ -449,7 +467,7 @@ def delivery_states(sent: dict[str, Any], found: dict[str, str]) -> str:
     return ", ".join(f"{addr_spec(r)} {found.get(addr_spec(r), 'pending')}" for r in recipients) or "-"
 
 
-def feedback_checks(path: Path, bcc: tuple[str, ...], days: int = 30) -> list[tuple[str, str]]:
+def feedback_checks(path: Location, bcc: tuple[str, ...], days: int = 30) -> list[tuple[str, str]]:
     """For `doctor`: recipients that hard-bounced or complained in the last `days` days
     (a warning), and a bounced BCC audit address (an error: the paper trail is broken)."""
     out: list[tuple[str, str]] = []
@@ -467,12 +485,12 @@ def feedback_checks(path: Path, bcc: tuple[str, ...], days: int = 30) -> list[tu
     return out
 
 
-def bounced_addresses(path: Path) -> dict[str, dict[str, Any]]:
+def bounced_addresses(path: Location) -> dict[str, dict[str, Any]]:
     """Addresses that hard-bounced or complained, with when (a preview reads this too)."""
     return dict(read_tail(path).states.get("_bounced") or {})
 
 
-def read_states(path: Path, kind: str = "real") -> dict[str, RoleState]:
+def read_states(path: Location, kind: str = "real") -> dict[str, RoleState]:
     """Role states from a consistent read of the log, without its lock (previews)."""
     return as_role_states(read_tail(path).states, kind)
 
@@ -488,6 +506,7 @@ class AuditLog:
         self.path = path
         self._fd = fd
         self._tail = tail
+        self.feedback_loaded = False
 
     @property
     def head(self) -> str | None:
@@ -504,6 +523,9 @@ class AuditLog:
     def raw_states(self) -> dict[str, Any]:
         """The whole state, delivery feedback's parts included (read-only by convention)."""
         return self._tail.states
+
+    def refresh(self) -> None:
+        """Nothing to catch up with: a local log is locked for the whole run."""
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Write one record: written, flushed and fsynced before returning. A failed
@@ -544,18 +566,67 @@ class AuditLog:
             _write_private(target, "".join(f"{p}\0{h}\n" for p, h in files).encode())
 
     def save_checkpoint(self) -> None:
+        """Keep the state beside the log: what a send needs in the checkpoint; the delivery
+        feedback index (it grows with every send) in a file of its own, written only when it
+        was loaded whole."""
         offset, seq, head, states = self._tail
-        data = json.dumps({"v": CHECKPOINT_VERSION, "offset": offset, "seq": seq, "head": head, "states": states},
+        main = {k: v for k, v in states.items() if k not in FEEDBACK_INDEX}
+        data = json.dumps({"v": CHECKPOINT_VERSION, "offset": offset, "seq": seq, "head": head, "states": main},
                           sort_keys=True, ensure_ascii=False).encode()
         try:
             _write_private(checkpoint_path(self.path), data)
+            if self.feedback_loaded:
+                index = {k: states.get(k) or {} for k in FEEDBACK_INDEX}
+                _write_private(feedback_path(self.path), json.dumps(
+                    {"v": CHECKPOINT_VERSION, "offset": offset, "seq": seq, "head": head, "index": index},
+                    sort_keys=True, ensure_ascii=False).encode())
         except OSError:
             pass  # only a speed-up: the next run rebuilds it from the log
 
+    def load_feedback_index(self) -> None:
+        """Load the message-id index and the notifications applied (for `events`): from its
+        file when it matches the log's bytes, caught up with the records since; else
+        rebuilt from the whole log."""
+        offset, seq, head, states = self._tail
+        found: Tail | None = None
+        try:
+            data = json.loads(feedback_path(self.path).read_bytes())
+            if data.get("v") == CHECKPOINT_VERSION:
+                mark = Tail(int(data["offset"]), int(data["seq"]), data["head"], {})
+                if mark.offset <= offset and _checkpoint_matches(self._fd, mark):
+                    found = Tail(mark.offset, mark.seq, mark.head, dict(data["index"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            found = None
+        caught = _read_from(self._fd, self.path, found or Tail(0, 0, None, {}))
+        for key in FEEDBACK_INDEX:
+            states[key] = caught.states.get(key) or {}
+        self.feedback_loaded = True
+
+
+def _checkpoint_matches(fd: int, tail: Tail) -> bool:
+    """The line ending at `tail.offset` is the record with `tail.seq` and `tail.head`."""
+    if tail.offset == 0:
+        return tail.seq == 0 and tail.head is None
+    if os.pread(fd, 1, tail.offset - 1) != b"\n":
+        return False
+    raw = _last_line(fd, tail.offset)
+    try:
+        rec = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(rec, dict) and rec.get("seq") == tail.seq and _line_hash(raw) == tail.head
+
 
 @contextmanager
-def open_log(path: Path) -> Iterator[AuditLog]:
-    """Open, lock and check the log (from its checkpoint); refuse (exit 4) if held or damaged."""
+def open_log(path: Location) -> Iterator[AuditLog]:
+    """Open, lock and check the log (from its checkpoint); refuse (exit 4) if held or damaged.
+    An s3:// log has no lock: a conflicting write is found when it is made (s3store)."""
+    if isinstance(path, S3Url):
+        from . import s3store
+
+        with s3store.open_log(path) as remote:
+            yield remote  # type: ignore[misc]
+        return
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -9,7 +9,6 @@ its name is a note in the report, never a crash.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, NamedTuple
 
 from . import finance as f
 from .digest import sha256_hex
+from .location import S3Url
 from .model import Measure, Portfolio
 from .text import money, months, quantity
 
@@ -62,6 +62,8 @@ def snapshot(portfolio: Portfolio, shared: f.Figures, as_of: date) -> dict[str, 
 
 def encode(snap: dict[str, Any]) -> tuple[bytes, str]:
     """The snapshot's canonical bytes and their SHA-256 (its name)."""
+    import json
+
     data = json.dumps(snap, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     return data, sha256_hex(data)
 
@@ -70,16 +72,27 @@ def folder(audit_path: Path) -> Path:
     return audit_path.with_name(audit_path.name + ".snapshots")
 
 
-def load(audit_path: Path, digest: str | None) -> dict[str, Any] | None:
+def load(audit_path: Path | S3Url, digest: str | None) -> dict[str, Any] | None:
     """The snapshot named `digest`, if it is there and hashes to its name."""
     if not digest:
         return None
-    try:
-        data = (folder(audit_path) / f"{digest}.json").read_bytes()
-    except OSError:
-        return None
+    if isinstance(audit_path, S3Url):
+        from .s3store import S3AuditLog, client
+
+        found = S3AuditLog.__new__(S3AuditLog)
+        found.path, found._s3 = audit_path, client()
+        data = found.get_private(f"snapshots/{digest}.json")
+        if data is None:
+            return None
+    else:
+        try:
+            data = (folder(audit_path) / f"{digest}.json").read_bytes()
+        except OSError:
+            return None
     if sha256_hex(data) != digest:
         return None
+    import json
+
     try:
         snap = json.loads(data)
     except ValueError:

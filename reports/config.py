@@ -18,6 +18,7 @@ from . import ROLES
 from .addresses import Address, normalise_domain, parse_list, validate
 from .addresses import allowed as is_allowed
 from .errors import ConfigError
+from .location import S3Url, parse_s3_url
 
 KEYS: dict[str, str] = {
     "SES_REGION": "AWS region of the SES identity; required to send",
@@ -53,8 +54,8 @@ class Settings(NamedTuple):
     reply_to: tuple[str, ...] = ()
     configuration_set: str | None = None
     allowed_domains: tuple[str, ...] = ()
-    handoffs_dir: Path | None = None
-    audit_log: Path | None = None
+    handoffs_dir: Location | None = None  # a folder, or s3://bucket/prefix/
+    audit_log: Location | None = None  # a file, or s3://bucket/prefix/
     tz: str = "UTC"
     subject_prefix: str = DEFAULT_PREFIX
     origin: dict[str, str] = {}
@@ -179,8 +180,14 @@ def _did_you_mean(key: str, known: Mapping[str, str]) -> str:
     return f"; did you mean {hint[0]}?" if hint else ""
 
 
-def _resolve(raw: str, origin: str, env_file: Path | None) -> Path:
-    """A path from configuration, absolute: relative to repos.env's folder when set there."""
+Location = Path | S3Url  # also in reports.location
+
+
+def _resolve(raw: str, origin: str, env_file: Path | None, key: str = "AUDIT_LOG") -> Location:
+    """A path from configuration, absolute: relative to repos.env's folder when set there;
+    or an s3:// URL."""
+    if raw.startswith("s3://"):
+        return parse_s3_url(raw, key)
     path = Path(raw).expanduser()
     if not path.is_absolute() and env_file is not None and origin != "the environment":
         path = env_file.parent / path
@@ -237,7 +244,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         region=get("SES_REGION"), sender=str(sender[0]) if sender else None, recipients=recipients,
         bcc=_text(parsed["SES_BCC_ADDRESS"]), reply_to=_text(parsed["SES_REPLY_TO"]),
         configuration_set=get("SES_CONFIGURATION_SET"), allowed_domains=allowed,
-        handoffs_dir=_resolve(handoffs, origin["HANDOFFS_DIR"], env_file) if handoffs else None,
+        handoffs_dir=_resolve(handoffs, origin["HANDOFFS_DIR"], env_file, "HANDOFFS_DIR") if handoffs else None,
         audit_log=_resolve(audit, origin["AUDIT_LOG"], env_file) if audit else None,
         tz=tz, subject_prefix=(values.get("REPORT_SUBJECT_PREFIX") or DEFAULT_PREFIX).strip(),
         origin=origin, warnings=tuple(warnings), aws_env=aws,

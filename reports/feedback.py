@@ -144,6 +144,8 @@ def drain(queue_url: str, audit_log: AuditLog, client: Any, *, seconds: float = 
 
 def apply(audit_log: AuditLog, note: Notification) -> str:
     """Append the notification's record: applied, duplicate or unknown (not our message)."""
+    if not audit_log.feedback_loaded:
+        audit_log.load_feedback_index()
     states = audit_log.raw_states()
     if note.key in (states.get("_applied") or {}):
         return "duplicate"

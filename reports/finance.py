@@ -192,19 +192,21 @@ class Adjustment(NamedTuple):
     belongs: str | None  # YYYY-MM it belongs to, when the item says
 
 
-_MONEY_IN_TEXT = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?")
+_MONEY_IN_TEXT = r"\$\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?"
 _MONTH_IN_TEXT = (r"(\d{4}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                   r"(?:\s+\d{4})?)")
-_BOOKED = re.compile(r"\bbooked\s+(?:as|in|into)\s+" + _MONTH_IN_TEXT, re.I)
-_BELONGS = re.compile(r"\bfor\s+" + _MONTH_IN_TEXT + r"|\bbelongs?\s+(?:to|in)\s+" + _MONTH_IN_TEXT, re.I)
+_BOOKED = r"\bbooked\s+(?:as|in|into)\s+" + _MONTH_IN_TEXT  # compiled on first use: most items lack it
+_BELONGS = r"\bfor\s+" + _MONTH_IN_TEXT + r"|\bbelongs?\s+(?:to|in)\s+" + _MONTH_IN_TEXT
 
 
 def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
     """`Deposits for December charters ($4,100) were booked as October revenue` -> $4,100
     booked in 2026-10, belonging to 2026-12 (a month without a year: the one nearest the
     as-of date). None when the item gives no amount or no month it was booked in."""
-    money = _MONEY_IN_TEXT.search(text)
-    booked = _BOOKED.search(text)
+    if "booked" not in text.lower():
+        return None
+    money = re.search(_MONEY_IN_TEXT, text)
+    booked = re.search(_BOOKED, text, re.I)
     if money is None or booked is None:
         return None
     from .values import parse_money
@@ -213,7 +215,7 @@ def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
     month = _near_month(booked[1], as_of)
     if amount is None or month is None:
         return None
-    belongs = _BELONGS.search(text)
+    belongs = re.search(_BELONGS, text, re.I)
     target = _near_month(next(g for g in belongs.groups() if g), as_of) if belongs else None
     return Adjustment(amount, month, target)
 

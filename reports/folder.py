@@ -10,11 +10,13 @@ import os
 import stat
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from . import values as v
 from .digest import sha256_hex
+from .location import S3Url
 from .model import Coverage, Entity, Portfolio, Source, Src, Warning_
 from .progress import TRACE, logger
 from .readers import Document, meta_text, parse_document
@@ -93,6 +95,29 @@ def _not_readable(path: Path, root: Path) -> str | None:
     return None
 
 
+def _decode(data: bytes, rel: str) -> tuple[str | None, str, Warning_ | None]:
+    """Return (text, sha256 of the bytes, warning) for one handoff's bytes."""
+    digest = sha256_hex(data)
+    if len(data) > MAX_FILE_BYTES:
+        return None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), digest, None
+
+
+def _read_object(url: S3Url, key: str, rel: str) -> tuple[str | None, str, Warning_ | None]:
+    from . import s3store
+
+    try:
+        data = s3store.read_object(url, key, MAX_FILE_BYTES)
+    except Exception as exc:  # an object that cannot be read is a warning, like a file
+        return None, "", Warning_(Src(rel, 0), f"cannot read the object {key} ({exc}); skipped")
+    return _decode(data, rel)
+
+
 def _read_file(path: Path, rel: str) -> tuple[str | None, str, Warning_ | None]:
     """Return (text, sha256 of the bytes, warning) for one handoff file."""
     try:
@@ -123,16 +148,26 @@ _ENTITY_LISTS = ("financials", "expenses", "kpis", "pipeline", "risks", "actions
                  "channels", "campaigns", "revenue_recognition", "accounts", "notes")
 
 
-def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
-    """Read every handoff under `folder` into one Portfolio with its warnings."""
-    files, warnings = handoff_files(folder)
+def read_portfolio(folder: Path | S3Url, as_of: date | None = None) -> Portfolio:
+    """Read every handoff under `folder` (or s3://bucket/prefix/: the same parser, sources
+    named by object key) into one Portfolio with its warnings."""
+    reader: Any
+    if isinstance(folder, S3Url):
+        from . import s3store
+
+        files = [(key, rel) for key, rel in s3store.handoff_objects(folder)]
+        warnings: list[Warning_] = []
+        reader = partial(_read_object, folder)
+    else:
+        files, warnings = handoff_files(folder)  # type: ignore[assignment]
+        reader = _read_file
     sources: list[Source] = []
     coverage: list[Coverage] = []
     entities: dict[str, dict[str, Any]] = {}
     port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": [], "files": []}
     port_meta: dict[str, tuple[Any, str]] = {}
     for path, rel in files:
-        text, digest, problem = _read_file(path, rel)
+        text, digest, problem = reader(path, rel)
         log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
         if digest:
             sources.append(Source(rel, digest))
@@ -150,7 +185,9 @@ def read_portfolio(folder: Path, as_of: date | None = None) -> Portfolio:
             _merge_entity(doc, entities, warnings)
 
     inputs = sha256_hex("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode())
-    name, _ = port_meta.get("name", (folder.resolve().name or "Portfolio", ""))
+    default_name = folder.prefix.rstrip("/").rpartition("/")[2] or folder.bucket if isinstance(folder, S3Url) \
+        else folder.resolve().name
+    name, _ = port_meta.get("name", (default_name or "Portfolio", ""))
     cash = _meta_money(port_meta, "cash_on_hand", warnings)
     horizon = _meta_horizon(port_meta, as_of, warnings)
     cash_as_of = _meta_date(port_meta, "cash_as_of", warnings)

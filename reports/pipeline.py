@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import ROLES
-from .config import Settings
+from .config import Location, Settings
 from .errors import AuditError, ConfigError, DeliveryError, HandoffError
+from .location import S3Url
 from .progress import PROGRESS, RESULT, WARNING, logger
 
 if TYPE_CHECKING:
@@ -38,9 +39,9 @@ class Request(NamedTuple):
     """What the caller asks of one run; None means "from configuration"."""
 
     roles: tuple[str, ...] = ROLES
-    handoffs: Path | None = None  # given explicitly (--handoffs): may name the sample
+    handoffs: Location | None = None  # given explicitly (--handoffs): may name the sample
     as_of: date | None = None
-    audit_log: Path | None = None
+    audit_log: Location | None = None
     strict: bool = False
     force: bool = False
     test_to: str | None = None
@@ -51,7 +52,7 @@ class Inputs(NamedTuple):
     """The portfolio read for a run, and where from."""
 
     portfolio: Portfolio
-    folder: Path
+    folder: Location
     is_sample: bool
     as_of: date
 
@@ -74,8 +75,8 @@ class Plan(NamedTuple):
     inputs: Inputs
     messages: tuple[Outgoing, ...]
     decisions: tuple[Decision, ...]
-    audit_path: Path
-    snapshot: tuple[bytes, str] | None = None  # kept beside the log for each real report sent
+    audit_path: Location
+    snapshot: dict[str, Any] | None = None  # kept beside the log for each real report sent
 
 
 class Result(NamedTuple):
@@ -110,7 +111,7 @@ def today(settings: Settings) -> date:
     return datetime.now(ZoneInfo(settings.tz)).date()
 
 
-def audit_path(settings: Settings, override: Path | None = None) -> Path:
+def audit_path(settings: Settings, override: Location | None = None) -> Location:
     """The audit log: --audit-log, else AUDIT_LOG, else the user state directory."""
     if override is not None:
         return override
@@ -135,7 +136,7 @@ def default_state_dir() -> Path:
     return user_state_path("send-exec-reports")
 
 
-def handoff_folder(settings: Settings, explicit: Path | None) -> tuple[Path, bool]:
+def handoff_folder(settings: Settings, explicit: Location | None) -> tuple[Location, bool]:
     """The handoff folder and whether it is the bundled sample by default."""
     folder = explicit or settings.handoffs_dir
     if folder is None:
@@ -143,6 +144,8 @@ def handoff_folder(settings: Settings, explicit: Path | None) -> tuple[Path, boo
                     "%s (set HANDOFFS_DIR or pass --handoffs)", SAMPLE_DIR)
         return SAMPLE_DIR, True
     key = "--handoffs" if explicit else f"HANDOFFS_DIR ({settings.where('HANDOFFS_DIR')})"
+    if isinstance(folder, S3Url):
+        return folder, False
     if not folder.exists():
         raise ConfigError(f"{key}: handoff folder {folder} does not exist")
     if not folder.is_dir():
@@ -150,6 +153,11 @@ def handoff_folder(settings: Settings, explicit: Path | None) -> tuple[Path, boo
     if not os.access(folder, os.R_OK | os.X_OK):
         raise ConfigError(f"{key}: handoff folder {folder} is not readable")
     return folder, False
+
+
+def exists(path: Location) -> bool:
+    """A local log that exists; an S3 one is always read (it may be empty)."""
+    return isinstance(path, S3Url) or path.exists()
 
 
 @contextmanager
@@ -202,12 +210,12 @@ def compose(settings: Settings, request: Request, inputs: Inputs,
 
 
 def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Baselines | None
-             ) -> tuple[tuple[Outgoing, ...], tuple[bytes, str] | None]:
+             ) -> tuple[tuple[Outgoing, ...], dict[str, Any] | None]:
     """The messages and, with baselines, the snapshot a send keeps for the next report."""
     started = time.perf_counter()
-    snap: tuple[bytes, str] | None = None
+    snap: dict[str, Any] | None = None
     with _no_cyclic_gc():
-        from .changes import encode, snapshot
+        from .changes import snapshot
         from .compose import compose_all
         from .finance import figures
 
@@ -215,8 +223,7 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
         now = snapshot(inputs.portfolio, shared, inputs.as_of) if baselines is not None else None
         messages = tuple(compose_all(request.roles, inputs.portfolio, inputs.as_of, settings,
                                      request.test_to, baselines, shared, now))
-        if now is not None:
-            snap = encode(now)
+        snap = now
     log.debug("rendered %d report(s) in %.3f s", len(messages), time.perf_counter() - started)
     if request.expect_sha256:
         if len(messages) != 1:
@@ -225,7 +232,7 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
     return messages, snap
 
 
-def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, path: Path) -> Baselines:
+def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, path: Location) -> Baselines:
     """Per role, the snapshot of the last report sent with an earlier as-of date (a same-day
     resend compares against the same one), or a note saying why there is none."""
     from .changes import load
@@ -284,7 +291,7 @@ def decide(msg: Outgoing, state: RoleState | None, force: bool) -> Decision:
 
 
 def plan(settings: Settings, request: Request, inputs: Inputs, states: dict[str, RoleState],
-         *, path: Path, real: dict[str, RoleState] | None = None,
+         *, path: Location, real: dict[str, RoleState] | None = None,
          bounced: dict[str, Any] | None = None) -> Plan:
     """Compose the messages and decide, per role, from the audit state (`states` of the kind
     being sent; `real`, the real sends', give the baselines of the changes section)."""
@@ -320,7 +327,7 @@ def preview(settings: Settings, request: Request) -> Plan:
     states: dict[str, RoleState] = {}
     real: dict[str, RoleState] = {}
     bounced: dict[str, Any] = {}
-    if path.exists():
+    if exists(path):
         from .audit import bounced_addresses, read_states
 
         states = read_states(path, kind="test" if request.test_to else "real")
@@ -407,6 +414,9 @@ def execute(the_plan: Plan, audit_log: AuditLog, sender: Sender) -> list[Result]
     return carrier.results
 
 
+CLAIM_TRIES = 8
+
+
 class _Carrier:
     """One execution: the run id, the endpoint's health, where it got to."""
 
@@ -418,6 +428,9 @@ class _Carrier:
         self.results: list[Result] = []
         self.current: str | None = None
         self.sent_id: str | None = None
+        # The states the plan decided on: a claim holds only while the role's state is still
+        # this one (on S3 another run may have moved it since, even with no conflict).
+        self.planned = audit_log.states(self.kind)
 
     def inputs(self) -> None:
         """Record the input files' hashes once, before the first attempt."""
@@ -431,25 +444,58 @@ class _Carrier:
         except OSError as exc:
             raise AuditWriteError(f"cannot write the inputs manifest beside the audit log "
                                   f"({exc.strerror or exc})") from None
-        self.log.append("inputs", run_id=self.run_id, inputs_sha256=portfolio.inputs_sha256,
+        self.append("inputs", run_id=self.run_id, inputs_sha256=portfolio.inputs_sha256,
                         files=len(portfolio.files))
 
     def _keep_snapshot(self) -> str | None:
         """Write the run's snapshot beside the log (once, mode 0600); its hash, or None."""
         assert self.plan.snapshot is not None
-        data, digest = self.plan.snapshot
         from .audit import _write_private
-        from .changes import folder
+        from .changes import encode, folder
 
-        target = folder(self.plan.audit_path) / f"{digest}.json"
+        data, digest = encode(self.plan.snapshot)  # encoded only when a report is sent
+
         try:
-            if not target.exists():
+            if isinstance(self.plan.audit_path, S3Url):
+                self.log.put_private(f"snapshots/{digest}.json", data)  # type: ignore[attr-defined]
+            elif not (target := folder(self.plan.audit_path) / f"{digest}.json").exists():
                 _write_private(target, data)
         except OSError as exc:
             log.warning("warning: the figures for the next report's changes could not be kept (%s)",
                         exc.strerror or exc)
             return None
         return digest
+
+    def append(self, event: str, **fields: Any) -> None:
+        """Append a record; on S3, after another run took the seq, catch up and append again."""
+        from .s3store import AuditConflict
+
+        for _ in range(CLAIM_TRIES):
+            try:
+                self.log.append(event, **fields)
+                return
+            except AuditConflict:
+                self.log.refresh()
+        raise AuditError(f"the audit log kept changing under this run ({CLAIM_TRIES} tries); run again")
+
+    def claim(self, fields: dict[str, Any]) -> bool:
+        """Write the attempt record, the claim on a send. False when another run's records
+        arrived first and this run should decide again from them; never sends on a lost claim."""
+        from .s3store import AuditConflict
+
+        role = fields["role"]
+        before = self.planned.get(role)
+        for _ in range(CLAIM_TRIES):
+            if self.log.states(self.kind).get(role) != before:
+                return False  # this role's state moved since the plan: another run is at it
+            try:
+                self.log.append("attempt", **fields, inputs_sha256=self.plan.inputs.portfolio.inputs_sha256)
+                return True
+            except AuditConflict:
+                self.log.refresh()
+                if self.log.states(self.kind).get(role) != before:
+                    return False  # this role's state moved: another run is sending it or sent it
+        raise AuditError(f"the audit log kept changing under this run ({CLAIM_TRIES} tries); run again")
 
     def carry_out(self, decision: Decision) -> Result:
         msg = decision.message
@@ -459,7 +505,7 @@ class _Carrier:
                   "to": list(msg.to), "bcc": list(msg.bcc), "sha256": msg.sha256}
         if decision.action in (HOLD, SKIP):
             held = decision.action == HOLD
-            self.log.append("skipped", **fields, reason=f"held: {decision.reason}" if held else decision.reason)
+            self.append("skipped", **fields, reason=f"held: {decision.reason}" if held else decision.reason)
             if held:
                 log.log(RESULT, "%s: HELD \u2014 %s", msg.role, decision.reason)
                 return Result(msg.role, "held", decision.reason)
@@ -470,15 +516,22 @@ class _Carrier:
         if decision.action == REFUSE or self.endpoint_down is not None:
             why = (decision.reason if decision.alerts else f"MessageTooLarge: {decision.reason}")
             why = why if decision.action == REFUSE else f"not attempted: {self.endpoint_down}"
-            self.log.append("failed", **fields, outcome="failed", error=why)
+            self.append("failed", **fields, outcome="failed", error=why)
             log.log(RESULT, "%s: FAILED \u2014 %s", msg.role, why)
             return Result(msg.role, "failed", why)
-        self.log.append("attempt", **fields, inputs_sha256=self.plan.inputs.portfolio.inputs_sha256)
+        if not self.claim(fields):
+            state = self.log.states(self.kind).get(msg.role)
+            again = decide(msg, state, self.plan.request.force)
+            log.log(RESULT, "%s: another run got there first; decided again: %s", msg.role, again.action)
+            if again.action == SEND:
+                again = again._replace(action=HOLD, reason="another run claimed this report first; run "
+                                       "again to see what it did")
+            return self.carry_out(again)
         log.log(PROGRESS, "%s: sending to %s", msg.role, ", ".join(msg.to))
         try:
             message_id = self.sender.send(msg)
         except DeliveryError as exc:
-            self.log.append(exc.outcome, **fields, outcome=exc.outcome, error=str(exc))
+            self.append(exc.outcome, **fields, outcome=exc.outcome, error=str(exc))
             if exc.endpoint_down:
                 self.endpoint_down = f"{exc.code} while sending the {msg.role} report"
             if exc.outcome == "unknown":
@@ -488,7 +541,7 @@ class _Carrier:
             return Result(msg.role, "failed", str(exc))
         self.sent_id = message_id
         extra = {"snapshot": self._keep_snapshot()} if not msg.test and self.plan.snapshot else {}
-        self.log.append("sent", **fields, outcome="sent", message_id=message_id, **extra)
+        self.append("sent", **fields, outcome="sent", message_id=message_id, **extra)
         what = "test sent" if msg.test else "sent"
         log.log(RESULT, "%s: %s to %s (message id %s)", msg.role, what, ", ".join(msg.to), message_id)
         return Result(msg.role, "test" if msg.test else "sent", "", message_id)

@@ -119,19 +119,28 @@ def sparkline(values: Sequence[Decimal | None]) -> str:
     return "".join(out)
 
 
+_WIDTHS: dict[str, int] = {}
+
+
 def _char_width(c: str) -> int:
+    known = _WIDTHS.get(c)
+    if known is not None:
+        return known
     import unicodedata
 
     if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        found = 0
+    else:
+        found = 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+    _WIDTHS[c] = found
+    return found
 
 
 def width(text: str) -> int:
     """Display columns: a CJK character or an emoji takes two, a combining mark none."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(c) for c in text)
+    return sum(map(_char_width, text))
 
 
 def truncate(text: str, columns: int) -> str:
@@ -165,20 +174,21 @@ def wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
         ) or [indent.rstrip()]
     lines: list[str] = []
     line, empty = indent, True
+    used = width(indent)  # the line's width so far: kept, not recomputed
     for word in text.split(" "):
-        candidate = line + word if empty else f"{line} {word}"
-        if width(candidate) <= WIDTH:
-            line, empty = candidate, False
+        w = width(word)
+        if used + w + (0 if empty else 1) <= WIDTH:
+            line, used, empty = (line + word, used + w, False) if empty else (f"{line} {word}", used + w + 1, False)
             continue
         if not empty:
             lines.append(line)
-            line = sub
-        while width(line + word) > WIDTH:  # a word wider than the line: break it by columns
-            room = WIDTH - width(line)
-            head = truncate(word, room + 1)[:-1] or word[:1]
+            line, used = sub, width(sub)
+        while used + w > WIDTH:  # a word wider than the line: break it by columns
+            head = truncate(word, WIDTH - used + 1)[:-1] or word[:1]
             lines.append(line + head)
-            word, line = word[len(head):], sub
-        line, empty = line + word, False
+            word, line, used = word[len(head):], sub, width(sub)
+            w = width(word)
+        line, used, empty = line + word, used + w, False
     lines.append(line)
     return [ln.rstrip() for ln in lines] or [indent.rstrip()]
 

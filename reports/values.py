@@ -246,6 +246,10 @@ def read_flags(text: str) -> Flags:
 
 def _near_marker(word: str) -> str | None:
     """The severity or priority a bracketed word was probably meant to be (`critcal`)."""
+    near = [m for m in (*SEVERITIES, *(p.lower() for p in PRIORITIES))
+            if abs(len(m) - len(word)) <= 2 and (m[0] == word[0] or m[-1] == word[-1])]
+    if not near:  # most tags ([ops], [seo]) are nothing like a marker: no need for difflib
+        return None
     import difflib
 
     close = difflib.get_close_matches(word, [*SEVERITIES, *(p.lower() for p in PRIORITIES)], n=1, cutoff=0.75)

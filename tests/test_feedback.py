@@ -137,12 +137,14 @@ def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: 
             raise ConnectionError("killed before the delete")
 
     with audit.open_log(world.tmp / "audit.jsonl") as opened, pytest.raises(ConnectionError):
+        opened.load_feedback_index()
         feedback.drain(world.queue, opened, Crashing(), seconds=5, visibility=1)
     assert len(world.records("delivered")) == 1
     import time
 
     time.sleep(1.2)  # the message comes back once its visibility timeout ends
     with audit.open_log(world.tmp / "audit.jsonl") as opened:
+        opened.load_feedback_index()
         done = feedback.drain(world.queue, opened, boto3.client("sqs", region_name="us-east-1"), seconds=5)
     assert done.duplicates == 1 and done.applied == 0
     assert len(world.records("delivered")) == 1 and world.left() == 0
@@ -188,3 +190,18 @@ def test_events_needs_a_queue(world: World) -> None:
     result = CliRunner().invoke(cli, ["events", "--env-file", str(world.tmp / "repos.env"), "--audit-log",
                                       str(world.tmp / "audit.jsonl")])
     assert result.exit_code == 2 and "SES_EVENTS_QUEUE_URL" in result.stderr
+
+
+def test_the_feedback_index_outlives_sends_that_do_not_load_it(world: World) -> None:
+    note = sns(event("Delivery", world.ids["cmo"], delivery={"recipients": ["owner@example.com"]}), "k1")
+    world.put(note)
+    assert world.events().exit_code == 0
+    assert (world.tmp / "audit.jsonl.feedback.json").exists()
+    assert world.run("--as-of", AS_OF, "--role", "cmo", "--force").exit_code == 0  # a send in between
+    world.put(note)  # delivered again by SQS
+    again = world.events("-v")
+    assert again.exit_code == 0 and "1 duplicate(s)" in again.stderr
+    assert len(world.records("delivered")) == 1
+    (world.tmp / "audit.jsonl.feedback.json").unlink()  # a missing index is rebuilt from the log
+    world.put(note)
+    assert world.events().exit_code == 0 and len(world.records("delivered")) == 1

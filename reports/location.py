@@ -1,0 +1,34 @@
+"""Where handoffs and the audit log live: a local path, or s3://bucket/prefix/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import ConfigError
+
+
+class S3Url(NamedTuple):
+    """`s3://bucket/prefix/` (the prefix always ends in `/`, or is empty)."""
+
+    bucket: str
+    prefix: str
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def key(self, name: str) -> str:
+        return self.prefix + name
+
+
+Location = Path | S3Url
+
+
+def parse_s3_url(text: str, key: str = "AUDIT_LOG") -> S3Url:
+    """Read `s3://bucket/prefix/`; exit 2 naming the key when it is not one."""
+    rest = text.strip()[len("s3://"):]
+    bucket, _, prefix = rest.partition("/")
+    if not bucket or any(c in bucket for c in " /\\"):
+        raise ConfigError(f"{key} '{text}' is not an s3://bucket/prefix/ URL")
+    prefix = prefix.strip("/")
+    return S3Url(bucket, prefix + "/" if prefix else "")

@@ -1,0 +1,176 @@
+"""Run in AWS, against the real moto server: handoffs and one shared, hash-chained audit
+log on S3, the Lambda entry point, racing runs, and the SAM template's permissions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from reports import audit, s3store
+from send_exec_reports import SAMPLE_DIR, cli, lambda_handler
+
+from .conftest import AS_OF, Ses
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = ["ceo", "cto", "accounting", "cmo", "cfo"]
+
+
+@pytest.fixture
+def bucket(ses: Ses, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A bucket holding the sample under handoffs/, and the environment a Lambda would have."""
+    ses.verify("example.com")
+    name = f"reports-{tmp_path.name.lower().replace('_', '-')[:40]}"
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=name)
+    for path in sorted(SAMPLE_DIR.rglob("*.md")):
+        s3.put_object(Bucket=name, Key=f"handoffs/{path.relative_to(SAMPLE_DIR).as_posix()}", Body=path.read_bytes())
+    env = {"SES_REGION": "us-east-1", "SES_FROM_ADDRESS": "reports@example.com",
+           "SES_TO_ADDRESS": "owner@example.com", "SES_BCC_ADDRESS": "audit@example.com",
+           "HANDOFFS_DIR": f"s3://{name}/handoffs/", "AUDIT_LOG": f"s3://{name}/audit/",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return name
+
+
+def sent(bucket: str) -> list[str]:
+    url = s3store.S3Url(bucket, "audit/")
+    return [r["role"] for r in audit.read_records(url) if r["event"] == "sent"]
+
+
+def test_the_handler_reads_s3_handoffs_and_writes_the_s3_audit(bucket: str, ses: Ses) -> None:
+    answer = lambda_handler({"as_of": AS_OF}, None)
+    assert [r["outcome"] for r in answer["results"]] == ["sent"] * 5
+    assert all(r["message_id"] and len(r["sha256"]) == 64 for r in answer["results"])
+    assert len(ses.messages()) == 5
+    url = s3store.S3Url(bucket, "audit/")
+    assert audit.verify(url).ok
+    records = audit.read_records(url)
+    # Sources and the inputs manifest name the object keys.
+    keys = boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=bucket, Prefix="audit/")["Contents"]
+    names = {k["Key"] for k in keys}
+    assert f"audit/inputs/{records[0]['inputs_sha256']}.txt" in names and "audit/checkpoint.json" in names
+    assert any(n.startswith("audit/snapshots/") for n in names)
+    verify = CliRunner().invoke(cli, ["audit", "--verify", "--expect-head", records[-1]["hash"]])
+    assert verify.exit_code == 0 and f"{len(records)}/{len(records)} records valid" in verify.stdout
+
+
+def test_a_cli_run_after_the_scheduled_one_skips_all_five(bucket: str, ses: Ses) -> None:
+    lambda_handler({"as_of": AS_OF}, None)
+    result = CliRunner().invoke(cli, ["--as-of", AS_OF, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("skipped, unchanged") == 5 and len(ses.messages()) == 5
+
+
+def test_two_runs_racing_send_each_report_once(bucket: str, ses: Ses) -> None:
+    answers: list[Any] = []
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            answers.append(lambda_handler({"as_of": AS_OF}, None))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    assert len(ses.messages()) == 5
+    assert sorted(sent(bucket)) == sorted(ROLES)
+    assert audit.verify(s3store.S3Url(bucket, "audit/")).ok
+
+
+def test_a_lost_claim_never_sends(bucket: str, ses: Ses, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_append = s3store.S3AuditLog.append
+    stolen: list[str] = []
+
+    def append(self: s3store.S3AuditLog, event: str, **fields: Any) -> dict[str, Any]:
+        if event == "attempt" and fields["role"] == "cfo" and not stolen:
+            # Another run claims the CFO report just before this one does.
+            stolen.append("cfo")
+            other = s3store.S3AuditLog(self.path, s3store.client())
+            other.append("attempt", **{**fields, "run_id": "f" * 32})
+        return real_append(self, event, **fields)
+
+    monkeypatch.setattr(s3store.S3AuditLog, "append", append)
+    answer = lambda_handler({"as_of": AS_OF, "roles": ["cfo"]}, None)
+    assert answer["results"][0]["outcome"] == "held"
+    assert ses.messages() == []  # the loser did not send
+    assert audit.verify(s3store.S3Url(bucket, "audit/")).ok
+
+
+def test_a_dry_run_in_lambda_sends_nothing(bucket: str, ses: Ses) -> None:
+    answer = lambda_handler({"as_of": AS_OF, "dry_run": True, "roles": ["cfo"]}, None)
+    assert answer["results"][0]["outcome"] == "preview: send" and ses.messages() == []
+
+
+def test_the_handler_never_sends_the_bundled_sample(bucket: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HANDOFFS_DIR")
+    with pytest.raises(Exception, match="never sends the bundled sample"):
+        lambda_handler({"as_of": AS_OF}, None)
+
+
+def test_a_local_log_copied_to_s3_verifies_there(bucket: str, ses: Ses, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUDIT_LOG", str(tmp_path / "local.jsonl"))
+    assert lambda_handler({"as_of": AS_OF, "roles": ["cfo"]}, None)["results"][0]["outcome"] == "sent"
+    result = CliRunner().invoke(cli, ["audit", "--copy-to", f"s3://{bucket}/copied/"])
+    assert result.exit_code == 0, result.output
+    assert "records valid" in result.stdout
+    assert audit.verify(s3store.S3Url(bucket, "copied/")).ok
+
+
+def test_the_template_grants_no_wildcard_actions_and_scopes_resources() -> None:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def intrinsic(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return None
+
+    for tag in ("!Ref", "!Sub", "!GetAtt", "!Join", "!If", "!Equals", "!Select", "!Split"):
+        Loader.add_constructor(tag, intrinsic)
+    template = yaml.load((ROOT / "deploy" / "template.yaml").read_text(), Loader=Loader)  # noqa: S506
+    statements: list[dict[str, Any]] = []
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        for policy in props.get("Policies", []) or []:
+            if isinstance(policy, dict) and "Statement" in policy:
+                statements.extend(policy["Statement"])
+            elif isinstance(policy, dict):
+                for doc in policy.values():
+                    if isinstance(doc, dict) and "Statement" in doc:
+                        statements.extend(doc["Statement"])
+        for doc in props.get("PolicyDocument", {}).get("Statement", []) if "PolicyDocument" in props else []:
+            statements.append(doc)
+    assert statements
+    actions = [a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+    assert not any("*" in a for a in actions), actions
+    assert {"ses:SendEmail", "s3:GetObject", "s3:PutObject", "s3:ListBucket"} <= set(actions)
+    for s in statements:
+        resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+        assert all(r != "*" for r in resources), s
+    put = [s for s in statements if "s3:PutObject" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert all("audit" in str(r) for s in put for r in (s["Resource"] if isinstance(s["Resource"], list)
+                                                        else [s["Resource"]]))
+
+
+def test_the_template_passes_cfn_lint() -> None:
+    from cfnlint.api import lint_all  # type: ignore[import-untyped]
+
+    matches = lint_all((ROOT / "deploy" / "template.yaml").read_text())
+    assert [str(m) for m in matches if m.rule.id.startswith("E")] == []
+
