@@ -601,6 +601,38 @@ def lambda_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     return answer
 
 
+def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
+    """The SQS-triggered entry point for delivery feedback: each record's body is an SES
+    notification, applied to the audit log (AUDIT_LOG) as `events` does. Answers SQS's
+    partial-batch form: the malformed ones come back as failures, for the redrive policy."""
+    import json
+    import sys as _sys
+
+    from reports import feedback
+    from reports.audit import open_log
+    from reports.config import load_settings
+    from reports.pipeline import audit_path
+
+    def say(level: int, message: str) -> None:
+        print(json.dumps({"level": level, "message": message}, ensure_ascii=False), file=_sys.stdout,
+              flush=True)
+
+    failures = []
+    with progress.routed(say, 0):
+        settings = load_settings(None, os.environ)
+        with open_log(audit_path(settings)) as opened:
+            opened.load_feedback_index()
+            for record in (event or {}).get("Records", []):
+                try:
+                    note = feedback.parse(str(record.get("body", "")))
+                except feedback.Malformed as exc:
+                    say(progress.WARNING, f"message {record.get('messageId')} is not an SES notification ({exc})")
+                    failures.append({"itemIdentifier": record.get("messageId")})
+                    continue
+                feedback.apply(opened, note)  # SQS deletes the batch's others once this returns
+    return {"batchItemFailures": failures}
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="send-exec-reports")
