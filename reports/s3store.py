@@ -264,7 +264,8 @@ def copy_to(local: Any, url: S3Url) -> int:
 
 
 def handoff_objects(url: S3Url) -> list[tuple[str, str]]:
-    """(key, name relative to the prefix) of every `*.md` object, sorted."""
+    """(key, name shown) of every `*.md` object, sorted: sources and warnings name the
+    object key itself (`handoffs/jada.md`)."""
     s3 = client()
     out = []
     kwargs: dict[str, Any] = {"Bucket": url.bucket, "Prefix": url.prefix}
@@ -274,7 +275,7 @@ def handoff_objects(url: S3Url) -> list[tuple[str, str]]:
             key = str(item["Key"])
             rel = key[len(url.prefix):]
             if rel.lower().endswith(".md") and not any(part.startswith(".") for part in rel.split("/")):
-                out.append((key, rel))
+                out.append((key, key))
         if not page.get("IsTruncated"):
             break
         kwargs["ContinuationToken"] = page["NextContinuationToken"]

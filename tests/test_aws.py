@@ -56,6 +56,9 @@ def test_the_handler_reads_s3_handoffs_and_writes_the_s3_audit(bucket: str, ses:
     names = {k["Key"] for k in keys}
     assert f"audit/inputs/{records[0]['inputs_sha256']}.txt" in names and "audit/checkpoint.json" in names
     assert any(n.startswith("audit/snapshots/") for n in names)
+    manifest = boto3.client("s3", region_name="us-east-1").get_object(
+        Bucket=bucket, Key=f"audit/inputs/{records[0]['inputs_sha256']}.txt")["Body"].read().decode()
+    assert "handoffs/jada.md\0" in manifest  # each object's key and hash
     verify = CliRunner().invoke(cli, ["audit", "--verify", "--expect-head", records[-1]["hash"]])
     assert verify.exit_code == 0 and f"{len(records)}/{len(records)} records valid" in verify.stdout
 
