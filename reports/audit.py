@@ -495,6 +495,18 @@ def read_states(path: Location, kind: str = "real") -> dict[str, RoleState]:
     return as_role_states(read_tail(path).states, kind)
 
 
+def new_record(event: str, fields: dict[str, Any], seq: int, prev: str | None) -> tuple[dict[str, Any], bytes]:
+    """The next record (schema version 2, hashed) and its canonical line, for any store."""
+    missing = [k for k in V2_REQUIRED[event] if k not in fields]
+    if missing:
+        raise ValueError(f"an {event} record needs {', '.join(missing)}")
+    rec: dict[str, Any] = dict(fields)
+    rec.update(v=SCHEMA, seq=seq, event=event, prev=prev, ts=datetime.now(UTC).isoformat(timespec="microseconds"))
+    rec.setdefault("run_id", None)
+    rec["hash"] = sha256_hex(canonical(rec))
+    return rec, canonical(rec)
+
+
 class AuditWriteError(AuditError):
     """A record could not be written; the log was cut back to where it was."""
 
@@ -530,17 +542,9 @@ class AuditLog:
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Write one record: written, flushed and fsynced before returning. A failed
         write cuts the file back to where it was and raises AuditWriteError."""
-        missing = [k for k in V2_REQUIRED[event] if k not in fields]
-        if missing:
-            raise ValueError(f"an {event} record needs {', '.join(missing)}")
         offset, seq, head, states = self._tail
-        rec: dict[str, Any] = dict(fields)
-        rec.update(v=SCHEMA, seq=seq + 1, event=event, prev=head,
-                   ts=datetime.now(UTC).isoformat(timespec="microseconds"))
-        rec.setdefault("run_id", None)
-        body = canonical(rec)
-        rec["hash"] = sha256_hex(body)
-        line = canonical(rec) + b"\n"
+        rec, line = new_record(event, fields, seq + 1, head)
+        line += b"\n"
         try:
             view = memoryview(line)
             while view:

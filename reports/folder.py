@@ -133,15 +133,7 @@ def _read_file(path: Path, rel: str) -> tuple[str | None, str, Warning_ | None]:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped")
-    digest = sha256_hex(data)
-    if len(data) > MAX_FILE_BYTES:
-        return None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), digest, None
+    return _decode(data, rel)
 
 
 _ENTITY_LISTS = ("financials", "expenses", "kpis", "pipeline", "risks", "actions", "stack",

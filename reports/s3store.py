@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from .errors import AuditError
@@ -129,19 +128,10 @@ class S3AuditLog:
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Claim the next seq with a conditional put; AuditConflict when another run has it."""
-        from .audit import SCHEMA, V2_REQUIRED, Tail, apply, canonical
-        from .digest import sha256_hex
+        from .audit import Tail, apply, new_record
 
-        missing = [k for k in V2_REQUIRED[event] if k not in fields]
-        if missing:
-            raise ValueError(f"an {event} record needs {', '.join(missing)}")
         _, seq, head, states = self._tail
-        rec: dict[str, Any] = dict(fields)
-        rec.update(v=SCHEMA, seq=seq + 1, event=event, prev=head,
-                   ts=datetime.now(UTC).isoformat(timespec="microseconds"))
-        rec.setdefault("run_id", None)
-        rec["hash"] = sha256_hex(canonical(rec))
-        line = canonical(rec)
+        rec, line = new_record(event, fields, seq + 1, head)
         key = _record_key(self.path, seq + 1)
         try:
             self._s3.put_object(Bucket=self.path.bucket, Key=key, Body=line, IfNoneMatch="*")
