@@ -230,14 +230,24 @@ def ses_checks(settings: Settings) -> list[tuple[str, str]]:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         return status in (404, 405, 501) or code in ("NotImplemented", "InvalidAction", "UnknownOperation")
 
+    bodies: list[bytes] = []  # the raw body of each error reply, for replies not in AWS's shape
+
+    def keep(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
+        if response_dict and int(response_dict.get("status_code") or 0) >= 400:
+            bodies.append(bytes(response_dict.get("body") or b""))
+
     def shown(exc: ClientError) -> str:
         error = exc.response.get("Error", {})
         code, message = error.get("Code"), error.get("Message")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if str(code).isdigit() and bodies:  # not AWS's shape: say what the endpoint said
+            text = " ".join(bodies[-1].decode("utf-8", "replace").split())[:200]
+            return f"HTTP {status} from the endpoint: {text or message or 'no body'}"
         return f"{code}: {message}" if message else f"HTTP {status} ({code or 'no error code'})"
 
     try:
         ses = client(settings, retries=2)
+        ses.meta.events.register("before-parse.sesv2", keep)
         try:
             account = ses.get_account()
         except ClientError as exc:

@@ -394,3 +394,12 @@ def test_role_takes_a_comma_separated_list_as_well(tmp_path: Path) -> None:
     assert [json.loads(line)["role"] for line in result.stdout.splitlines()] == ["cfo", "ceo", "cmo"]
     bad = CliRunner().invoke(cli, ["--dry-run", "--role", "cfo,cmoo"])
     assert bad.exit_code == 2 and "'cmoo' is not one of" in bad.output
+
+
+def test_doctor_shows_what_an_endpoint_said_when_its_error_is_not_in_aws_shape(
+        proxy: FaultProxy, tmp_path: Path) -> None:
+    proxy.faults(*["error_5xx"] * 20)
+    result = CliRunner().invoke(cli, ["doctor", "--env-file", "repos.env", "--handoffs",
+                                      str(tmp_path / "handoffs"), "--audit-log", str(tmp_path / "a.jsonl")])
+    assert "HTTP 500 from the endpoint: <html>upstream went away</html>" in result.stdout
+    assert result.exit_code == 2
