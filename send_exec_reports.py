@@ -557,23 +557,25 @@ def _doctor_config(settings: Settings, report: Callable[[str, str], None]) -> No
 # AWS Lambda: the same run, configured from the environment
 
 
+def _json_line(level: int, message: str) -> None:
+    """In AWS, what the library says goes to the function's log as one JSON line each."""
+    import json
+
+    print(json.dumps({"level": level, "message": message}, ensure_ascii=False), file=sys.stdout, flush=True)
+
+
 def lambda_handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
     """The scheduled entry point. The event may give `roles`, `dry_run` and `as_of`;
     configuration comes from environment variables with repos.env's keys. Returns
     {"results": [{"role", "outcome", "message_id", "sha256"}]}; logs one JSON line per
     event; raises after every role is done when a delivery failed (a hold does not)."""
     import json
-    import sys as _sys
 
     from reports import pipeline
     from reports.config import load_settings
 
     event = event or {}
-
-    def say(level: int, message: str) -> None:
-        print(json.dumps({"level": level, "message": message}, ensure_ascii=False), file=_sys.stdout,
-              flush=True)
-
+    say = _json_line
     with progress.routed(say, 0):
         settings = load_settings(None, os.environ)
         roles = tuple(event.get("roles") or ROLES)
@@ -605,18 +607,12 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     """The SQS-triggered entry point for delivery feedback: each record's body is an SES
     notification, applied to the audit log (AUDIT_LOG) as `events` does. Answers SQS's
     partial-batch form: the malformed ones come back as failures, for the redrive policy."""
-    import json
-    import sys as _sys
-
     from reports import feedback
     from reports.audit import open_log
     from reports.config import load_settings
     from reports.pipeline import audit_path
 
-    def say(level: int, message: str) -> None:
-        print(json.dumps({"level": level, "message": message}, ensure_ascii=False), file=_sys.stdout,
-              flush=True)
-
+    say = _json_line
     failures = []
     with progress.routed(say, 0):
         settings = load_settings(None, os.environ)
