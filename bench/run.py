@@ -60,8 +60,8 @@ def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> Non
         import boto3
 
         from reports import ROLES, pipeline
-        from reports.config import Location, Settings
-        from reports.location import parse_s3_url
+        from reports.config import Settings
+        from reports.location import Location, parse_s3_url
 
         log: Location = (parse_s3_url(log_path) if log_path.startswith("s3://")
                          else Path(log_path) if log_path else Path(tempfile.mkdtemp()) / "audit.jsonl")

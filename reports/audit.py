@@ -511,14 +511,10 @@ class AuditWriteError(AuditError):
     """A record could not be written; the log was cut back to where it was."""
 
 
-class AuditLog:
-    """The log held open and locked for a whole run."""
+class TailView:
+    """What every audit store answers from its tail: head, seq and the role states."""
 
-    def __init__(self, path: Path, fd: int, tail: Tail) -> None:
-        self.path = path
-        self._fd = fd
-        self._tail = tail
-        self.feedback_loaded = False
+    _tail: Tail
 
     @property
     def head(self) -> str | None:
@@ -535,6 +531,16 @@ class AuditLog:
     def raw_states(self) -> dict[str, Any]:
         """The whole state, delivery feedback's parts included (read-only by convention)."""
         return self._tail.states
+
+
+class AuditLog(TailView):
+    """The log held open and locked for a whole run."""
+
+    def __init__(self, path: Path, fd: int, tail: Tail) -> None:
+        self.path = path
+        self._fd = fd
+        self._tail = tail
+        self.feedback_loaded = False
 
     def refresh(self) -> None:
         """Nothing to catch up with: a local log is locked for the whole run."""

@@ -18,7 +18,7 @@ from . import ROLES
 from .addresses import Address, normalise_domain, parse_list, validate
 from .addresses import allowed as is_allowed
 from .errors import ConfigError
-from .location import S3Url, parse_s3_url
+from .location import Location, parse_s3_url
 
 KEYS: dict[str, str] = {
     "SES_REGION": "AWS region of the SES identity; required to send",
@@ -179,8 +179,6 @@ def _did_you_mean(key: str, known: Mapping[str, str]) -> str:
     hint = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
     return f"; did you mean {hint[0]}?" if hint else ""
 
-
-Location = Path | S3Url  # also in reports.location
 
 
 def _resolve(raw: str, origin: str, env_file: Path | None, key: str = "AUDIT_LOG") -> Location:

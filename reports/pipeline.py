@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import ROLES
-from .config import Location, Settings
+from .config import Settings
 from .errors import AuditError, ConfigError, DeliveryError, HandoffError
-from .location import S3Url
+from .location import Location, S3Url
 from .progress import PROGRESS, RESULT, WARNING, logger
 
 if TYPE_CHECKING:
@@ -213,7 +213,6 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
              ) -> tuple[tuple[Outgoing, ...], dict[str, Any] | None]:
     """The messages and, with baselines, the snapshot a send keeps for the next report."""
     started = time.perf_counter()
-    snap: dict[str, Any] | None = None
     with _no_cyclic_gc():
         from .changes import snapshot
         from .compose import compose_all
@@ -223,13 +222,12 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
         now = snapshot(inputs.portfolio, shared, inputs.as_of) if baselines is not None else None
         messages = tuple(compose_all(request.roles, inputs.portfolio, inputs.as_of, settings,
                                      request.test_to, baselines, shared, now))
-        snap = now
     log.debug("rendered %d report(s) in %.3f s", len(messages), time.perf_counter() - started)
     if request.expect_sha256:
         if len(messages) != 1:
             raise ConfigError("--expect-sha256 needs exactly one --role")
         check_expected(messages[0], request.expect_sha256)
-    return messages, snap
+    return messages, now
 
 
 def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, path: Location) -> Baselines:
@@ -328,11 +326,12 @@ def preview(settings: Settings, request: Request) -> Plan:
     real: dict[str, RoleState] = {}
     bounced: dict[str, Any] = {}
     if exists(path):
-        from .audit import bounced_addresses, read_states
+        from .audit import as_role_states, read_tail
 
-        states = read_states(path, kind="test" if request.test_to else "real")
-        real = read_states(path, kind="real") if request.test_to else states
-        bounced = bounced_addresses(path)
+        tail = read_tail(path).states  # one read serves both kinds and the bounce list
+        states = as_role_states(tail, "test" if request.test_to else "real")
+        real = as_role_states(tail, "real") if request.test_to else states
+        bounced = dict(tail.get("_bounced") or {})
     return plan(settings, request, inputs, states, path=path, real=real, bounced=bounced)
 
 

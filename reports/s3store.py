@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .audit import TailView
 from .errors import AuditError
 from .location import S3Url, parse_s3_url
 
@@ -50,7 +51,7 @@ def _code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-class S3AuditLog:
+class S3AuditLog(TailView):
     """The S3 twin of audit.AuditLog: head, seq, states, append, manifests, checkpoint."""
 
     def __init__(self, url: S3Url, s3: Any) -> None:
@@ -108,23 +109,7 @@ class S3AuditLog:
             return None
         return tail if _line_hash(raw) == tail.head else None
 
-    # The AuditLog interface ------------------------------------------------
-
-    @property
-    def head(self) -> str | None:
-        return self._tail.head
-
-    @property
-    def seq(self) -> int:
-        return self._tail.seq
-
-    def states(self, kind: str = "real") -> Any:
-        from .audit import as_role_states
-
-        return as_role_states(self._tail.states, kind)
-
-    def raw_states(self) -> dict[str, Any]:
-        return self._tail.states
+    # The AuditLog interface (head, seq and states come from TailView) ------
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Claim the next seq with a conditional put; AuditConflict when another run has it."""

@@ -15,6 +15,13 @@ from .ses_server import start_moto_server
 
 SAMPLE = Path(__file__).resolve().parent.parent / "reports" / "sample"
 AS_OF = "2026-11-15"
+# A repos.env for sending tests: example.com sender, recipient and BCC audit copy.
+ENV = """\
+SES_REGION=us-east-1
+SES_FROM_ADDRESS=reports@example.com
+SES_TO_ADDRESS=owner@example.com
+SES_BCC_ADDRESS=audit@example.com
+"""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

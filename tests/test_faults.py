@@ -26,16 +26,10 @@ from moto.sesv2.models import SESV2Backend
 from reports import audit
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF, Ses
+from .conftest import AS_OF, ENV, Ses
 from .ses_server import free_port as _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = """\
-SES_REGION=us-east-1
-SES_FROM_ADDRESS=reports@example.com
-SES_TO_ADDRESS=owner@example.com
-SES_BCC_ADDRESS=audit@example.com
-"""
 
 
 @pytest.fixture

@@ -15,14 +15,7 @@ from click.testing import CliRunner, Result
 from reports import audit, feedback
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF, Ses
-
-ENV = """\
-SES_REGION=us-east-1
-SES_FROM_ADDRESS=reports@example.com
-SES_TO_ADDRESS=owner@example.com
-SES_BCC_ADDRESS=audit@example.com
-"""
+from .conftest import AS_OF, ENV, Ses
 
 
 class World:

@@ -19,16 +19,10 @@ from click.testing import CliRunner, Result
 from reports import audit
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF, Ses
+from .conftest import AS_OF, ENV, Ses
 from .faultproxy import FaultProxy, fault_proxy
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = """\
-SES_REGION=us-east-1
-SES_FROM_ADDRESS=reports@example.com
-SES_TO_ADDRESS=owner@example.com
-SES_BCC_ADDRESS=audit@example.com
-"""
 
 
 @pytest.fixture

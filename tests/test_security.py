@@ -18,14 +18,8 @@ from reports.compose import RENDERERS
 from reports.folder import read_portfolio
 from send_exec_reports import SAMPLE_DIR, cli
 
-from .conftest import AS_OF, Ses, Write
+from .conftest import AS_OF, ENV, Ses, Write
 
-ENV = """\
-SES_REGION=us-east-1
-SES_FROM_ADDRESS=reports@example.com
-SES_TO_ADDRESS=owner@example.com
-SES_BCC_ADDRESS=audit@example.com
-"""
 HOSTILE = """\
 ---
 type: portfolio
