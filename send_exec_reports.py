@@ -631,7 +631,16 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="send-exec-reports")
+    try:
+        cli(prog_name="send-exec-reports")
+    finally:
+        # The process ends here. Python's exit runs full collections over every object
+        # still alive (about 8 ms of a 70 ms preview); frozen objects are skipped. All
+        # files the run wrote are closed and fsynced by now, and stdout and stderr are
+        # flushed by the interpreter whatever the collector does.
+        import gc
+
+        gc.freeze()
 
 
 if __name__ == "__main__":
