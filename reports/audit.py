@@ -13,7 +13,6 @@ only what was appended since, and `<log>.inputs/` holds one manifest per set
 of input files, named by its hash.
 """
 
-from __future__ import annotations
 
 import fcntl
 import json

@@ -7,7 +7,6 @@ sent record naming that hash. A snapshot that is missing or does not hash to
 its name is a note in the report, never a crash.
 """
 
-from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal

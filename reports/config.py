@@ -3,7 +3,6 @@
 Precedence: command-line option > process environment > repos.env > default.
 """
 
-from __future__ import annotations
 
 import os
 import re

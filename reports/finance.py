@@ -4,7 +4,6 @@ Every function states its formula; money is Decimal and nothing reads the
 clock: the report date is passed in.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence

@@ -5,7 +5,6 @@ read and the problems it met, as `(line, message)`. An item no reader could
 read is kept as a note, so nothing is silently lost.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Callable

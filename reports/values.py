@@ -1,6 +1,5 @@
 """Read the values handoff authors write: money, percentages, dates, markers."""
 
-from __future__ import annotations
 
 import re
 from datetime import date
