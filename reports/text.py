@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -164,33 +163,50 @@ def pad(text: str, columns: int, right: bool = False) -> str:
 
 
 def wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
-    """Wrap to 78 display columns; continuation lines get the `hanging` indent."""
+    """Wrap to 78 display columns; continuation lines get the `hanging` indent.
+
+    Greedy, as `textwrap.wrap(..., break_long_words=True, break_on_hyphens=False)` does
+    (a test holds it to that for ASCII), but counted in display columns, so CJK and
+    emoji lines fit too: a word wider than a whole line fills the rest of the line it
+    starts on and runs on over the next."""
     sub = indent + "  " if hanging is None else hanging
     text = clean(text)
-    if text.isascii():
-        return textwrap.wrap(
-            text, WIDTH, initial_indent=indent, subsequent_indent=sub,
-            break_long_words=True, break_on_hyphens=False,
-        ) or [indent.rstrip()]
+    if not text:
+        return [indent.rstrip()]
     lines: list[str] = []
-    line, empty = indent, True
-    used = width(indent)  # the line's width so far: kept, not recomputed
+    line, room, used = indent, max(WIDTH - width(indent), 1), 0  # used: columns after the indent
     for word in text.split(" "):
         w = width(word)
-        if used + w + (0 if empty else 1) <= WIDTH:
-            line, used, empty = (line + word, used + w, False) if empty else (f"{line} {word}", used + w + 1, False)
+        gap = 1 if used else 0
+        if used + gap + w <= room:
+            line, used = (f"{line} {word}" if used else line + word), used + gap + w
             continue
-        if not empty:
-            lines.append(line)
-            line, used = sub, width(sub)
-        while used + w > WIDTH:  # a word wider than the line: break it by columns
-            head = truncate(word, WIDTH - used + 1)[:-1] or word[:1]
-            lines.append(line + head)
-            word, line, used = word[len(head):], sub, width(sub)
+        if w > room and used + gap < room:  # wider than a line: start it here
+            head = _cut(word, room - used - gap)
+            line, word = (f"{line} {head}" if used else line + head), word[len(head):]
             w = width(word)
-        line, used, empty = line + word, used + w, False
-    lines.append(line)
-    return [ln.rstrip() for ln in lines] or [indent.rstrip()]
+        lines.append(line.rstrip())
+        line, room = sub, max(WIDTH - width(sub), 1)
+        while w > room:
+            head = _cut(word, room) or word[:1]
+            lines.append((line + head).rstrip())
+            word = word[len(head):]
+            w = width(word)
+        line, used = line + word, w
+    lines.append(line.rstrip())
+    return lines
+
+
+def _cut(word: str, columns: int) -> str:
+    """The longest start of `word` that fits in `columns` display columns."""
+    if word.isascii():
+        return word[:columns]
+    used = 0
+    for i, c in enumerate(word):
+        used += _char_width(c)
+        if used > columns:
+            return word[:i]
+    return word
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = (),

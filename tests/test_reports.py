@@ -1,12 +1,16 @@
+import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports import ROLES
 from reports.compose import RENDERERS, subject_for
 from reports.folder import read_portfolio
 from reports.model import Portfolio
+from reports.text import width, wrap
 
 from .conftest import AS_OF, SAMPLE, Write
 from .synth import build
@@ -91,3 +95,29 @@ def test_bullets_and_tables_cite_exactly_the_facts_they_show() -> None:
     assert table.cited == {"one.md", "two.md"}
     with pytest.raises(TypeError):
         Report().cite(["one.md:3"])  # a path:line string is not a source: it would cite nothing
+
+
+_WORDS = st.text(alphabet=st.sampled_from(list("abcXYZ019.,-/")), min_size=1, max_size=90)
+_INDENTS = st.sampled_from(["", "  ", "  - ", "    "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(_WORDS, max_size=40), indent=_INDENTS, hanging=st.one_of(st.none(), _INDENTS))
+def test_ascii_wrapping_is_textwrap_greedy_fill(words: list[str], indent: str, hanging: str | None) -> None:
+    # The reports once went through textwrap for ASCII text; the one wrapper keeps its
+    # lines exactly (long words broken as break_long_words does, never on hyphens).
+    text = " ".join(words)
+    sub = indent + "  " if hanging is None else hanging
+    expected = [ln.rstrip() for ln in textwrap.wrap(text, 78, initial_indent=indent, subsequent_indent=sub,
+                                                    break_long_words=True, break_on_hyphens=False)]
+    assert wrap(text, indent, hanging) == (expected or [indent.rstrip()])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.text(alphabet=st.sampled_from(list("a\u00e9\u4e2d\u6587\U0001f534\u0301-")),
+                              min_size=1, max_size=70), max_size=20), indent=_INDENTS)
+def test_wide_text_wraps_within_78_columns_and_keeps_every_character(words: list[str], indent: str) -> None:
+    lines = wrap(" ".join(words), indent)
+    assert all(width(ln) <= 78 for ln in lines)
+    body = [lines[0].removeprefix(indent.rstrip()), *(ln.removeprefix(indent + "  ") for ln in lines[1:])]
+    assert "".join(body).replace(" ", "") == "".join(words).replace(" ", "")
