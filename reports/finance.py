@@ -195,7 +195,7 @@ _MONEY_IN_TEXT = r"\$\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?"
 _MONTH_IN_TEXT = (r"(\d{4}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                   r"(?:\s+\d{4})?)")
 _BOOKED = r"\bbooked\s+(?:as|in|into)\s+" + _MONTH_IN_TEXT  # compiled on first use: most items lack it
-_BELONGS = r"\bfor\s+" + _MONTH_IN_TEXT + r"|\bbelongs?\s+(?:to|in)\s+" + _MONTH_IN_TEXT
+_BELONGS = r"\b(?:for|belongs?\s+(?:to|in))\s+" + _MONTH_IN_TEXT
 
 
 def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
@@ -215,7 +215,7 @@ def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
     if amount is None or month is None:
         return None
     belongs = re.search(_BELONGS, text, re.I)
-    target = _near_month(next(g for g in belongs.groups() if g), as_of) if belongs else None
+    target = _near_month(belongs[1], as_of) if belongs else None
     return Adjustment(amount, month, target)
 
 
