@@ -173,10 +173,11 @@ def wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
     text = clean(text)
     if not text:
         return [indent.rstrip()]
+    measure = len if text.isascii() else width
     lines: list[str] = []
     line, room, used = indent, max(WIDTH - width(indent), 1), 0  # used: columns after the indent
     for word in text.split(" "):
-        w = width(word)
+        w = measure(word)
         gap = 1 if used else 0
         if used + gap + w <= room:
             line, used = (f"{line} {word}" if used else line + word), used + gap + w
@@ -184,14 +185,14 @@ def wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
         if w > room and used + gap < room:  # wider than a line: start it here
             head = _cut(word, room - used - gap)
             line, word = (f"{line} {head}" if used else line + head), word[len(head):]
-            w = width(word)
+            w = measure(word)
         lines.append(line.rstrip())
         line, room = sub, max(WIDTH - width(sub), 1)
         while w > room:
             head = _cut(word, room) or word[:1]
             lines.append((line + head).rstrip())
             word = word[len(head):]
-            w = width(word)
+            w = measure(word)
         line, used = line + word, w
     lines.append(line.rstrip())
     return lines
