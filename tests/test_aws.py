@@ -199,3 +199,30 @@ def test_the_events_handler_records_feedback_in_the_s3_audit(bucket: str, ses: S
     bounced = [r for r in audit.read_records(url) if r["event"] == "bounced"]
     assert len(bounced) == 1 and bounced[0]["role"] == "cfo"  # the duplicate added nothing
     assert audit.verify(url).ok
+
+
+def test_the_events_command_on_an_s3_audit_records_once_and_is_seen_in_audit_and_doctor(
+        bucket: str, ses: Ses) -> None:
+    import json
+
+    message_id = lambda_handler({"as_of": AS_OF, "roles": ["cfo"]}, None)["results"][0]["message_id"]
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    queue = sqs.create_queue(QueueName=f"events-{bucket}")["QueueUrl"]
+    bounce = {"eventType": "Bounce", "mail": {"messageId": message_id},
+              "bounce": {"bounceType": "Permanent", "bounceSubType": "General",
+                         "bouncedRecipients": [{"emailAddress": "owner@example.com"}]}}
+    body = json.dumps({"Type": "Notification", "MessageId": "sns-1", "Message": json.dumps(bounce)})
+    for _ in range(2):  # SQS delivers at least once: the second copy adds nothing
+        sqs.send_message(QueueUrl=queue, MessageBody=body)
+        result = CliRunner().invoke(cli, ["events", "--queue-url", queue, "--seconds", "5", "--json"])
+        assert result.exit_code == 0, result.output
+    url = s3store.S3Url(bucket, "audit/")
+    bounced = [r for r in audit.read_records(url) if r["event"] == "bounced"]
+    assert [(r["role"], r["message_id"]) for r in bounced] == [("cfo", message_id)]
+    assert audit.verify(url).ok
+    attrs = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+    assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "0"
+    listing = CliRunner().invoke(cli, ["audit", "--limit", "50"]).stdout
+    assert "delivery: owner@example.com bounced" in next(ln for ln in listing.splitlines() if " cfo sent " in ln)
+    doctor = CliRunner().invoke(cli, ["doctor"])
+    assert "[warn] owner@example.com had a hard bounce" in doctor.stdout
