@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
-import reports
 from reports import ROLES, __version__, progress
 from reports.errors import ConfigError, ReportsError
 
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from reports.config import Settings
     from reports.pipeline import Plan, Request
 
-SAMPLE_DIR = Path(reports.__file__).resolve().parent / "sample"
 EXIT_CODES = """\b
 Exit codes:
   0    all selected reports sent, skipped as unchanged, or previewed
@@ -110,7 +108,7 @@ def _location(option: str) -> click.ParamType[Any]:
 
         def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
             if isinstance(value, str) and value.startswith("s3://"):
-                from reports.s3store import parse_s3_url
+                from reports.location import parse_s3_url
 
                 try:
                     return parse_s3_url(value, option)
@@ -244,8 +242,6 @@ def cli(ctx: click.Context, /, roles: tuple[str, ...], dry_run: bool, as_json: b
     selected = roles or ROLES
     if as_json and not dry_run:
         raise ConfigError("--json goes with --dry-run")
-    if expect_sha256 and len(selected) != 1:
-        raise ConfigError("--expect-sha256 needs exactly one --role")
     with _output(state.verbosity):
         settings = _settings(state)
         if test_to:
@@ -380,8 +376,8 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
     settings = _settings(state)
     path = audit_path(settings, state.audit_log)
     if copy_to:
+        from reports.location import parse_s3_url
         from reports.s3store import copy_to as upload
-        from reports.s3store import parse_s3_url
 
         target = parse_s3_url(copy_to, "--copy-to")
         if not isinstance(path, Path) or not path.exists():

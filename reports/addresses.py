@@ -5,7 +5,6 @@ name and addr-spec; the allowed-domain rule looks at the addr-spec only; the
 text that goes to SES (and into the preview) is formatted from those two parts.
 """
 
-
 import binascii
 import re
 from typing import NamedTuple

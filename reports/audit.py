@@ -13,7 +13,6 @@ only what was appended since, and `<log>.inputs/` holds one manifest per set
 of input files, named by its hash.
 """
 
-
 import fcntl
 import json
 import os
@@ -352,6 +351,10 @@ def manifest_path(path: Path, inputs_sha256: str) -> Path:
     return path.with_name(path.name + ".inputs") / f"{inputs_sha256}.txt"
 
 
+def snapshot_path(path: Path, digest: str) -> Path:
+    return path.with_name(path.name + ".snapshots") / f"{digest}.json"
+
+
 class Tail(NamedTuple):
     """Where the log ends and what it says: the checkpoint's content."""
 
@@ -573,6 +576,12 @@ class AuditLog(TailView):
         target = manifest_path(self.path, inputs_sha256)
         if not target.exists():
             _write_private(target, "".join(f"{p}\0{h}\n" for p, h in files).encode())
+
+    def save_snapshot(self, digest: str, data: bytes) -> None:
+        """Keep a report's figures beside the log, named by their hash (written once)."""
+        target = snapshot_path(self.path, digest)
+        if not target.exists():
+            _write_private(target, data)
 
     def save_checkpoint(self) -> None:
         """Keep the state beside the log: what a send needs in the checkpoint; the delivery

@@ -7,7 +7,6 @@ sent record naming that hash. A snapshot that is missing or does not hash to
 its name is a note in the report, never a crash.
 """
 
-
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -67,25 +66,21 @@ def encode(snap: dict[str, Any]) -> tuple[bytes, str]:
     return data, sha256_hex(data)
 
 
-def folder(audit_path: Path) -> Path:
-    return audit_path.with_name(audit_path.name + ".snapshots")
-
-
 def load(audit_path: Path | S3Url, digest: str | None) -> dict[str, Any] | None:
     """The snapshot named `digest`, if it is there and hashes to its name."""
     if not digest:
         return None
     if isinstance(audit_path, S3Url):
-        from .s3store import S3AuditLog, client
+        from .s3store import read_snapshot
 
-        found = S3AuditLog.__new__(S3AuditLog)
-        found.path, found._s3 = audit_path, client()
-        data = found.get_private(f"snapshots/{digest}.json")
+        data = read_snapshot(audit_path, digest)
         if data is None:
             return None
     else:
+        from .audit import snapshot_path
+
         try:
-            data = (folder(audit_path) / f"{digest}.json").read_bytes()
+            data = snapshot_path(audit_path, digest).read_bytes()
         except OSError:
             return None
     if sha256_hex(data) != digest:

@@ -4,7 +4,6 @@ The preview prints these, the sender sends these, the audit log records
 their hash: what was previewed is what is sent.
 """
 
-
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple

@@ -3,7 +3,6 @@
 Precedence: command-line option > process environment > repos.env > default.
 """
 
-
 import os
 import re
 import stat
@@ -41,6 +40,7 @@ KEYS: dict[str, str] = {
 SECRET_KEYS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 DEFAULT_PREFIX = "[Exec Report]"
 DEFAULT_SEND_DEADLINE = 30.0
+DEFAULT_JUMP_FLOOR = Decimal(500)  # as finance.JUMP_FLOOR; config does not import the figures
 
 
 class Settings(NamedTuple):
@@ -67,7 +67,7 @@ class Settings(NamedTuple):
     events_queue_url: str | None = None
     html_monospace: bool = False  # add a text/html part: the same text in a monospaced <pre>
     stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - overrides of finance.STAGE_WEIGHTS
-    jump_floor: Decimal = Decimal(500)
+    jump_floor: Decimal = DEFAULT_JUMP_FLOOR
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "aws_env")
@@ -179,7 +179,6 @@ def _did_you_mean(key: str, known: Mapping[str, str]) -> str:
     return f"; did you mean {hint[0]}?" if hint else ""
 
 
-
 def _resolve(raw: str, origin: str, env_file: Path | None, key: str = "AUDIT_LOG") -> Location:
     """A path from configuration, absolute: relative to repos.env's folder when set there;
     or an s3:// URL."""
@@ -261,13 +260,15 @@ def _parsed_addresses(values: Mapping[str, str], origin: Mapping[str, str],
     for key in (*ADDRESS_KEYS, "SES_FROM_ADDRESS"):
         val = values.get(key, "").strip()
         parsed[key] = parse_list(key, val, origin[key], single=key == "SES_FROM_ADDRESS") if val else ()
-    if allowed:
-        for key in ADDRESS_KEYS:
-            for a in parsed[key]:
-                if not is_allowed(a, allowed):
-                    raise ConfigError(f"{key} '{a.addr}' is outside SES_ALLOWED_DOMAINS "
-                                      f"({', '.join(allowed)}) ({origin[key]})")
+    for key in ADDRESS_KEYS:
+        for a in parsed[key]:
+            _check_allowed(key, a, allowed, f" ({origin[key]})")
     return parsed
+
+
+def _check_allowed(key: str, address: Address, allowed: tuple[str, ...], where: str = "") -> None:
+    if allowed and not is_allowed(address, allowed):
+        raise ConfigError(f"{key} '{address.addr}' is outside SES_ALLOWED_DOMAINS ({', '.join(allowed)}){where}")
 
 
 ADDRESS_KEYS = ("SES_TO_ADDRESS", *(f"SES_TO_{r.upper()}" for r in ROLES), "SES_BCC_ADDRESS", "SES_REPLY_TO")
@@ -308,7 +309,7 @@ def _weights(raw: str | None, where: str) -> dict[str, Decimal]:
 
 def _dollars(raw: str | None, key: str, where: str) -> Decimal:
     if raw is None:
-        return Decimal(500)
+        return DEFAULT_JUMP_FLOOR
     from .values import parse_money
 
     value = parse_money(raw)
@@ -349,9 +350,7 @@ def check_address(address: str, key: str, settings: Settings) -> str:
     if not parsed:
         raise ConfigError(f"{key}: no address given")
     validate(key, parsed[0], "command line")
-    if settings.allowed_domains and not is_allowed(parsed[0], settings.allowed_domains):
-        raise ConfigError(f"{key} '{parsed[0].addr}' is outside SES_ALLOWED_DOMAINS "
-                          f"({', '.join(settings.allowed_domains)})")
+    _check_allowed(key, parsed[0], settings.allowed_domains)
     return str(parsed[0])
 
 

@@ -86,7 +86,7 @@ def client(settings: Settings, *, read_timeout: float = READ_TIMEOUT, retries: i
     )
     config = Config(retries={"mode": "standard", "total_max_attempts": retries},
                     connect_timeout=CONNECT_TIMEOUT, read_timeout=read_timeout)
-    url = settings.aws_env.get("AWS_ENDPOINT_URL_SESV2") or settings.aws_env.get("AWS_ENDPOINT_URL")
+    url, _ = endpoint(settings)  # the one `doctor` shows and check_endpoint checked
     try:
         return session.client("sesv2", region_name=settings.region, config=config, endpoint_url=url)
     except ValueError as exc:  # botocore's own check of the endpoint

@@ -4,7 +4,6 @@ Every function states its formula; money is Decimal and nothing reads the
 clock: the report date is passed in.
 """
 
-
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -15,6 +14,7 @@ from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Meas
 from .values import PRIORITIES, SEVERITIES, month_add
 
 ZERO = Decimal(0)
+JUMP_FLOOR = Decimal(500)  # default EXPENSE_JUMP_FLOOR: smaller expense rises are not flagged
 CLOSED_STAGES = ("won", "lost", "closed", "closed won", "closed lost", "signed")
 ENGINEERING_TAGS = ("eng", "security", "ux", "devcycle")
 
@@ -474,11 +474,11 @@ class Figures(NamedTuple):
     totals: Totals | None = None
     runway: Runway | None = None
     stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - STAGE_WEIGHTS with overrides
-    jump_floor: Decimal = Decimal(500)
+    jump_floor: Decimal = JUMP_FLOOR
 
 
 def figures(portfolio: Portfolio, as_of: date, stage_weights: dict[str, Decimal] | None = None,
-            jump_floor: Decimal = Decimal(500)) -> Figures:
+            jump_floor: Decimal = JUMP_FLOOR) -> Figures:
     """Compute the shared figures for one as-of date (and the configured weights and floor)."""
     by_entity = histories(portfolio, month_of(as_of))
     totals = portfolio_totals(portfolio, as_of, by_entity)

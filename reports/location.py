@@ -1,6 +1,5 @@
 """Where handoffs and the audit log live: a local path, or s3://bucket/prefix/."""
 
-
 from pathlib import Path
 from typing import NamedTuple
 

@@ -6,7 +6,6 @@ times more to create (and about 0.6 ms per class at import, which the dry-run
 budget feels).
 """
 
-
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum

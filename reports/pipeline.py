@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from . import ROLES
+from . import ROLES, SAMPLE_DIR
 from .config import Settings
 from .errors import AuditError, ConfigError, DeliveryError, HandoffError
 from .location import Location, S3Url
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from .compose import Baselines, Outgoing
     from .model import Portfolio
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 log = logger(__name__)
 
 # Decisions a plan makes for each role.
@@ -205,8 +204,15 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
 def compose(settings: Settings, request: Request, inputs: Inputs,
             baselines: Baselines | None = None) -> tuple[Outgoing, ...]:
     """Render and address each selected role's message; check --expect-sha256."""
+    check_request(request)
     messages, _ = _compose(settings, request, inputs, baselines)
     return messages
+
+
+def check_request(request: Request) -> None:
+    """What can be refused before anything is read."""
+    if request.expect_sha256 and len(request.roles) != 1:
+        raise ConfigError("--expect-sha256 needs exactly one --role")
 
 
 def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Baselines | None
@@ -224,8 +230,6 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
                                      request.test_to, baselines, shared, now))
     log.debug("rendered %d report(s) in %.3f s", len(messages), time.perf_counter() - started)
     if request.expect_sha256:
-        if len(messages) != 1:
-            raise ConfigError("--expect-sha256 needs exactly one --role")
         check_expected(messages[0], request.expect_sha256)
     return messages, now
 
@@ -320,6 +324,7 @@ def _bounces(decision: Decision, bounced: dict[str, Any], strict: bool) -> Decis
 
 def preview(settings: Settings, request: Request) -> Plan:
     """Plan without sending or locking: what a send would do now."""
+    check_request(request)
     inputs = read_inputs(settings, request)
     path = audit_path(settings, request.audit_log)
     states: dict[str, RoleState] = {}
@@ -352,6 +357,7 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     from .audit import open_log, private
     from .config import require_sending, validate_fully
 
+    check_request(request)
     require_sending(settings, () if request.test_to else request.roles)
     validate_fully(settings)
     inputs = read_inputs(settings, request)
@@ -449,16 +455,11 @@ class _Carrier:
     def _keep_snapshot(self) -> str | None:
         """Write the run's snapshot beside the log (once, mode 0600); its hash, or None."""
         assert self.plan.snapshot is not None
-        from .audit import _write_private
-        from .changes import encode, folder
+        from .changes import encode
 
         data, digest = encode(self.plan.snapshot)  # encoded only when a report is sent
-
         try:
-            if isinstance(self.plan.audit_path, S3Url):
-                self.log.put_private(f"snapshots/{digest}.json", data)  # type: ignore[attr-defined]
-            elif not (target := folder(self.plan.audit_path) / f"{digest}.json").exists():
-                _write_private(target, data)
+            self.log.save_snapshot(digest, data)
         except OSError as exc:
             log.warning("warning: the figures for the next report's changes could not be kept (%s)",
                         exc.strerror or exc)

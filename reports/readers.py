@@ -5,7 +5,6 @@ read and the problems it met, as `(line, message)`. An item no reader could
 read is kept as a note, so nothing is silently lost.
 """
 
-
 import re
 from collections.abc import Callable
 from datetime import date
@@ -348,7 +347,7 @@ def _read_kpi(blk: Block, src: Src, ctx: Context) -> Found:
             out.warn(blk.line, f"KPI '{name}': cannot read the target '{short(target_text)}'; kept without one")
     unit = actual.unit or (target.unit if target else "")
     out.add(Kpi(name, actual.value, target.value if target else None, unit,
-                    cmp in ("<=", "\u2264", "<"), src))
+                cmp in ("<=", "\u2264", "<"), src))
     return out
 
 

@@ -19,16 +19,10 @@ from typing import Any
 
 from .audit import TailView
 from .errors import AuditError
-from .location import S3Url, parse_s3_url
-
-__all__ = ["S3Url", "parse_s3_url"]
+from .location import S3Url
 
 RECORDS = "records/"
 CHECKPOINT = "checkpoint.json"
-
-
-def is_s3(text: object) -> bool:
-    return isinstance(text, S3Url) or (isinstance(text, str) and text.startswith("s3://"))
 
 
 def client() -> Any:
@@ -51,6 +45,24 @@ def _code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
+def _keys_after(s3: Any, url: S3Url, seq: int) -> Iterator[str]:
+    """The record keys after `seq`, in order."""
+    kwargs: dict[str, Any] = {"Bucket": url.bucket, "Prefix": url.key(RECORDS)}
+    if seq:
+        kwargs["StartAfter"] = _record_key(url, seq)
+    while True:
+        page = s3.list_objects_v2(**kwargs)
+        for item in page.get("Contents", []):
+            yield str(item["Key"])
+        if not page.get("IsTruncated"):
+            return
+        kwargs["ContinuationToken"] = page["NextContinuationToken"]
+
+
+def _get(s3: Any, url: S3Url, key: str) -> bytes:
+    return bytes(s3.get_object(Bucket=url.bucket, Key=key)["Body"].read())
+
+
 class S3AuditLog(TailView):
     """The S3 twin of audit.AuditLog: head, seq, states, append, manifests, checkpoint."""
 
@@ -70,8 +82,8 @@ class S3AuditLog(TailView):
 
         tail = self._checkpoint() or Tail(0, 0, None, {})
         seq, head, states = tail.seq, tail.head, json.loads(json.dumps(tail.states))
-        for key in self._keys_after(seq):
-            raw = self._get(key)
+        for key in _keys_after(self._s3, self.path, seq):
+            raw = _get(self._s3, self.path, key)
             rec, problem = check_line(raw, seq + 1, head)
             if rec is None or key != _record_key(self.path, seq + 1):
                 raise _damaged_s3(self.path, f"{key}: {problem or 'a record is missing before it'}")
@@ -79,32 +91,17 @@ class S3AuditLog(TailView):
             apply(states, rec)
         self._tail = Tail(0, seq, head, states)
 
-    def _keys_after(self, seq: int) -> Iterator[str]:
-        kwargs: dict[str, Any] = {"Bucket": self.path.bucket, "Prefix": self.path.key(RECORDS)}
-        if seq:
-            kwargs["StartAfter"] = _record_key(self.path, seq)
-        while True:
-            page = self._s3.list_objects_v2(**kwargs)
-            for item in page.get("Contents", []):
-                yield str(item["Key"])
-            if not page.get("IsTruncated"):
-                return
-            kwargs["ContinuationToken"] = page["NextContinuationToken"]
-
-    def _get(self, key: str) -> bytes:
-        return bytes(self._s3.get_object(Bucket=self.path.bucket, Key=key)["Body"].read())
-
     def _checkpoint(self) -> Any:
         from .audit import CHECKPOINT_VERSION, Tail, _line_hash
 
         try:
-            data = json.loads(self._get(self.path.key(CHECKPOINT)))
+            data = json.loads(_get(self._s3, self.path, self.path.key(CHECKPOINT)))
             if data.get("v") != CHECKPOINT_VERSION:
                 return None
             tail = Tail(0, int(data["seq"]), data["head"], dict(data["states"]))
             if tail.seq == 0:
                 return tail if tail.head is None else None
-            raw = self._get(_record_key(self.path, tail.seq))
+            raw = _get(self._s3, self.path, _record_key(self.path, tail.seq))
         except Exception:  # missing, unreadable or damaged: rebuilt from the records
             return None
         return tail if _line_hash(raw) == tail.head else None
@@ -124,7 +121,7 @@ class S3AuditLog(TailView):
             if _code(exc) in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
                 raise AuditConflict(f"another run wrote {key} first") from None
             raise AuditError(f"cannot write the audit record {key} to S3: {exc}") from None
-        if self._get(key) != line:  # belt and braces: whose record is it?
+        if _get(self._s3, self.path, key) != line:  # belt and braces: whose record is it?
             raise AuditConflict(f"{key} holds another run's record")
         apply(states, rec)
         self._tail = Tail(0, seq + 1, rec["hash"], states)
@@ -136,21 +133,18 @@ class S3AuditLog(TailView):
         """Nothing to load apart: see feedback_loaded."""
 
     def save_manifest(self, inputs_sha256: str, files: list[tuple[str, str]]) -> None:
-        self.put_private(f"inputs/{inputs_sha256}.txt", "".join(f"{p}\0{h}\n" for p, h in files).encode())
+        self._put_new(f"inputs/{inputs_sha256}.txt", "".join(f"{p}\0{h}\n" for p, h in files).encode())
 
-    def put_private(self, name: str, data: bytes) -> None:
+    def save_snapshot(self, digest: str, data: bytes) -> None:
+        self._put_new(f"snapshots/{digest}.json", data)
+
+    def _put_new(self, name: str, data: bytes) -> None:
         """Write an object under the prefix unless it is there (content-addressed names)."""
         try:
             self._s3.put_object(Bucket=self.path.bucket, Key=self.path.key(name), Body=data, IfNoneMatch="*")
         except Exception as exc:
             if _code(exc) not in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
                 raise OSError(str(exc)) from None
-
-    def get_private(self, name: str) -> bytes | None:
-        try:
-            return self._get(self.path.key(name))
-        except Exception:
-            return None
 
     def save_checkpoint(self) -> None:
         from .audit import CHECKPOINT_VERSION
@@ -182,10 +176,16 @@ def open_log(url: S3Url) -> Iterator[S3AuditLog]:
 def records(url: S3Url) -> Iterator[tuple[str, bytes]]:
     """(key, bytes) of every record object, in seq order."""
     s3 = client()
-    log = S3AuditLog.__new__(S3AuditLog)
-    log.path, log._s3 = url, s3
-    for key in log._keys_after(0):
-        yield key, log._get(key)
+    for key in _keys_after(s3, url, 0):
+        yield key, _get(s3, url, key)
+
+
+def read_snapshot(url: S3Url, digest: str) -> bytes | None:
+    """A snapshot kept under the prefix, or None if it is not there or cannot be read."""
+    try:
+        return _get(client(), url, url.key(f"snapshots/{digest}.json"))
+    except Exception:
+        return None
 
 
 def verify(url: S3Url) -> Any:

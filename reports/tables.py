@@ -129,8 +129,7 @@ def _read_expenses(blk: Block, path: str) -> Found:
             out.warn(line, f"expense: date '{short(date_text)}' is not YYYY-MM-DD; the rest of the row is kept")
         amount = _money_cell(cells, cols, "amount", line, "expense", out)
         out.add(Expense(when, _cell(cells, cols, "vendor"),
-                                _cell(cells, cols, "category").lower() or "uncategorised",
-                                amount, Src(path, line)))
+                        _cell(cells, cols, "category").lower() or "uncategorised", amount, Src(path, line)))
     return out
 
 

@@ -1,6 +1,5 @@
 """Read the values handoff authors write: money, percentages, dates, markers."""
 
-
 import re
 from datetime import date
 from decimal import Decimal

@@ -11,8 +11,9 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from reports import audit, s3store
-from send_exec_reports import SAMPLE_DIR, cli, lambda_handler
+from reports import SAMPLE_DIR, audit, s3store
+from reports.location import S3Url
+from send_exec_reports import cli, lambda_handler
 
 from .conftest import AS_OF, Ses
 
@@ -39,7 +40,7 @@ def bucket(ses: Ses, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
 
 
 def sent(bucket: str) -> list[str]:
-    url = s3store.S3Url(bucket, "audit/")
+    url = S3Url(bucket, "audit/")
     return [r["role"] for r in audit.read_records(url) if r["event"] == "sent"]
 
 
@@ -48,7 +49,7 @@ def test_the_handler_reads_s3_handoffs_and_writes_the_s3_audit(bucket: str, ses:
     assert [r["outcome"] for r in answer["results"]] == ["sent"] * 5
     assert all(r["message_id"] and len(r["sha256"]) == 64 for r in answer["results"])
     assert len(ses.messages()) == 5
-    url = s3store.S3Url(bucket, "audit/")
+    url = S3Url(bucket, "audit/")
     assert audit.verify(url).ok
     records = audit.read_records(url)
     # Sources and the inputs manifest name the object keys.
@@ -88,7 +89,7 @@ def test_two_runs_racing_send_each_report_once(bucket: str, ses: Ses) -> None:
     assert not errors, errors
     assert len(ses.messages()) == 5
     assert sorted(sent(bucket)) == sorted(ROLES)
-    assert audit.verify(s3store.S3Url(bucket, "audit/")).ok
+    assert audit.verify(S3Url(bucket, "audit/")).ok
 
 
 def test_a_lost_claim_never_sends(bucket: str, ses: Ses, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,7 +108,7 @@ def test_a_lost_claim_never_sends(bucket: str, ses: Ses, monkeypatch: pytest.Mon
     answer = lambda_handler({"as_of": AS_OF, "roles": ["cfo"]}, None)
     assert answer["results"][0]["outcome"] == "held"
     assert ses.messages() == []  # the loser did not send
-    assert audit.verify(s3store.S3Url(bucket, "audit/")).ok
+    assert audit.verify(S3Url(bucket, "audit/")).ok
 
 
 def test_a_dry_run_in_lambda_sends_nothing(bucket: str, ses: Ses) -> None:
@@ -128,7 +129,7 @@ def test_a_local_log_copied_to_s3_verifies_there(bucket: str, ses: Ses, tmp_path
     result = CliRunner().invoke(cli, ["audit", "--copy-to", f"s3://{bucket}/copied/"])
     assert result.exit_code == 0, result.output
     assert "records valid" in result.stdout
-    assert audit.verify(s3store.S3Url(bucket, "copied/")).ok
+    assert audit.verify(S3Url(bucket, "copied/")).ok
 
 
 def test_the_template_grants_no_wildcard_actions_and_scopes_resources() -> None:
@@ -195,7 +196,7 @@ def test_the_events_handler_records_feedback_in_the_s3_audit(bucket: str, ses: S
     event = {"Records": [{"messageId": "q1", "body": body}, {"messageId": "q2", "body": body},
                          {"messageId": "q3", "body": "{oops"}]}
     assert events_handler(event, None) == {"batchItemFailures": [{"itemIdentifier": "q3"}]}
-    url = s3store.S3Url(bucket, "audit/")
+    url = S3Url(bucket, "audit/")
     bounced = [r for r in audit.read_records(url) if r["event"] == "bounced"]
     assert len(bounced) == 1 and bounced[0]["role"] == "cfo"  # the duplicate added nothing
     assert audit.verify(url).ok
@@ -216,7 +217,7 @@ def test_the_events_command_on_an_s3_audit_records_once_and_is_seen_in_audit_and
         sqs.send_message(QueueUrl=queue, MessageBody=body)
         result = CliRunner().invoke(cli, ["events", "--queue-url", queue, "--seconds", "5", "--json"])
         assert result.exit_code == 0, result.output
-    url = s3store.S3Url(bucket, "audit/")
+    url = S3Url(bucket, "audit/")
     bounced = [r for r in audit.read_records(url) if r["event"] == "bounced"]
     assert [(r["role"], r["message_id"]) for r in bounced] == [("cfo", message_id)]
     assert audit.verify(url).ok

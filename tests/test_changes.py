@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import audit, changes
-from send_exec_reports import SAMPLE_DIR, cli
+from reports import SAMPLE_DIR, audit, changes
+from send_exec_reports import cli
 
 from .conftest import Ses
 
@@ -83,7 +83,7 @@ def test_the_changes_section_compares_with_the_last_report_of_an_earlier_date(fo
 def test_a_missing_or_damaged_snapshot_is_a_note_never_a_crash(folder: Path) -> None:
     assert run(folder, "2026-11-14", "--role", "cfo").exit_code == 0
     sent = [r for r in audit.read_records(folder / "audit.jsonl") if r["event"] == "sent"][-1]
-    snap = changes.folder(folder / "audit.jsonl") / f"{sent['snapshot']}.json"
+    snap = audit.snapshot_path(folder / "audit.jsonl", sent["snapshot"])
     assert oct(snap.stat().st_mode & 0o777) == "0o600"
     snap.write_text(snap.read_text().replace("86500", "99999"))  # no longer hashes to its name
     damaged = run(folder, "2026-11-15", "--dry-run", "--role", "cfo")

@@ -9,7 +9,8 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from send_exec_reports import SAMPLE_DIR, cli
+from reports import SAMPLE_DIR
+from send_exec_reports import cli
 
 from .conftest import AS_OF, Write
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import audit
-from send_exec_reports import SAMPLE_DIR, cli
+from reports import SAMPLE_DIR, audit
+from send_exec_reports import cli
 
 from .conftest import AS_OF, Ses, Setup
 

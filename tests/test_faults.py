@@ -23,8 +23,8 @@ from moto.core.exceptions import JsonRESTError
 from moto.server import ThreadedMotoServer
 from moto.sesv2.models import SESV2Backend
 
-from reports import audit
-from send_exec_reports import SAMPLE_DIR, cli
+from reports import SAMPLE_DIR, audit
+from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
 from .ses_server import free_port as _free_port

@@ -12,8 +12,8 @@ import boto3
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import audit, feedback
-from send_exec_reports import SAMPLE_DIR, cli
+from reports import SAMPLE_DIR, audit, feedback
+from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import audit
-from send_exec_reports import SAMPLE_DIR, cli
+from reports import SAMPLE_DIR, audit
+from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
 from .faultproxy import FaultProxy, fault_proxy

@@ -13,10 +13,10 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import ROLES, audit
+from reports import ROLES, SAMPLE_DIR, audit
 from reports.compose import RENDERERS
 from reports.folder import read_portfolio
-from send_exec_reports import SAMPLE_DIR, cli
+from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses, Write
 
