@@ -9,8 +9,9 @@ docs/operations.md; every earlier version still verifies.
 Beside the log, `<log>.state.json` is a checkpoint (offset, seq, head and
 each role's state) checked against the log's bytes whenever it is read and
 rebuilt from the log when it is missing or does not match, so a send reads
-only what was appended since, and `<log>.inputs/` holds one manifest per set
-of input files, named by its hash.
+only what was appended since; `<log>.inputs/` holds one manifest per set
+of input files and `<log>.snapshots/` the figures of each report sent, each
+named by its hash.
 """
 
 import fcntl
@@ -24,9 +25,7 @@ from typing import Any, NamedTuple
 
 from .digest import sha256_hex
 from .errors import AuditError
-from .location import S3Url
-
-Location = Path | S3Url
+from .location import Location, S3Url
 
 SCHEMA = 2
 KINDS = ("real", "test")
@@ -160,14 +159,6 @@ def as_role_states(states: dict[str, dict[str, Any]], kind: str) -> dict[str, Ro
     prefix = f"{kind}:"
     return {k[len(prefix):]: RoleState(v["sent"], v["unknown"], v["baseline"])
             for k, v in states.items() if k.startswith(prefix)}
-
-
-def role_states(records: list[dict[str, Any]], kind: str = "real") -> dict[str, RoleState]:
-    """Each role's state of one kind, from records in log order."""
-    states: dict[str, dict[str, Any]] = {}
-    for rec in records:
-        apply(states, rec)
-    return as_role_states(states, kind)
 
 
 # --------------------------------------------------------------------------

@@ -95,10 +95,6 @@ def _details(event: str, inner: dict[str, Any]) -> tuple[tuple[str, ...], dict[s
         "reason": body.get("reason") or body.get("errorMessage")}
 
 
-def _flatten(items: Any) -> tuple[str, ...]:
-    return tuple(str(i) for i in items) if isinstance(items, list) else ()
-
-
 class Drained(NamedTuple):
     applied: int
     duplicates: int

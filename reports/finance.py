@@ -60,11 +60,6 @@ def total_months(by_entity: dict[str, list[MonthTotal]]) -> list[MonthTotal]:
     return [MonthTotal(m, *totals[m]) for m in sorted(totals)]
 
 
-def portfolio_months(portfolio: Portfolio, through: str) -> list[MonthTotal]:
-    """Sum every entity's months up to `through`, oldest first."""
-    return total_months(histories(portfolio, through))
-
-
 def month_of(day: date) -> str:
     """Return `YYYY-MM` for a date."""
     return f"{day.year:04d}-{day.month:02d}"

@@ -144,14 +144,15 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None) -> Portfolio
     """Read every handoff under `folder` (or s3://bucket/prefix/: the same parser, sources
     named by object key) into one Portfolio with its warnings."""
     reader: Any
+    files: list[tuple[Any, str]]  # (path or object key, the name sources show)
+    warnings: list[Warning_]
     if isinstance(folder, S3Url):
         from . import s3store
 
-        files = [(key, rel) for key, rel in s3store.handoff_objects(folder)]
-        warnings: list[Warning_] = []
+        files, warnings = s3store.handoff_objects(folder), []
         reader = partial(_read_object, folder)
     else:
-        files, warnings = handoff_files(folder)  # type: ignore[assignment]
+        files, warnings = handoff_files(folder)
         reader = _read_file
     sources: list[Source] = []
     coverage: list[Coverage] = []

@@ -160,9 +160,9 @@ class Document(NamedTuple):
     name: str
     facts: dict[str, list[Any]]
     warnings: list[Warning_]
-    named_by: str = "front matter"  # front matter | heading | file
-    skipped: list[tuple[int, str, str | None]] = []  # noqa: RUF012 - (line, heading, did-you-mean)
-    blocks: list[int] = [0, 0]  # noqa: RUF012 - [blocks read as facts, blocks kept as notes]
+    named_by: str  # front matter | heading | file
+    skipped: list[tuple[int, str, str | None]]  # headings not understood: (line, heading, did-you-mean)
+    blocks: list[int]  # [blocks read as facts, blocks kept as notes], counted as they are read
 
 
 class Context(NamedTuple):
@@ -171,6 +171,7 @@ class Context(NamedTuple):
     as_of: date | None = None
     severity: str | None = None
     priority: str | None = None
+
 
 def meta_text(meta: dict[str, Any], key: str) -> str:
     """A front-matter value as one line of text ("" when absent)."""
