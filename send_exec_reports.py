@@ -20,9 +20,9 @@ from reports import ROLES, __version__, progress
 from reports.errors import ConfigError, ReportsError
 
 if TYPE_CHECKING:
-    from reports.compose import Outgoing
     from reports.config import Settings
     from reports.pipeline import Plan, Request
+    from reports.render.compose import Outgoing
 
 EXIT_CODES = """\b
 Exit codes:
@@ -369,15 +369,15 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
       send-exec-reports audit --role cfo --limit 5
       send-exec-reports audit --verify --expect-head 3f2a...
     """
-    from reports import audit as audit_log
+    from reports.ledger import audit as audit_log
     from reports.pipeline import audit_path, exists
 
     state = _merge(ctx, **common)
     settings = _settings(state)
     path = audit_path(settings, state.audit_log)
     if copy_to:
+        from reports.ledger.s3store import copy_to as upload
         from reports.location import parse_s3_url
-        from reports.s3store import copy_to as upload
 
         target = parse_s3_url(copy_to, "--copy-to")
         if not isinstance(path, Path) or not path.exists():
@@ -444,9 +444,9 @@ def events(ctx: click.Context, /, queue_url: str | None, seconds: int, as_json: 
     """
     import json
 
-    from reports import feedback
-    from reports.audit import open_log
-    from reports.delivery import check_endpoint
+    from reports.aws import feedback
+    from reports.aws.ses import check_endpoint
+    from reports.ledger.audit import open_log
     from reports.pipeline import audit_path
 
     state = _merge(ctx, **common)
@@ -499,7 +499,7 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
 
     settings = _settings(state)
     _doctor_config(settings, report)
-    from reports import audit as audit_log
+    from reports.ledger import audit as audit_log
     from reports.pipeline import audit_path, exists, handoff_folder
 
     try:
@@ -519,15 +519,15 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
         for status, text in audit_log.feedback_checks(path, settings.bcc):
             report(status, text)
     if settings.region and settings.sender:
-        from reports.delivery import ses_checks
+        from reports.aws.ses import ses_checks
         for status, text in ses_checks(settings):
             report(status, text)
     ctx.exit(2 if problems else 0)
 
 
 def _doctor_config(settings: Settings, report: Callable[[str, str], None]) -> None:
+    from reports.aws.ses import endpoint
     from reports.config import require_sending, validate_fully, where_config
-    from reports.delivery import endpoint
 
     where = settings.env_file and Path(os.path.abspath(settings.env_file))
     report("ok" if settings.env_found else "warn",
@@ -603,9 +603,9 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     """The SQS-triggered entry point for delivery feedback: each record's body is an SES
     notification, applied to the audit log (AUDIT_LOG) as `events` does. Answers SQS's
     partial-batch form: the malformed ones come back as failures, for the redrive policy."""
-    from reports import feedback
-    from reports.audit import open_log
+    from reports.aws import feedback
     from reports.config import load_settings
+    from reports.ledger.audit import open_log
     from reports.pipeline import audit_path
 
     say = _json_line

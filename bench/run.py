@@ -85,7 +85,7 @@ def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> Non
                                         "Body": {"Text": {"Data": m.body, "Charset": "UTF-8"}}}})
         print(json.dumps({"seconds": time.perf_counter() - started}))
     elif kind == "verify":
-        from reports import audit
+        from reports.ledger import audit
 
         started = time.perf_counter()
         result = audit.verify(Path(folder))
@@ -149,7 +149,7 @@ def measure(kind: str, folder: Path, repeat: int, endpoint: str = "", env: dict[
 
 def build_log(path: Path, n: int) -> None:
     """A valid audit log of `n` records (attempts and sends, five roles), then its checkpoint."""
-    from reports import audit
+    from reports.ledger import audit
 
     path.parent.mkdir(parents=True, exist_ok=True)
     prev = None

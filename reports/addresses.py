@@ -9,7 +9,7 @@ import binascii
 import re
 from typing import NamedTuple
 
-from .errors import ConfigError
+from reports.errors import ConfigError
 
 # RFC 5322 atext plus space: a display name made only of these needs no quotes.
 _ATEXT_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*$")

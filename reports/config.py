@@ -12,11 +12,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
-from . import ROLES
-from .addresses import Address, normalise_domain, parse_list, validate
-from .addresses import allowed as is_allowed
-from .errors import ConfigError
-from .location import Location, parse_s3_url
+from reports import ROLES
+from reports.addresses import Address, normalise_domain, parse_list, validate
+from reports.addresses import allowed as is_allowed
+from reports.errors import ConfigError
+from reports.location import Location, parse_s3_url
 
 KEYS: dict[str, str] = {
     "SES_REGION": "AWS region of the SES identity; required to send",
@@ -310,7 +310,7 @@ def _weights(raw: str | None, where: str) -> dict[str, Decimal]:
 def _dollars(raw: str | None, key: str, where: str) -> Decimal:
     if raw is None:
         return DEFAULT_JUMP_FLOOR
-    from .values import parse_money
+    from reports.read.values import parse_money
 
     value = parse_money(raw)
     if value is None or value < 0:

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import ConfigError
+from reports.errors import ConfigError
 
 
 class S3Url(NamedTuple):

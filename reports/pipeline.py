@@ -17,16 +17,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from . import ROLES, SAMPLE_DIR
-from .config import Settings
-from .errors import AuditError, ConfigError, DeliveryError, HandoffError
-from .location import Location, S3Url
-from .progress import PROGRESS, RESULT, WARNING, logger
+from reports import ROLES, SAMPLE_DIR
+from reports.config import Settings
+from reports.errors import AuditError, ConfigError, DeliveryError, HandoffError
+from reports.location import Location, S3Url
+from reports.progress import PROGRESS, RESULT, WARNING, logger
 
 if TYPE_CHECKING:
-    from .audit import AuditLog, RoleState
-    from .compose import Baselines, Outgoing
-    from .model import Portfolio
+    from reports.ledger.audit import AuditLog, RoleState
+    from reports.model import Portfolio
+    from reports.render.compose import Baselines, Outgoing
 
 log = logger(__name__)
 
@@ -180,7 +180,7 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
     as_of = request.as_of or today(settings)
     started = time.perf_counter()
     with _no_cyclic_gc():
-        from .folder import read_portfolio  # imported here: its import builds no cycles either
+        from reports.read.folder import read_portfolio  # imported here: its import builds no cycles either
 
         portfolio = read_portfolio(folder, as_of)
     log.debug("read %d handoff file(s) under %s: %d entities, in %.3f s", len(portfolio.files), folder,
@@ -220,9 +220,9 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
     """The messages and, with baselines, the snapshot a send keeps for the next report."""
     started = time.perf_counter()
     with _no_cyclic_gc():
-        from .changes import snapshot
-        from .compose import compose_all
-        from .finance import figures
+        from reports.figures.changes import snapshot
+        from reports.figures.finance import figures
+        from reports.render.compose import compose_all
 
         shared = figures(inputs.portfolio, inputs.as_of, settings.stage_weights, settings.jump_floor)
         now = snapshot(inputs.portfolio, shared, inputs.as_of) if baselines is not None else None
@@ -237,7 +237,7 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
 def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, path: Location) -> Baselines:
     """Per role, the snapshot of the last report sent with an earlier as-of date (a same-day
     resend compares against the same one), or a note saying why there is none."""
-    from .changes import load
+    from reports.figures.changes import load
 
     out: Baselines = {}
     for role in roles:
@@ -273,7 +273,7 @@ def check_expected(msg: Outgoing, expected: str) -> None:
 
 def decide(msg: Outgoing, state: RoleState | None, force: bool) -> Decision:
     """Send, skip (unchanged since the last send) or hold (an attempt of unknown outcome)."""
-    from .compose import MAX_MESSAGE_BYTES
+    from reports.render.compose import MAX_MESSAGE_BYTES
 
     size = len(msg.body.encode()) + len(msg.subject.encode())
     if size > MAX_MESSAGE_BYTES:
@@ -308,7 +308,7 @@ def _bounces(decision: Decision, bounced: dict[str, Any], strict: bool) -> Decis
     """Warn about a recipient that hard-bounced or complained; --strict refuses the report."""
     if decision.action != SEND or not bounced:
         return decision
-    from .audit import addr_spec
+    from reports.ledger.audit import addr_spec
 
     msg = decision.message
     hit = [a for a in (*msg.to, *msg.bcc) if addr_spec(a) in bounced]
@@ -331,7 +331,7 @@ def preview(settings: Settings, request: Request) -> Plan:
     real: dict[str, RoleState] = {}
     bounced: dict[str, Any] = {}
     if exists(path):
-        from .audit import as_role_states, read_tail
+        from reports.ledger.audit import as_role_states, read_tail
 
         tail = read_tail(path).states  # one read serves both kinds and the bounce list
         states = as_role_states(tail, "test" if request.test_to else "real")
@@ -354,8 +354,8 @@ def check_sendable(settings: Settings, request: Request, inputs: Inputs) -> None
 def run(settings: Settings, request: Request, *, sender: Sender | None = None,
         confirm: Callable[[Plan], bool] | None = None) -> tuple[Plan, list[Result]]:
     """Read, plan under the audit log's lock, and execute: the whole send."""
-    from .audit import open_log, private
-    from .config import require_sending, validate_fully
+    from reports.config import require_sending, validate_fully
+    from reports.ledger.audit import open_log, private
 
     check_request(request)
     require_sending(settings, () if request.test_to else request.roles)
@@ -366,7 +366,7 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
         raise HandoffError(f"no entities were read from {inputs.folder}: nothing to report, so nothing "
                            "sent; run `send-exec-reports check` to see why")
     if sender is None:
-        from .delivery import SesSender
+        from reports.aws.ses import SesSender
 
         sender = SesSender(settings)
     sender.prepare()  # a bad endpoint or client set-up is a configuration error, before any record
@@ -396,7 +396,7 @@ def execute(the_plan: Plan, audit_log: AuditLog, sender: Sender) -> list[Result]
     which roles were sent but not recorded and which were not started, and
     raises AuditError (exit 4).
     """
-    from .audit import AuditWriteError
+    from reports.ledger.audit import AuditWriteError
 
     carrier = _Carrier(the_plan, audit_log, sender)
     try:
@@ -441,7 +441,7 @@ class _Carrier:
         """Record the input files' hashes once, before the first attempt."""
         if not any(d.action == SEND for d in self.plan.decisions):
             return
-        from .audit import AuditWriteError
+        from reports.ledger.audit import AuditWriteError
 
         portfolio = self.plan.inputs.portfolio
         try:
@@ -455,7 +455,7 @@ class _Carrier:
     def _keep_snapshot(self) -> str | None:
         """Write the run's snapshot beside the log (once, mode 0600); its hash, or None."""
         assert self.plan.snapshot is not None
-        from .changes import encode
+        from reports.figures.changes import encode
 
         data, digest = encode(self.plan.snapshot)  # encoded only when a report is sent
         try:
@@ -468,7 +468,7 @@ class _Carrier:
 
     def append(self, event: str, **fields: Any) -> None:
         """Append a record; on S3, after another run took the seq, catch up and append again."""
-        from .s3store import AuditConflict
+        from reports.ledger.s3store import AuditConflict
 
         for _ in range(CLAIM_TRIES):
             try:
@@ -481,7 +481,7 @@ class _Carrier:
     def claim(self, fields: dict[str, Any]) -> bool:
         """Write the attempt record, the claim on a send. False when another run's records
         arrived first and this run should decide again from them; never sends on a lost claim."""
-        from .s3store import AuditConflict
+        from reports.ledger.s3store import AuditConflict
 
         role = fields["role"]
         before = self.planned.get(role)

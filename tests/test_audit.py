@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import audit
 from reports.errors import AuditError
+from reports.ledger import audit
 from send_exec_reports import cli
 
 

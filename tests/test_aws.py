@@ -11,7 +11,8 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from reports import SAMPLE_DIR, audit, s3store
+from reports import SAMPLE_DIR
+from reports.ledger import audit, s3store
 from reports.location import S3Url
 from send_exec_reports import cli, lambda_handler
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import SAMPLE_DIR, audit, changes
+from reports import SAMPLE_DIR
+from reports.figures import changes
+from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import Ses

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import SAMPLE_DIR, audit
+from reports import SAMPLE_DIR
+from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import AS_OF, Ses, Setup
@@ -175,10 +176,10 @@ def test_doctor_checks_the_sender_identity_on_the_server(setup: Setup, tmp_path:
 
 def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: Path) -> None:
     from reports import pipeline, progress
-    from reports.audit import open_log
-    from reports.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
     from reports.config import Settings
+    from reports.ledger.audit import open_log
     from reports.model import Portfolio
+    from reports.render.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
 
     calls: list[str] = []
 

@@ -23,7 +23,8 @@ from moto.core.exceptions import JsonRESTError
 from moto.server import ThreadedMotoServer
 from moto.sesv2.models import SESV2Backend
 
-from reports import SAMPLE_DIR, audit
+from reports import SAMPLE_DIR
+from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses

@@ -12,7 +12,9 @@ import boto3
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import SAMPLE_DIR, audit, feedback
+from reports import SAMPLE_DIR
+from reports.aws import feedback
+from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from reports import finance as f
-from reports.compose import compose_all
 from reports.config import Settings
-from reports.folder import read_portfolio
+from reports.figures import finance as f
 from reports.model import Measure, Portfolio
+from reports.read.folder import read_portfolio
+from reports.render.compose import compose_all
 
 AS_OF = date(2026, 11, 15)
 

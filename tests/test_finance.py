@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal as D
 from typing import Any
 
-from reports import finance as f
+from reports.figures import finance as f
 from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk, Src
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports.compose import compose_all
 from reports.config import Settings
-from reports.folder import read_portfolio
-from reports.readers import classify_heading, heading_suggestion, parse_document
-from reports.text import width
+from reports.read.folder import read_portfolio
+from reports.read.sections import classify_heading, heading_suggestion, parse_document
+from reports.render.compose import compose_all
+from reports.render.text import width
 from send_exec_reports import cli
 
 AS_OF = date(2026, 11, 15)

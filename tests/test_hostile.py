@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.folder import read_portfolio
+from reports.read.folder import read_portfolio
 from send_exec_reports import cli
 
 from .conftest import AS_OF
@@ -239,7 +239,7 @@ def test_reading_any_folder_finishes_and_never_raises(tmp_path_factory: pytest.T
     portfolio = read_portfolio(folder)
     assert all(":" in str(w.source) for w in portfolio.warnings)
     assert not any(e.name == "Outside" for e in portfolio.entities)
-    from reports.compose import compose_all
     from reports.config import Settings
+    from reports.render.compose import compose_all
 
     compose_all(("ceo", "cfo"), portfolio, __import__("datetime").date(2026, 11, 15), Settings())

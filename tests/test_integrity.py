@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import SAMPLE_DIR, audit
+from reports import SAMPLE_DIR
+from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses

@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports import ROLES
-from reports.compose import RENDERERS, subject_for
-from reports.folder import read_portfolio
 from reports.model import Portfolio
-from reports.text import width, wrap
+from reports.read.folder import read_portfolio
+from reports.render.compose import RENDERERS, subject_for
+from reports.render.text import width, wrap
 
 from .conftest import AS_OF, SAMPLE, Write
 from .synth import build
@@ -84,7 +84,7 @@ def test_sources_cite_every_file_a_merged_list_came_from(write: Write) -> None:
 
 def test_bullets_and_tables_cite_exactly_the_facts_they_show() -> None:
     from reports.model import Risk, Src
-    from reports.text import Report
+    from reports.render.text import Report
 
     risks = [Risk("a", "high", (), Src("one.md", 3)), Risk("b", "high", (), Src("two.md", 4))]
     shown = Report()

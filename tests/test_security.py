@@ -13,9 +13,10 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import ROLES, SAMPLE_DIR, audit
-from reports.compose import RENDERERS
-from reports.folder import read_portfolio
+from reports import ROLES, SAMPLE_DIR
+from reports.ledger import audit
+from reports.read.folder import read_portfolio
+from reports.render.compose import RENDERERS
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses, Write

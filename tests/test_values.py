@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports import values as v
+from reports.read import values as v
 
 
 @pytest.mark.parametrize("text, expected", [

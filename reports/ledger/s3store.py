@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .audit import TailView
-from .errors import AuditError
-from .location import S3Url
+from reports.errors import AuditError
+from reports.ledger.audit import TailView
+from reports.location import S3Url
 
 RECORDS = "records/"
 CHECKPOINT = "checkpoint.json"
@@ -67,7 +67,7 @@ class S3AuditLog(TailView):
     """The S3 twin of audit.AuditLog: head, seq, states, append, manifests, checkpoint."""
 
     def __init__(self, url: S3Url, s3: Any) -> None:
-        from .audit import Tail
+        from reports.ledger.audit import Tail
 
         self.path = url
         self._s3 = s3
@@ -78,7 +78,7 @@ class S3AuditLog(TailView):
 
     def refresh(self) -> None:
         """Catch up with the log on S3: from the checkpoint, verifying every record after it."""
-        from .audit import Tail, apply, check_line
+        from reports.ledger.audit import Tail, apply, check_line
 
         tail = self._checkpoint() or Tail(0, 0, None, {})
         seq, head, states = tail.seq, tail.head, json.loads(json.dumps(tail.states))
@@ -92,7 +92,7 @@ class S3AuditLog(TailView):
         self._tail = Tail(0, seq, head, states)
 
     def _checkpoint(self) -> Any:
-        from .audit import CHECKPOINT_VERSION, Tail, _line_hash
+        from reports.ledger.audit import CHECKPOINT_VERSION, Tail, _line_hash
 
         try:
             data = json.loads(_get(self._s3, self.path, self.path.key(CHECKPOINT)))
@@ -110,7 +110,7 @@ class S3AuditLog(TailView):
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Claim the next seq with a conditional put; AuditConflict when another run has it."""
-        from .audit import Tail, apply, new_record
+        from reports.ledger.audit import Tail, apply, new_record
 
         _, seq, head, states = self._tail
         rec, line = new_record(event, fields, seq + 1, head)
@@ -147,7 +147,7 @@ class S3AuditLog(TailView):
                 raise OSError(str(exc)) from None
 
     def save_checkpoint(self) -> None:
-        from .audit import CHECKPOINT_VERSION
+        from reports.ledger.audit import CHECKPOINT_VERSION
 
         _, seq, head, states = self._tail
         data = json.dumps({"v": CHECKPOINT_VERSION, "seq": seq, "head": head, "states": states},
@@ -190,7 +190,7 @@ def read_snapshot(url: S3Url, digest: str) -> bytes | None:
 
 def verify(url: S3Url) -> Any:
     """Check every record object: its seq, its link and its hash (as for a file)."""
-    from .audit import Verification, check_line
+    from reports.ledger.audit import Verification, check_line
 
     head, valid, total = None, 0, 0
     found = list(records(url))

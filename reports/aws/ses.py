@@ -15,10 +15,10 @@ import threading
 import time
 from typing import Any
 
-from .compose import Outgoing
-from .config import Settings
-from .errors import ConfigError, DeliveryError
-from .progress import DETAIL, logger
+from reports.config import Settings
+from reports.errors import ConfigError, DeliveryError
+from reports.progress import DETAIL, logger
+from reports.render.compose import Outgoing
 
 log = logger(__name__)
 MAX_TRIES = 4  # one send and up to three retries of what SES refused before accepting

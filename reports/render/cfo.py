@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import finance as f
-from .changes import Changes
-from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, runway_lines, start
-from .model import Measure, Portfolio
-from .text import Report, money, months, percent, quantity
+from reports.figures import finance as f
+from reports.figures.changes import Changes
+from reports.model import Measure, Portfolio
+from reports.render.common import (
+    cite_financials,
+    cite_portfolio_file,
+    finish,
+    left_out_lines,
+    runway_lines,
+    start,
+)
+from reports.render.text import Report, money, months, percent, quantity
 
 # The facts behind each guardrail measure that is not from financials or cash.
 _MEASURED_FROM = {

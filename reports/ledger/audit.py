@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .digest import sha256_hex
-from .errors import AuditError
-from .location import Location, S3Url
+from reports.digest import sha256_hex
+from reports.errors import AuditError
+from reports.location import Location, S3Url
 
 SCHEMA = 2
 KINDS = ("real", "test")
@@ -233,7 +233,7 @@ def _lines(fh: Any) -> Iterator[tuple[int, bytes, bool]]:
 def verify(path: Location) -> Verification:
     """Recompute every hash and link of the log at `path`, reading it as a stream."""
     if isinstance(path, S3Url):
-        from . import s3store
+        from reports.ledger import s3store
 
         return s3store.verify(path)  # type: ignore[no-any-return]
     try:
@@ -260,7 +260,7 @@ def verify(path: Location) -> Verification:
 def read_records(path: Location) -> list[dict[str, Any]]:
     """Every record that parses, for display and tests (verification is separate)."""
     if isinstance(path, S3Url):
-        from . import s3store
+        from reports.ledger import s3store
 
         return s3store.read_records(path)
     out = []
@@ -432,7 +432,7 @@ def _write_private(path: Path, data: bytes) -> None:
 def read_tail(path: Location) -> Tail:
     """The log's state without taking its lock (previews): checkpoint plus what follows."""
     if isinstance(path, S3Url):
-        from . import s3store
+        from reports.ledger import s3store
 
         opened = s3store.S3AuditLog(path, s3store.client())
         return Tail(0, opened.seq, opened.head, opened.raw_states())
@@ -631,7 +631,7 @@ def open_log(path: Location) -> Iterator[AuditLog]:
     """Open, lock and check the log (from its checkpoint); refuse (exit 4) if held or damaged.
     An s3:// log has no lock: a conflicting write is found when it is made (s3store)."""
     if isinstance(path, S3Url):
-        from . import s3store
+        from reports.ledger import s3store
 
         with s3store.open_log(path) as remote:
             yield remote  # type: ignore[misc]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from . import finance as f
-from .changes import Changes
-from .common import cite_financials, cite_portfolio_file, finish, start, who
-from .model import Entity, Measure, Note, Portfolio
-from .text import money, percent
+from reports.figures import finance as f
+from reports.figures.changes import Changes
+from reports.model import Entity, Measure, Note, Portfolio
+from reports.render.common import cite_financials, cite_portfolio_file, finish, start, who
+from reports.render.text import money, percent
 
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
 

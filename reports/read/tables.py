@@ -10,9 +10,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from . import values as v
-from .markdown import Block, Problem
-from .model import Account, Channel, Expense, MonthFinancials, Src, Target
+from reports.model import Account, Channel, Expense, MonthFinancials, Src, Target
+from reports.read import values as v
+from reports.read.markdown import Block, Problem
 
 OTA_NAMES = (
     "sailo", "getmyboat", "viator", "getyourguide", "gyg", "airbnb", "vrbo",

@@ -15,9 +15,9 @@ import json
 import time
 from typing import Any, NamedTuple
 
-from .audit import AuditLog
-from .digest import sha256_hex
-from .progress import DETAIL, RESULT, logger
+from reports.digest import sha256_hex
+from reports.ledger.audit import AuditLog
+from reports.progress import DETAIL, RESULT, logger
 
 log = logger(__name__)
 EVENTS = {"delivery": "delivered", "bounce": "bounced", "complaint": "complained",

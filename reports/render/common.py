@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from .changes import Changes
-from .finance import CASH_OUT_HORIZON, Runway, Totals
-from .model import Action, Entity, Portfolio, Risk, Src
-from .text import ELLIPSIS, Report, clean, money, months, truncate
+from reports.figures.changes import Changes
+from reports.figures.finance import CASH_OUT_HORIZON, Runway, Totals
+from reports.model import Action, Entity, Portfolio, Risk, Src
+from reports.render.text import ELLIPSIS, Report, clean, money, months, truncate
 
 MAX_SOURCES = 40
 MAX_WARNINGS = 40

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from . import finance as f
-from .changes import Changes
-from .common import cite_financials, cite_portfolio_file, finish, left_out_lines, start, unrated_section, who
-from .finance import share
-from .model import Entity, Portfolio, Risk
-from .text import change, money, months, percent, quantity, sparkline
+from reports.figures import finance as f
+from reports.figures.changes import Changes
+from reports.figures.finance import share
+from reports.model import Entity, Portfolio, Risk
+from reports.render.common import (
+    cite_financials,
+    cite_portfolio_file,
+    finish,
+    left_out_lines,
+    start,
+    unrated_section,
+    who,
+)
+from reports.render.text import change, money, months, percent, quantity, sparkline
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,

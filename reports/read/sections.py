@@ -12,9 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import values as v
-from .markdown import Block, front_matter, markdown_blocks
-from .model import (
+from reports.model import (
     Action,
     Campaign,
     CapitalItem,
@@ -28,7 +26,9 @@ from .model import (
     StackItem,
     Warning_,
 )
-from .tables import TABLE_READERS, Found, short
+from reports.read import values as v
+from reports.read.markdown import Block, front_matter, markdown_blocks
+from reports.read.tables import TABLE_READERS, Found, short
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "financials": ("financials", "revenue", "p&l", "p & l", "monthly financials", "profit and loss",
@@ -524,7 +524,7 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
         comparison = "<="
     else:
         comparison = ">=" if any(w in name.lower() for w in _FLOOR_WORDS) else "<="
-    from .finance import resolve_measure
+    from reports.figures.finance import resolve_measure
 
     measure, problem = resolve_measure(name, explicit)
     if problem:

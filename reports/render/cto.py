@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from . import finance as f
-from .changes import Changes
-from .common import cite_financials, finish, start, unrated_section, who
-from .model import Action, Entity, Portfolio, Risk
-from .text import DASH, NOT_GIVEN, cost_text, due_text, money, percent
+from reports.figures import finance as f
+from reports.figures.changes import Changes
+from reports.model import Action, Entity, Portfolio, Risk
+from reports.render.common import cite_financials, finish, start, unrated_section, who
+from reports.render.text import DASH, NOT_GIVEN, cost_text, due_text, money, percent
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,

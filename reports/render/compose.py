@@ -8,13 +8,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from . import accounting, ceo, cfo, cmo, cto
-from .changes import Changes, section, snapshot
-from .config import Settings
-from .digest import sha256_hex
-from .finance import Figures, figures
-from .model import Portfolio
-from .text import header_text
+from reports.config import Settings
+from reports.digest import sha256_hex
+from reports.figures.changes import Changes, section, snapshot
+from reports.figures.finance import Figures, figures
+from reports.model import Portfolio
+from reports.render import accounting, ceo, cfo, cmo, cto
+from reports.render.text import header_text
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "ceo": ceo.render, "cto": cto.render, "accounting": accounting.render,

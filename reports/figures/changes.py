@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import finance as f
-from .digest import sha256_hex
-from .location import S3Url
-from .model import Measure, Portfolio
-from .text import money, months, quantity
+from reports.digest import sha256_hex
+from reports.figures import finance as f
+from reports.location import S3Url
+from reports.model import Measure, Portfolio
+from reports.render.text import money, months, quantity
 
 VERSION = 1
 LIMIT = 10  # items listed per kind of change
@@ -71,13 +71,13 @@ def load(audit_path: Path | S3Url, digest: str | None) -> dict[str, Any] | None:
     if not digest:
         return None
     if isinstance(audit_path, S3Url):
-        from .s3store import read_snapshot
+        from reports.ledger.s3store import read_snapshot
 
         data = read_snapshot(audit_path, digest)
         if data is None:
             return None
     else:
-        from .audit import snapshot_path
+        from reports.ledger.audit import snapshot_path
 
         try:
             data = snapshot_path(audit_path, digest).read_bytes()

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from .model import Src
+from reports.model import Src
 
 T = TypeVar("T")
 

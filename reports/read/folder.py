@@ -14,12 +14,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import values as v
-from .digest import sha256_hex
-from .location import S3Url
-from .model import Coverage, Entity, Portfolio, Source, Src, Warning_
-from .progress import TRACE, logger
-from .readers import Document, meta_text, parse_document
+from reports.digest import sha256_hex
+from reports.location import S3Url
+from reports.model import Coverage, Entity, Portfolio, Source, Src, Warning_
+from reports.progress import TRACE, logger
+from reports.read import values as v
+from reports.read.sections import Document, meta_text, parse_document
 
 log = logger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -109,7 +109,7 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, str, Warning_ | None]:
 
 
 def _read_object(url: S3Url, key: str, rel: str) -> tuple[str | None, str, Warning_ | None]:
-    from . import s3store
+    from reports.ledger import s3store
 
     try:
         data = s3store.read_object(url, key, MAX_FILE_BYTES)
@@ -147,7 +147,7 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None) -> Portfolio
     files: list[tuple[Any, str]]  # (path or object key, the name sources show)
     warnings: list[Warning_]
     if isinstance(folder, S3Url):
-        from . import s3store
+        from reports.ledger import s3store
 
         files, warnings = s3store.handoff_objects(folder), []
         reader = partial(_read_object, folder)

@@ -10,8 +10,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from .model import Action, Campaign, Deal, Entity, Expense, Guardrail, Kpi, Measure, Portfolio, Risk, Src
-from .values import PRIORITIES, SEVERITIES, month_add
+from reports.model import (
+    Action,
+    Campaign,
+    Deal,
+    Entity,
+    Expense,
+    Guardrail,
+    Kpi,
+    Measure,
+    Portfolio,
+    Risk,
+    Src,
+)
+from reports.read.values import PRIORITIES, SEVERITIES, month_add
 
 ZERO = Decimal(0)
 JUMP_FLOOR = Decimal(500)  # default EXPENSE_JUMP_FLOOR: smaller expense rises are not flagged
@@ -203,7 +215,7 @@ def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
     booked = re.search(_BOOKED, text, re.I)
     if money is None or booked is None:
         return None
-    from .values import parse_money
+    from reports.read.values import parse_money
 
     amount = parse_money(money[0].replace(" ", ""))
     month = _near_month(booked[1], as_of)
@@ -215,7 +227,7 @@ def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
 
 
 def _near_month(text: str, as_of: date) -> str | None:
-    from .values import parse_month
+    from reports.read.values import parse_month
 
     found = parse_month(text.strip().rstrip("."))
     if found is not None:

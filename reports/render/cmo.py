@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from . import finance as f
-from .changes import Changes
-from .common import finish, start, who
-from .model import Channel, Entity, Portfolio
-from .text import money, number
+from reports.figures import finance as f
+from reports.figures.changes import Changes
+from reports.model import Channel, Entity, Portfolio
+from reports.render.common import finish, start, who
+from reports.render.text import money, number
 
 MATRIX_ENTITIES = 7
 

@@ -1,0 +1,1 @@
+"""The audit ledger: records and chain, role states, its stores."""

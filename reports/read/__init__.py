@@ -1,0 +1,1 @@
+"""Reading handoffs: markdown blocks, values, section readers, the folder -> Portfolio."""

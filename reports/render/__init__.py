@@ -1,0 +1,1 @@
+"""Rendering: plain-text layout and one report per role, composed into messages."""
