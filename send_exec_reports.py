@@ -1,6 +1,6 @@
 """send-exec-reports: turn handoff notes into five executive reports and send them.
 
-The command line only maps options to the run API (reports/pipeline.py) and
+The command line only maps options to the run API (reports/run/) and
 its results and errors to output and exit codes.
 """
 
@@ -21,8 +21,8 @@ from reports.errors import ConfigError, ReportsError
 
 if TYPE_CHECKING:
     from reports.config import Settings
-    from reports.pipeline import Plan, Request
     from reports.render.compose import Outgoing
+    from reports.run import Plan, Request
 
 EXIT_CODES = """\b
 Exit codes:
@@ -197,7 +197,7 @@ def _settings(state: State) -> Settings:
 
 
 def _request(state: State, **options: Any) -> Request:
-    from reports.pipeline import Request
+    from reports.run import Request
 
     return Request(handoffs=state.handoffs, as_of=state.as_of, audit_log=state.audit_log,
                    strict=state.strict, **options)
@@ -248,7 +248,7 @@ def cli(ctx: click.Context, /, roles: tuple[str, ...], dry_run: bool, as_json: b
             from reports.config import check_address
             test_to = check_address(test_to, "--test-to", settings)
         request = _request(state, roles=selected, force=force, test_to=test_to, expect_sha256=expect_sha256)
-        from reports import pipeline
+        from reports import run as pipeline
 
         if dry_run:
             _preview(pipeline.preview(settings, request).messages, as_json)
@@ -260,7 +260,7 @@ def cli(ctx: click.Context, /, roles: tuple[str, ...], dry_run: bool, as_json: b
 
 def _confirm(plan: Plan) -> bool:
     """One screen: each role's recipients, BCC, subject, hash and decision; then ask."""
-    from reports.pipeline import SEND
+    from reports.run import SEND
 
     lines = [f"About to send from {plan.settings.sender} (audit log {plan.audit_path}):"]
     for d in plan.decisions:
@@ -308,7 +308,7 @@ def check(ctx: click.Context, /, as_json: bool, **common: Any) -> None:
       send-exec-reports check --handoffs ~/handoffs
       send-exec-reports check --json | jq '.entities[].name'
     """
-    from reports.pipeline import read_inputs
+    from reports.run import read_inputs
 
     state = _merge(ctx, **common)
     with _output(state.verbosity):
@@ -370,7 +370,7 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
       send-exec-reports audit --verify --expect-head 3f2a...
     """
     from reports.ledger import audit as audit_log
-    from reports.pipeline import audit_path, exists
+    from reports.run import audit_path, exists
 
     state = _merge(ctx, **common)
     settings = _settings(state)
@@ -447,7 +447,7 @@ def events(ctx: click.Context, /, queue_url: str | None, seconds: int, as_json: 
     from reports.aws import feedback
     from reports.aws.ses import check_endpoint
     from reports.ledger.audit import open_log
-    from reports.pipeline import audit_path
+    from reports.run import audit_path
 
     state = _merge(ctx, **common)
     with _output(state.verbosity):
@@ -500,7 +500,7 @@ def doctor(ctx: click.Context, /, **common: Any) -> None:
     settings = _settings(state)
     _doctor_config(settings, report)
     from reports.ledger import audit as audit_log
-    from reports.pipeline import audit_path, exists, handoff_folder
+    from reports.run import audit_path, exists, handoff_folder
 
     try:
         with _output(-1):
@@ -567,7 +567,7 @@ def lambda_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     event; raises after every role is done when a delivery failed (a hold does not)."""
     import json
 
-    from reports import pipeline
+    from reports import run as pipeline
     from reports.config import load_settings
 
     event = event or {}
@@ -606,7 +606,7 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     from reports.aws import feedback
     from reports.config import load_settings
     from reports.ledger.audit import open_log
-    from reports.pipeline import audit_path
+    from reports.run import audit_path
 
     say = _json_line
     failures = []

@@ -44,7 +44,7 @@ def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> Non
 
     as_of = date.fromisoformat(AS_OF)
     if kind in ("parse", "render"):
-        from reports import pipeline
+        from reports import run as pipeline
         from reports.config import Settings
 
         settings, request = Settings(), pipeline.Request(handoffs=Path(folder), as_of=as_of)
@@ -59,7 +59,8 @@ def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> Non
     elif kind in ("send", "bare"):
         import boto3
 
-        from reports import ROLES, pipeline
+        from reports import ROLES
+        from reports import run as pipeline
         from reports.config import Settings
         from reports.location import Location, parse_s3_url
 

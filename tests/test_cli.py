@@ -167,7 +167,7 @@ def test_preview_names_each_report_and_the_hash_expect_sha256_takes() -> None:
 def test_the_default_audit_path_is_platformdirs_own(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
     from platformdirs import user_state_path
 
-    from reports.pipeline import default_state_dir
+    from reports.run.inputs import default_state_dir
 
     if xdg is None:
         monkeypatch.delenv("XDG_STATE_HOME", raising=False)

@@ -175,7 +175,8 @@ def test_doctor_checks_the_sender_identity_on_the_server(setup: Setup, tmp_path:
 
 
 def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: Path) -> None:
-    from reports import pipeline, progress
+    from reports import progress
+    from reports import run as pipeline
     from reports.config import Settings
     from reports.ledger.audit import open_log
     from reports.model import Portfolio
