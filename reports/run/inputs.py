@@ -19,7 +19,7 @@ from reports.progress import logger
 from reports.run.types import Inputs, Request
 
 if TYPE_CHECKING:
-    pass
+    from reports.aws.session import Aws
 
 
 log = logger(__name__)
@@ -97,16 +97,23 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def read_inputs(settings: Settings, request: Request, *, strict: bool | None = None,
-                announce: bool = True) -> Inputs:
+                announce: bool = True, aws: Aws | None = None) -> Inputs:
     """Read the handoff folder into a Portfolio, applying --strict; `announce` says how
-    many warnings there are (not wanted by `check`, which lists them)."""
+    many warnings there are (not wanted by `check`, which lists them). An S3 folder is
+    read with the run's one S3 client (`aws`, else a session made here)."""
     folder, is_sample = handoff_folder(settings, request.handoffs)
     as_of = request.as_of or today(settings)
     started = time.perf_counter()
+    remote = None
+    if isinstance(folder, S3Url):
+        from reports.aws.handoffs import S3Handoffs
+        from reports.aws.session import Aws
+
+        remote = S3Handoffs(folder, (aws or Aws(settings)).s3())  # made before the collector is off
     with _no_cyclic_gc():
         from reports.read.folder import read_portfolio  # imported here: its import builds no cycles either
 
-        portfolio = read_portfolio(folder, as_of)
+        portfolio = read_portfolio(folder, as_of, remote)
     log.debug("read %d handoff file(s) under %s: %d entities, in %.3f s", len(portfolio.files), folder,
               len(portfolio.entities), time.perf_counter() - started)
     if not portfolio.files:
