@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reports.config import Settings
+from reports.read.document import parse_document
 from reports.read.folder import read_portfolio
-from reports.read.sections import classify_heading, heading_suggestion, parse_document
+from reports.read.headings import classify_heading, heading_suggestion
 from reports.render.compose import compose_all
 from reports.render.text import width
 from send_exec_reports import cli

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.model import to_jsonable
+from reports.read.document import Document, parse_document
 from reports.read.folder import read_portfolio
-from reports.read.sections import SECTIONS, Document, classify_heading, parse_document
+from reports.read.headings import SECTIONS, classify_heading
 
 from .conftest import SAMPLE, Write
 
@@ -293,7 +294,7 @@ def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write: Wr
 def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None:
     import yaml
 
-    from reports.read.markdown import simple_front_matter
+    from reports.read.frontmatter import simple_front_matter
 
     raw = f"entity: X\nkey: {value}\n# a comment\n"
     fast = simple_front_matter(raw)
@@ -310,7 +311,7 @@ def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None
 def test_simple_front_matter_never_disagrees_with_pyyaml(value: str) -> None:
     import yaml
 
-    from reports.read.markdown import simple_front_matter
+    from reports.read.frontmatter import simple_front_matter
 
     raw = f"key: {value}\n"
     fast = simple_front_matter(raw)
