@@ -123,6 +123,7 @@ HOSTILE: dict[str, Callable[[], str]] = {
     "half a million risks": lambda: _fill("# A\n\n## Risks\n\n", "- [high] x\n"),
     "empty items": lambda: _fill("## Risks\n\n", "-\n"),
     "a million unknown headings": lambda: _fill("", "## h\n"),
+    "different unknown headings": lambda: "".join(f"## Heading {i}\n" for i in range(280_000)),
     "a million paragraphs": lambda: _fill("", "a\n\n"),
     "table rows": lambda: _fill("## Financials\n\n| Month | Revenue | Expenses |\n|---|---|---|\n",
                                 "| 2026-01 | $1 | $2 |\n"),

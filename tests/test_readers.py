@@ -2,6 +2,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -329,3 +330,30 @@ def test_the_start_up_friendly_sha256_is_sha256(size: int) -> None:
 
     data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_large_file_read_in_pieces_gives_the_blocks_it_gives_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past bounds.WHOLE characters a text is parsed in pieces (so memory stays flat): cut at
+    blank lines outside fenced code, a table cut in two goes on with its header repeated."""
+    from reports.read import bounds
+    from reports.read.markdown import markdown_blocks
+
+    sample = "".join(p.read_text() for p in sorted(SAMPLE.rglob("*.md"))).replace("---\n", "\n")
+    table = "\n## Expenses\n\n| Date | Vendor | Amount |\n|---|---|---:|\n" + "".join(
+        f"| 2026-10-{i % 28 + 1:02d} | V{i} | ${i} |\n" for i in range(500)) + "\n"
+    code = "\n```\n" + "x = 1\n\n" * 150 + "```\n"
+    text = sample * 2 + table + sample + code + table.replace("Vendor", "Payee") + sample
+
+    def seen(blocks: list[Any]) -> list[tuple[Any, ...]]:
+        return [(b.kind, b.line, b.text, b.level, b.checked, b.struck, b.header, b.rows) for b in blocks]
+
+    whole, problems = markdown_blocks(text)
+    assert problems == [] and sum(len(b.rows) for b in whole if b.kind == "table") > 1000
+    monkeypatch.setattr(bounds, "WHOLE", 0)
+    tables_cut = 0
+    for piece in range(1200, 2000, 50):  # cuts fall all over: in tables, in the fenced block
+        monkeypatch.setattr(bounds, "PIECE", piece)
+        in_pieces, problems = markdown_blocks(text)
+        assert problems == [] and seen(in_pieces) == seen(whole)
+        tables_cut += sum(p.table for p in bounds.pieces(text))
+    assert tables_cut > 10

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from reports.model import Note, Src, Warning_
+from reports.read import bounds
 from reports.read import values as v
 from reports.read.found import Context, Found
 from reports.read.frontmatter import front_matter
@@ -49,11 +50,12 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
     """Read one handoff's text (already decoded) into a Document."""
     meta, body, problems = front_matter(text)
     warnings = [Warning_(Src(path, line), message) for line, message in problems]
-    is_portfolio = meta_text(meta, "type").lower() == "portfolio"
-    blocks = markdown_blocks(body)
+    is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
+    blocks, cuts = markdown_blocks(body)
+    warnings.extend(Warning_(Src(path, line), message) for line, message in cuts)
     first = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
     title = first.text if first is not None else ""
-    name = meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")
+    name = (meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")) if meta else ""
     named_by = "front matter"
     if not name and title and not generic_title(title):
         name, named_by = title, "heading"
@@ -140,7 +142,7 @@ class _Reading:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""
         doc, heading, section = self.doc, self.heading, self.section
         if section.heading is not None and self.kind is None:
-            hint = heading_suggestion(heading)
+            hint = heading_suggestion(heading) if len(doc.skipped) < bounds.MAX_SUGGESTIONS else None
             doc.skipped.append((section.heading.line, heading, hint))
             if hint:
                 self.warn(section.heading.line, f"heading '{heading}' is not a section the tool reads; did "
