@@ -29,63 +29,88 @@ def display_name(rel: str) -> tuple[str, bool]:
         return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"), False
 
 
-def handoff_files(folder: Path) -> tuple[list[tuple[Path, str]], list[Warning_]]:
+def handoff_files(folder: Path) -> tuple[list[tuple[str, str]], list[Warning_]]:
     """(path, shown name) of every regular `*.md` under `folder`, in sorted order, skipping
     hidden entries; what cannot be walked or is not a regular file inside the folder is a
-    warning, never a hang (a FIFO) or a read outside the folder (a symbolic link)."""
-    root = folder.resolve()
-    found: list[tuple[Path, str]] = []
-    warnings: list[Warning_] = []
+    warning, never a hang (a FIFO) or a read outside the folder (a symbolic link).
 
-    def shown(path: Path) -> str:
-        return display_name(path.relative_to(folder).as_posix() if path != folder else ".")[0]
+    The walk is os.walk's, top-down and in listing order (so warnings come in its order),
+    written over os.scandir so that a regular file costs no system call of its own."""
+    walk = _Walk(folder)
+    stack = [(os.fspath(folder), "")]
+    while stack:
+        top, rel = stack.pop()
+        subdirs = walk.scan(top, rel)
+        stack.extend(reversed(subdirs))
+    walk.found.sort(key=lambda t: t[1])
+    return walk.found, walk.warnings
 
-    def walk_error(exc: OSError) -> None:
-        where = shown(Path(exc.filename)) if exc.filename else "."
-        warnings.append(Warning_(Src(where, 0), f"cannot read this folder ({exc.strerror or exc}); "
-                                 "its files were skipped"))
 
-    for top, dirs, files in os.walk(folder, followlinks=False, onerror=walk_error):
-        here = Path(top)
-        keep = []
-        for d in dirs:
-            if d.startswith("."):
+class _Walk:
+    """What a walk of the handoff folder has found so far, and its warnings."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root: Path | None = None  # the folder resolved, once a symbolic link needs it
+        self.found: list[tuple[str, str]] = []
+        self.warnings: list[Warning_] = []
+
+    def warn(self, rel: str, message: str) -> None:
+        self.warnings.append(Warning_(Src(display_name(rel)[0], 0), message))
+
+    def scan(self, top: str, rel: str) -> list[tuple[str, str]]:
+        """Note the handoff files in one folder; return its subfolders to walk, in order."""
+        try:
+            with os.scandir(top) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            self.warn(rel.rstrip("/") or ".", f"cannot read this folder ({exc.strerror or exc}); its files were skipped")
+            return []
+        subdirs: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (subdirs if is_dir else files).append(entry)
+        walk_into = []
+        for entry in subdirs:
+            if entry.name.startswith("."):
                 continue
-            if (here / d).is_symlink():
-                warnings.append(Warning_(Src(shown(here / d), 0), "symbolic link to a folder not followed"))
+            if entry.is_symlink():
+                self.warn(rel + entry.name, "symbolic link to a folder not followed")
                 continue
-            keep.append(d)
-        dirs[:] = keep
-        for f in files:
-            if not f.lower().endswith(".md") or f.startswith("."):
+            walk_into.append((entry.path, f"{rel}{entry.name}/"))
+        for entry in files:
+            name = entry.name
+            if name.startswith(".") or not name.lower().endswith(".md"):
                 continue
-            problem = _not_readable(here / f, root)
-            name, utf8 = display_name((here / f).relative_to(folder).as_posix())
+            problem = None if entry.is_file(follow_symlinks=False) else self._not_readable(entry.path)
+            shown, utf8 = display_name(rel + name)
             if problem:
-                warnings.append(Warning_(Src(name, 0), problem))
+                self.warnings.append(Warning_(Src(shown, 0), problem))
                 continue
             if not utf8:
-                warnings.append(Warning_(Src(name, 0), "the file name is not valid UTF-8; shown with its "
-                                         "bytes escaped"))
-            found.append((here / f, name))
-    found.sort(key=lambda t: t[1])
-    return found, warnings
+                self.warnings.append(Warning_(Src(shown, 0), "the file name is not valid UTF-8; shown with "
+                                              "its bytes escaped"))
+            self.found.append((entry.path, shown))
+        return walk_into
 
-
-def _not_readable(path: Path, root: Path) -> str | None:
-    """Why a handoff entry is skipped: a link out of the folder, or not a regular file."""
-    try:
-        st = os.lstat(path)
-        if stat.S_ISLNK(st.st_mode):
-            target = path.resolve()
-            if not target.is_relative_to(root):
-                return "symbolic link to a file outside the handoff folder; not followed"
-            st = os.stat(path)
-    except (OSError, RuntimeError) as exc:
-        return f"cannot read the file ({getattr(exc, 'strerror', None) or exc}); skipped"
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file (a FIFO, device or socket); skipped"
-    return None
+    def _not_readable(self, path: str) -> str | None:
+        """Why an entry that is not a plain regular file is skipped (None: a link to one inside)."""
+        try:
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                self.root = self.root or self.folder.resolve()
+                if not Path(path).resolve().is_relative_to(self.root):
+                    return "symbolic link to a file outside the handoff folder; not followed"
+                st = os.stat(path)
+        except (OSError, RuntimeError) as exc:
+            return f"cannot read the file ({getattr(exc, 'strerror', None) or exc}); skipped"
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file (a FIFO, device or socket); skipped"
+        return None
 
 
 def decode(data: bytes, rel: str) -> Read:
@@ -117,19 +142,34 @@ def read_object(remote: Remote, key: str, rel: str) -> Read:
     return decode(data, rel)
 
 
-def read_file(path: Path, rel: str) -> Read:
+def read_file(path: str, rel: str) -> Read:
     """Return (text, sha256 of the bytes, warning) for one handoff file."""
     try:
         # Non-blocking, and checked again once open: a FIFO swapped in meanwhile cannot hang us.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
+        try:
+            st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 return None, "", Warning_(Src(rel, 0), "not a regular file; skipped")
             if st.st_size > MAX_FILE_BYTES:
                 return None, "", Warning_(Src(rel, 0), f"file is {st.st_size:,} bytes, over the 5 MB limit; "
                                           "skipped")
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = _read_all(fd, st.st_size)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped")
     return decode(data, rel)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of an open file: the size it had, and whatever it
+    grew by since (read in small steps: os.read allocates what it is asked for)."""
+    chunks = [os.read(fd, size + 1)]
+    total = len(chunks[0])
+    if total <= size:
+        return chunks[0]  # a regular file reads short only at its end
+    while chunks[-1] and total <= MAX_FILE_BYTES:
+        chunks.append(os.read(fd, min(64 * 1024, MAX_FILE_BYTES + 1 - total)))
+        total += len(chunks[-1])
+    return chunks[0] if len(chunks) == 2 and not chunks[1] else b"".join(chunks)

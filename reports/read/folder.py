@@ -40,7 +40,8 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
     merge = Merge(warnings)
     for path, rel in files:
         text, digest, problem = reader(path, rel)
-        log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
+        if log.isEnabledFor(TRACE):
+            log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
         if digest:
             sources.append(Source(rel, digest))
         if problem is not None:

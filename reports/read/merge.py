@@ -17,8 +17,6 @@ from reports.read import values as v
 from reports.read.document import Document, meta_text
 
 KINDS = ("operating", "ancillary")
-_ENTITY_LISTS = ("financials", "expenses", "kpis", "pipeline", "risks", "actions", "stack",
-                 "channels", "campaigns", "revenue_recognition", "accounts", "notes")
 
 
 class Merge:
@@ -52,7 +50,7 @@ class Merge:
         frozen = tuple(
             Entity(
                 name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"],
-                sources=tuple(e["sources"]), **{k: tuple(e[k]) for k in _ENTITY_LISTS},
+                sources=tuple(e["sources"]), **{k: tuple(items) for k, items in e["facts"].items()},
             )
             for e in self.entities.values()
         )
@@ -66,8 +64,10 @@ class Merge:
 
 
 def _coverage(doc: Document) -> Coverage:
-    unrated = sum(1 for r in doc.facts.get("risks", []) if r.severity is None)
-    unrated += sum(1 for a in doc.facts.get("actions", []) if a.priority is None and not a.done)
+    facts = doc.facts
+    unrated = sum(1 for r in facts["risks"] if r.severity is None) if "risks" in facts else 0
+    if "actions" in facts:
+        unrated += sum(1 for a in facts["actions"] if a.priority is None and not a.done)
     return Coverage(doc.path, doc.blocks[0], doc.blocks[1], tuple(doc.skipped), unrated)
 
 
@@ -75,8 +75,8 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
     key = doc.name.casefold()
     ent = entities.get(key)
     if ent is None:
-        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": [], "named_by": doc.named_by}
-        ent.update({k: [] for k in _ENTITY_LISTS})
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": [], "named_by": doc.named_by,
+               "facts": {}}
         entities[key] = ent
     elif "front matter" not in (doc.named_by, ent["named_by"]) or doc.named_by != ent["named_by"]:
         how = {"heading": "titled", "file": "named by their files"}
@@ -86,6 +86,18 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
                                  "`entity:` in front matter to keep them apart, or the same one to merge "
                                  "them on purpose"))
     ent["sources"].append(doc.path)
+    if doc.meta:
+        _merge_meta(doc, ent, warnings)
+    facts = ent["facts"]
+    for k, items in doc.facts.items():
+        if k in facts:
+            facts[k].extend(items)
+        else:
+            facts[k] = list(items)
+
+
+def _merge_meta(doc: Document, ent: dict[str, Any], warnings: list[Warning_]) -> None:
+    """An entity's code, kind and owner from a file's front matter: the first given wins."""
     kind = meta_text(doc.meta, "kind").lower()
     if kind and kind not in KINDS:
         warnings.append(Warning_(Src(doc.path, 1), f"kind '{kind}' is not operating or ancillary; "
@@ -98,8 +110,6 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
                                      f"'{ent[field_name]}' given earlier for {doc.name}; kept the first"))
         elif value:
             ent[field_name] = value
-    for k, items in doc.facts.items():
-        ent[k].extend(items)
 
 
 def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[Any, str]],

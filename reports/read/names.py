@@ -15,7 +15,7 @@ _GENERIC_WORDS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.gene
 
 def generic_title(title: str) -> bool:
     """True when a title names no more than the document type (`Project Status`)."""
-    s = normalise_heading(title)
+    s = normalise_heading.__wrapped__(title)  # a title is seen once: not worth a place in the cache
     return not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS for w in s.split())
 
 

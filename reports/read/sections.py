@@ -103,7 +103,8 @@ def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
 def _read_risk(blk: Block, src: Src, ctx: Context) -> Found:
     out = Found()
     flags = v.read_flags(blk.text)
-    _near_misses(flags, blk.line, out)
+    if flags.near_misses:
+        _near_misses(flags, blk.line, out)
     if flags.done or blk.checked or blk.struck:
         return out  # resolved: kept as a note
     severity = flags.severity or (v.PRIORITY_TO_SEVERITY.get(flags.priority) if flags.priority else None)
