@@ -324,3 +324,22 @@ def test_did_you_mean_stops_after_a_hundred_unknown_headings_in_a_file(folder: P
     assert len(hints) == bounds.MAX_SUGGESTIONS == 100
     coverage = next(c for c in portfolio.coverage if c.path == "typos.md")
     assert len(coverage.skipped) == 150  # every unknown heading is still listed by `check`
+
+
+@pytest.mark.parametrize("args", [["check"], ["--dry-run"]])
+def test_a_folder_whose_only_file_is_over_the_size_limit_says_why_nothing_was_read(tmp_path: Path,
+                                                                                    args: list[str]) -> None:
+    folder = tmp_path / "h"
+    folder.mkdir()
+    (folder / "big.md").write_bytes(b"# Big\n" + b"x" * (5 * 1024 * 1024))
+    result = run(*args, "--handoffs", str(folder), "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert result.stderr == (f"error: no handoff file could be read under {folder}: big.md:0: file is 5,242,886 "
+                             "bytes, over the 5 MB limit; skipped\n")
+    os.mkfifo(folder / "pipe.md")
+    result = run(*args, "--handoffs", str(folder), "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "big.md:0: file is 5,242,886 bytes, over the 5 MB limit; skipped",
+        f"error: no handoff file could be read under {folder}: pipe.md:0: not a regular file (a FIFO, device or "
+        "socket); skipped (and 1 more, above)"]
