@@ -5,6 +5,7 @@ doctor, check output that cannot be injected into, and logging routed per run.""
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 import sys
 import threading
@@ -206,3 +207,60 @@ def test_two_runs_in_threads_each_hear_only_their_own_messages() -> None:
     for t in threads:
         t.join(10)
     assert heard == {"a": ["from a"], "b": ["from b"]}
+
+
+# --------------------------------------------------------------------------
+# Stale handoffs (issue 28 point 5)
+
+
+def _aged(folder: Path, days: float) -> None:
+    import os
+    import time
+
+    for path in folder.rglob("*.md"):
+        stamp = time.time() - days * 86400
+        os.utime(path, (stamp, stamp))
+
+
+@pytest.mark.parametrize(("days", "env", "stale"), [
+    (10, "", True), (5, "", False), (10, "HANDOFFS_MAX_AGE_DAYS=30\n", False), (400, "HANDOFFS_MAX_AGE_DAYS=0\n", False),
+])
+def test_stale_handoffs_are_a_warning_in_the_run_never_in_a_report(tmp_path: Path, days: int, env: str,
+                                                                     stale: bool) -> None:
+    shutil.copytree(SAMPLE_DIR, tmp_path / "h")
+    _aged(tmp_path / "h", days)
+    (tmp_path / "repos.env").write_text(env)
+    result = CliRunner().invoke(cli, ["--dry-run", "--handoffs", str(tmp_path / "h"), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert ("stale handoffs" in result.stderr) is stale
+    assert "stale" not in result.stdout  # the reports themselves never say it
+
+
+def test_strict_refuses_to_send_on_stale_handoffs(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLE_DIR, tmp_path / "h")
+    _aged(tmp_path / "h", 20)
+    (tmp_path / "repos.env").write_text(ENV)
+    result = CliRunner().invoke(cli, ["--handoffs", str(tmp_path / "h"), "--as-of", AS_OF, "--yes", "--strict"])
+    assert result.exit_code == 3 and "--strict: stale handoffs" in result.stderr
+
+
+def test_the_bundled_sample_is_never_stale(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--dry-run", "--handoffs", str(SAMPLE_DIR), "--as-of", AS_OF],
+                                env={"HANDOFFS_MAX_AGE_DAYS": "1"})
+    assert result.exit_code == 0 and "stale" not in result.stderr
+
+
+def test_the_send_handler_reports_stale_s3_handoffs(tmp_path: Path, ses: Ses, monkeypatch: pytest.MonkeyPatch) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="fresh-or-not")
+    s3.put_object(Bucket="fresh-or-not", Key="handoffs/a.md", Body=b"# Acme\n\n## Risks\n\n- [high] Roof\n")
+    for key, value in {"HANDOFFS_DIR": "s3://fresh-or-not/handoffs/", "AWS_DEFAULT_REGION": "us-east-1",
+                       "AUDIT_LOG": str(tmp_path / "audit.jsonl")}.items():
+        monkeypatch.setenv(key, value)
+    assert send_handler({"dry_run": True, "as_of": AS_OF})["warnings"] == []
+    monkeypatch.setenv("HANDOFFS_MAX_AGE_DAYS", "1")
+    monkeypatch.setattr("time.time", lambda: 4102444800.0)  # 2100-01-01: the object is old by then
+    answer = send_handler({"dry_run": True, "as_of": AS_OF})
+    assert len(answer["warnings"]) == 1 and "stale handoffs" in answer["warnings"][0]
+    with pytest.raises(Exception, match="--strict: stale handoffs"):
+        send_handler({"dry_run": True, "as_of": AS_OF, "strict": True})

@@ -118,6 +118,13 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
               len(portfolio.entities), time.perf_counter() - started)
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
+    from reports.run.freshness import newest_mtime, stale_notice
+
+    stale = stale_notice(settings, folder, newest_mtime(folder, portfolio, remote.newest if remote else None))
+    if stale:
+        log.warning("warning: %s", stale)
+        if request.strict if strict is None else strict:
+            raise HandoffError(f"--strict: {stale.partition(' (--strict')[0]}; nothing sent")
     if portfolio.warnings and announce:
         log.warning("%d handoff warning(s) in %s; list them with `send-exec-reports check`",
                     len(portfolio.warnings), folder)
@@ -125,7 +132,7 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
             for w in portfolio.warnings[:20]:
                 log.warning("%s: %s", w.source, w.message)
             raise HandoffError(f"--strict: {len(portfolio.warnings)} handoff warning(s); nothing sent")
-    return Inputs(portfolio, folder, is_sample, as_of)
+    return Inputs(portfolio, folder, is_sample, as_of, (stale,) if stale else ())
 
 
 def check_request(request: Request) -> None:
