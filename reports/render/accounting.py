@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures import finance as f
+from reports.figures.cash import growth_rate, projection
 from reports.figures.changes import Changes
+from reports.figures.costs import expense_jumps, large_expenses
+from reports.figures.months import MonthTotal, month_of
+from reports.figures.revrec import revrec_adjustment
+from reports.figures.shared import Figures, figures
 from reports.model import Entity, Measure, Note, Portfolio
 from reports.render.common import cite_financials, cite_portfolio_file, finish, start, who
 from reports.render.text import money, percent
@@ -14,12 +18,12 @@ from reports.render.text import money, percent
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
            changes: Changes | None = None) -> str:
     """Render the Accounting report."""
     r = start("Accounting", portfolio, as_of, tz, changes)
     entities = portfolio.entities
-    shared = shared or f.figures(portfolio, as_of)
+    shared = shared or figures(portfolio, as_of)
     history, months = shared.by_entity, shared.months
 
     r.cite_lists([*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
@@ -29,7 +33,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     def recognised(t: tuple[Entity, Note]) -> str:
         e, item = t
         line = f"{who(e)}: {item.text}"
-        adj = f.revrec_adjustment(item.text, as_of)
+        adj = revrec_adjustment(item.text, as_of)
         if adj is None:
             return line
         booked = {m.month: m.revenue for m in history[e.name]}.get(adj.booked)
@@ -81,12 +85,12 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.para(f"Month-over-month expense jumps over 25% and {money(shared.jump_floor)} in the last three "
            "months, with the logged expenses of that month:", "  ")
     jumps = [(e, m, c) for e in entities
-             for m, c in f.expense_jumps(history[e.name], floor=shared.jump_floor, recent=recent)]
+             for m, c in expense_jumps(history[e.name], floor=shared.jump_floor, recent=recent)]
     jumps.sort(key=lambda t: (-t[2], t[0].name))
 
-    def jump(t: tuple[Entity, f.MonthTotal, Decimal]) -> str:
+    def jump(t: tuple[Entity, MonthTotal, Decimal]) -> str:
         e, month, rise = t
-        logged = sorted((x for x in e.expenses if x.date and f.month_of(x.date) == month.month and x.amount),
+        logged = sorted((x for x in e.expenses if x.date and month_of(x.date) == month.month and x.amount),
                         key=lambda x: -(x.amount or Decimal(0)))
         why = "; ".join(f"{x.vendor or x.category} {money(x.amount)}" for x in logged[:3])
         return (f"{who(e)}: {month.month} expenses {money(month.expenses)}, up {percent(rise * 100)}"
@@ -100,7 +104,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     else:
         r.cite([review])
         r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
-        r.bullets(f.large_expenses(entities, review.limit), 20,
+        r.bullets(large_expenses(entities, review.limit), 20,
                   lambda t: f"{who(t[0])}: {t[1].date or 'undated'} {t[1].vendor}, {t[1].category}, "
                   f"{money(t[1].amount)}")
 
@@ -111,11 +115,11 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     rows = [[m.month, "actual", money(m.revenue), money(m.expenses), money(m.net),
              money(targets.get(m.month))] for m in months[-3:]]
     rows += [[mo, "projected", money(rev), money(exp), money(rev - exp), money(targets.get(mo))]
-             for mo, rev, exp in f.projection(months, portfolio.horizon)]
+             for mo, rev, exp in projection(months, portfolio.horizon)]
     r.table(["Month", "Basis", "Revenue", "Expenses", "Net", "Target"], rows, 36,
             right=(2, 3, 4, 5), empty="No financials to project from.")
     if rows:
-        growth = f.growth_rate([m.revenue for m in months])
+        growth = growth_rate([m.revenue for m in months])
         r.para(f"Projection: revenue grows {percent(growth * 100) if growth is not None else '0.0%'} "
                "a month (trailing compound rate); expenses stay at their trailing 3-month average.", "  ")
     return finish(r, portfolio)

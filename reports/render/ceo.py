@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures import finance as f
+from reports.figures.agenda import agenda, risks_tagged, unrated
 from reports.figures.changes import Changes
-from reports.figures.finance import share
+from reports.figures.costs import share
+from reports.figures.deals import is_overdue, pipeline
+from reports.figures.guardrails import kpi_gaps
+from reports.figures.shared import Figures, figures
 from reports.model import Entity, Portfolio, Risk
 from reports.render.common import (
     cite_financials,
@@ -21,11 +24,11 @@ from reports.render.common import (
 from reports.render.text import change, money, months, percent, quantity, sparkline
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
            changes: Changes | None = None) -> str:
     """Render the CEO report."""
     r = start("CEO", portfolio, as_of, tz, changes)
-    shared = shared or f.figures(portfolio, as_of)
+    shared = shared or figures(portfolio, as_of)
     by_entity, m = shared.by_entity, shared.metrics
 
     cite_financials(r, portfolio.entities)
@@ -51,7 +54,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         r.para(line, "  ")
     critical = [(e, x) for e in portfolio.entities for x in e.risks if x.severity == "critical"]
     r.cite(x for _, x in critical)
-    loose = f.unrated(portfolio.entities)
+    loose = unrated(portfolio.entities)
     no_severity = sum(1 for _, x in loose if isinstance(x, Risk))
     r.para(f"Critical risks: {len(critical)}." + (f" Unrated risks: {no_severity} (no severity written; "
                                                   "see Unrated risks and actions)." if no_severity else ""), "  ")
@@ -88,7 +91,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.section("Revenue pipeline")
     deals = [(e, d) for e in portfolio.entities for d in e.pipeline]
     r.cite(d for _, d in deals)
-    pipe = f.pipeline((d for _, d in deals), shared.stage_weights, as_of)
+    pipe = pipeline((d for _, d in deals), shared.stage_weights, as_of)
     r.table(["Open stage", "Deals", "One-off", "Per month", "Weight"],
             [[s.stage, str(s.deals), money(s.one_off), money(s.monthly),
               "none" if s.weight is None else f"{s.weight:.0%}"] for s in pipe.open],
@@ -105,7 +108,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     if pipe.won.deals:
         r.para(f"Won (not in the table): {pipe.won.deals} deal(s), {money(pipe.won.one_off)} one-off and "
                f"{money(pipe.won.monthly)}/mo.", "  ")
-    overdue = sorted(((e, d) for e, d in deals if f.is_overdue(d, as_of)), key=lambda t: t[1].close or as_of)
+    overdue = sorted(((e, d) for e, d in deals if is_overdue(d, as_of)), key=lambda t: t[1].close or as_of)
     if overdue:
         r.blank()
         r.para("Overdue closes:", "  ")
@@ -114,11 +117,11 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
                   f"close {t[1].close} ({(as_of - (t[1].close or as_of)).days} days ago)")
 
     r.section("Equity and personnel risk")
-    people = f.risks_tagged(portfolio.entities, ("equity", "personnel"))
+    people = risks_tagged(portfolio.entities, ("equity", "personnel"))
     r.bullets(people, 20, lambda t: f"[{t[1].severity or 'unrated'}] {who(t[0])}: {t[1].text}")
 
     r.section("KPI gaps (worst first)")
-    gaps = f.kpi_gaps(portfolio.entities)
+    gaps = kpi_gaps(portfolio.entities)
     r.table(["Entity", "KPI", "Actual", "Target", "Gap"], gaps, 25,
             lambda t: [t[0].name, t[1].name, quantity(t[1].actual, t[1].unit),
                        ("\u2264 " if t[1].lower_is_better else "") + quantity(t[1].target, t[1].unit),
@@ -126,7 +129,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
             right=(2, 3, 4), empty="Every KPI with a target meets it.")
 
     r.section("30-day agenda")
-    items = f.agenda(portfolio, as_of)
+    items = agenda(portfolio, as_of)
     r.bullets(items, 30, lambda i: f"[{i.priority}] {i.due.isoformat() if i.due else 'no date'}"
               f"{' OVERDUE' if i.overdue else ''} {who(i.entity)}: {i.text}",
               empty="Nothing due in the next 30 days.")

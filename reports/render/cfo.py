@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from reports.figures import finance as f
+from reports.figures.cash import growth_rate, months_to_break_even, net_burn
 from reports.figures.changes import Changes
+from reports.figures.costs import large_expenses
+from reports.figures.guardrails import Metrics, evaluate_guardrail
+from reports.figures.months import ZERO, MonthTotal, trailing_average
+from reports.figures.shared import Figures, figures
 from reports.model import Measure, Portfolio
+from reports.read.measures import UNITS
 from reports.render.common import (
     cite_financials,
     cite_portfolio_file,
@@ -26,11 +31,11 @@ _MEASURED_FROM = {
 TIERS = (("zero-cost", "Zero-cost"), ("low-cost", "Low-cost"), ("revenue", "Revenue-producing"))
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
            changes: Changes | None = None) -> str:
     """Render the CFO report."""
     r = start("CFO", portfolio, as_of, tz, changes)
-    shared = shared or f.figures(portfolio, as_of)
+    shared = shared or figures(portfolio, as_of)
     history, m = shared.months, shared.metrics
 
     cite_financials(r, portfolio.entities)
@@ -46,21 +51,21 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     return finish(r, portfolio)
 
 
-def _burn(r: Report, shared: f.Figures) -> None:
+def _burn(r: Report, shared: Figures) -> None:
     history, m = shared.months, shared.metrics
     r.section("Burn-rate model")
     r.table(["Month", "Revenue", "Gross burn", "Net burn"],
-            [[x.month, money(x.revenue), money(x.expenses), money(f.net_burn(x))] for x in history[-6:]],
+            [[x.month, money(x.revenue), money(x.expenses), money(net_burn(x))] for x in history[-6:]],
             6, right=(1, 2, 3), empty="No complete months of financials.")
     if history:
-        gross = f.trailing_average([x.expenses for x in history])
+        gross = trailing_average([x.expenses for x in history])
         r.para(f"Trailing 3-month average: gross burn {money(gross)}, net burn "
                f"{money(m.avg_net_burn)} (expenses \u2212 revenue).", "  ")
     for line in left_out_lines(shared.totals):
         r.para(line, "  ")
 
 
-def _runway(r: Report, shared: f.Figures) -> None:
+def _runway(r: Report, shared: Figures) -> None:
     r.section("Runway")
     way, m = shared.runway, shared.metrics
     if m.cash is None or way is None:
@@ -73,7 +78,7 @@ def _runway(r: Report, shared: f.Figures) -> None:
     if best is not None:
         r.para(f"Most conservative: {months(best[0])}, from {best[1]}.", "  ")
     elif way.positive:
-        r.para(f"Cash-flow positive: the trailing 3 months made {money(-(m.avg_net_burn or f.ZERO))} a month "
+        r.para(f"Cash-flow positive: the trailing 3 months made {money(-(m.avg_net_burn or ZERO))} a month "
                "on average, and the projection never runs out of cash.", "  ")
     for line in runway_lines(way):
         r.bullet(line)
@@ -90,25 +95,25 @@ def _capital(r: Report, portfolio: Portfolio) -> None:
             r.bullets([c.text + (f" \u2014 {money(c.cost)}{'/mo' if c.monthly else ' one-off'}"
                                  if c.cost is not None else "") for c in items], 15)
     if portfolio.capital_plan:
-        one_off = sum((c.cost for c in portfolio.capital_plan if c.cost is not None and not c.monthly), f.ZERO)
-        monthly = sum((c.cost for c in portfolio.capital_plan if c.cost is not None and c.monthly), f.ZERO)
+        one_off = sum((c.cost for c in portfolio.capital_plan if c.cost is not None and not c.monthly), ZERO)
+        monthly = sum((c.cost for c in portfolio.capital_plan if c.cost is not None and c.monthly), ZERO)
         unpriced = sum(1 for c in portfolio.capital_plan if c.cost is None)
         r.para(f"Total: {money(one_off)} one-off and {money(monthly)}/mo"
                + (f"; {unpriced} item(s) without a cost." if unpriced else "."), "  ")
 
 
 
-def _break_even(r: Report, history: list[f.MonthTotal]) -> None:
+def _break_even(r: Report, history: list[MonthTotal]) -> None:
     r.section("Break-even analysis")
     if not history:
         r.para("No financials reported.", "  ")
     else:
-        needed = f.trailing_average([x.expenses for x in history]) or f.ZERO
+        needed = trailing_average([x.expenses for x in history]) or ZERO
         revenue = history[-1].revenue
-        growth = f.growth_rate([x.revenue for x in history])
-        n = f.months_to_break_even(revenue, needed, growth)
+        growth = growth_rate([x.revenue for x in history])
+        n = months_to_break_even(revenue, needed, growth)
         r.para(f"Revenue needed: {money(needed)} a month (trailing 3-month average expenses).", "  ")
-        r.para(f"Revenue in {history[-1].month}: {money(revenue)}; gap {money(max(needed - revenue, f.ZERO))}.", "  ")
+        r.para(f"Revenue in {history[-1].month}: {money(revenue)}; gap {money(max(needed - revenue, ZERO))}.", "  ")
         r.para("Trailing revenue growth: " + (f"{percent(growth * 100)} a month." if growth is not None
                                             else "not enough months to tell."), "  ")
         if n == 0:
@@ -120,7 +125,7 @@ def _break_even(r: Report, history: list[f.MonthTotal]) -> None:
 
 
 
-def _targets(r: Report, portfolio: Portfolio, history: list[f.MonthTotal]) -> None:
+def _targets(r: Report, portfolio: Portfolio, history: list[MonthTotal]) -> None:
     r.section("Monthly revenue targets vs actuals")
     actual = {x.month: x.revenue for x in history}
     rows = []
@@ -134,15 +139,15 @@ def _targets(r: Report, portfolio: Portfolio, history: list[f.MonthTotal]) -> No
 
 
 
-def _guardrails(r: Report, portfolio: Portfolio, m: f.Metrics) -> None:
+def _guardrails(r: Report, portfolio: Portfolio, m: Metrics) -> None:
     r.section("Financial guardrails")
     if not portfolio.guardrails:
         r.para("No guardrails in the portfolio file.", "  ")
     for g in portfolio.guardrails:
         review = 0
         if g.measure == Measure.SINGLE_EXPENSE:
-            review = len(f.large_expenses(portfolio.entities, g.limit))
-        result = f.evaluate_guardrail(g, m, review)
+            review = len(large_expenses(portfolio.entities, g.limit))
+        result = evaluate_guardrail(g, m, review)
         if g.measure is not None:
             r.cite_lists(_MEASURED_FROM.get(g.measure, lambda p: [])(portfolio))
         limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, g.unit)
@@ -152,7 +157,7 @@ def _guardrails(r: Report, portfolio: Portfolio, m: f.Metrics) -> None:
             line = f"[{'OK' if not review else 'REVIEW'}] {g.name} {limit}: {review} single expense(s) over " \
                    "it to review (see the Accounting report)"
         else:
-            figure = quantity(result.value, f.UNITS.get(g.measure, "$") if g.measure else g.unit) \
+            figure = quantity(result.value, UNITS.get(g.measure, "$") if g.measure else g.unit) \
                 if result.value is not None else result.detail
             line = f"[{result.status}] {g.name} {limit}: {result.measure} {figure}"
         r.bullet(line)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures import finance as f
 from reports.figures.changes import Changes
+from reports.figures.marketing import blast_conflicts, cost_per_lead
+from reports.figures.shared import Figures
 from reports.model import Channel, Entity, Portfolio
 from reports.render.common import finish, start, who
 from reports.render.text import money, number
@@ -14,7 +15,7 @@ from reports.render.text import money, number
 MATRIX_ENTITIES = 7
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
            changes: Changes | None = None) -> str:
     """Render the CMO report."""
     r = start("CMO", portfolio, as_of, tz, changes)
@@ -39,7 +40,7 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
 
     r.section("Blast email sequencing")
     sends = sorted(((e, c) for e in portfolio.entities for c in e.campaigns), key=lambda t: (t[1].date, t[0].name))
-    pairs = [(e, a, b) for e in portfolio.entities for a, b in f.blast_conflicts(e.campaigns) if b.date >= as_of]
+    pairs = [(e, a, b) for e in portfolio.entities for a, b in blast_conflicts(e.campaigns) if b.date >= as_of]
     clashes = {id(b) for _, _, b in pairs}
     r.table(["Date", "Entity", "Campaign", "List", "Spacing"], sends, 40,
             lambda t: [t[1].date.isoformat(), t[0].code or t[0].name, t[1].name, t[1].list or "\u2014",
@@ -72,14 +73,14 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
 
     def spend_row(t: tuple[Entity, Channel]) -> list[str]:
         e, c = t
-        cpl = f.cost_per_lead(c.spend or zero, c.leads or zero)
+        cpl = cost_per_lead(c.spend or zero, c.leads or zero)
         return [e.name, c.channel, money(c.spend or zero), number(c.leads or zero),
                 money(cpl) if cpl is not None else "no leads"]
 
     r.table(["Entity", "Channel", "Spend/mo", "Leads", "Per lead"], rows, 30, spend_row,
             right=(2, 3, 4), empty="No spend or leads reported.")
     if rows:
-        cpl = f.cost_per_lead(total_spend, total_leads)
+        cpl = cost_per_lead(total_spend, total_leads)
         r.para(f"All channels: {money(total_spend)}/mo for {number(total_leads)} leads"
                f"{', ' + money(cpl) + ' per lead' if cpl is not None else ''}.", "  ")
     return finish(r, portfolio)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from reports.figures.cash import CASH_OUT_HORIZON, Runway
 from reports.figures.changes import Changes
-from reports.figures.finance import CASH_OUT_HORIZON, Runway, Totals
+from reports.figures.months import Totals
 from reports.model import Action, Entity, Portfolio, Risk, Src
 from reports.render.text import ELLIPSIS, Report, clean, money, months, truncate
 
