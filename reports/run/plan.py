@@ -38,7 +38,7 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
     started = time.perf_counter()
     with _no_cyclic_gc():
         from reports.figures.changes import snapshot
-        from reports.figures.finance import figures
+        from reports.figures.shared import figures
         from reports.render.compose import compose_all
 
         shared = figures(inputs.portfolio, inputs.as_of, settings.stage_weights, settings.jump_floor)
