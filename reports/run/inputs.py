@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +13,7 @@ from reports.config import Settings
 from reports.errors import ConfigError, HandoffError
 from reports.location import Location, S3Url
 from reports.progress import logger
+from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.types import Inputs, Request
 
 if TYPE_CHECKING:
@@ -81,19 +79,6 @@ def handoff_folder(settings: Settings, explicit: Location | None) -> tuple[Locat
 def exists(path: Location) -> bool:
     """A local log that exists; an S3 one is always read (it may be empty)."""
     return isinstance(path, S3Url) or path.exists()
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Reading and rendering build large acyclic structures: the cyclic collector's
-    passes over them are pure overhead (10-15% at 10,000 entities)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def read_inputs(settings: Settings, request: Request, *, strict: bool | None = None,

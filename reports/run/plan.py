@@ -11,8 +11,9 @@ from reports.config import Settings
 from reports.errors import ConfigError
 from reports.location import Location
 from reports.progress import logger
+from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.decide import _bounces, decide
-from reports.run.inputs import _no_cyclic_gc, audit_path, check_request, exists, read_inputs
+from reports.run.inputs import audit_path, check_request, exists, read_inputs
 from reports.run.types import Inputs, Plan, Request
 
 if TYPE_CHECKING:
