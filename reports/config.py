@@ -35,6 +35,7 @@ KEYS: dict[str, str] = {
     "REPORT_TZ": "IANA time zone of the report date (default UTC)",
     "REPORT_SUBJECT_PREFIX": "subject prefix (default [Exec Report])",
     "SES_EVENTS_QUEUE_URL": "the SQS queue SES delivery notifications arrive on (for `events`)",
+    "SES_EVENTS_TOPIC_ARN": "the SNS topic SES publishes to; when set, `events` accepts only notifications from it",
     "SES_HTML_MONOSPACE": "on: add an HTML part, the text in a monospaced <pre> block (default off)",
     "PIPELINE_STAGE_WEIGHTS": "stage=weight pairs for the weighted pipeline, e.g. lead=0.1,proposal=0.3",
     "EXPENSE_JUMP_FLOOR": "smallest month-over-month expense rise worth flagging, in $ (default 500)",
@@ -67,6 +68,7 @@ class Settings(NamedTuple):
     env_found: bool = False
     unknown_ses_keys: tuple[str, ...] = ()  # an error when sending: a typo may misdirect a report
     events_queue_url: str | None = None
+    events_topic_arn: str | None = None  # when set, only SNS notifications from this topic are believed
     html_monospace: bool = False  # add a text/html part: the same text in a monospaced <pre>
     stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - overrides of finance.STAGE_WEIGHTS
     jump_floor: Decimal = DEFAULT_JUMP_FLOOR
@@ -250,7 +252,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
         handoffs_max_age_days=_days(get("HANDOFFS_MAX_AGE_DAYS"), origin.get("HANDOFFS_MAX_AGE_DAYS", "")),
         env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
-        events_queue_url=get("SES_EVENTS_QUEUE_URL"),
+        events_queue_url=get("SES_EVENTS_QUEUE_URL"), events_topic_arn=get("SES_EVENTS_TOPIC_ARN"),
         html_monospace=_flag(get("SES_HTML_MONOSPACE"), "SES_HTML_MONOSPACE", origin.get("SES_HTML_MONOSPACE", "")),
         stage_weights=_weights(get("PIPELINE_STAGE_WEIGHTS"), origin.get("PIPELINE_STAGE_WEIGHTS", "")),
         jump_floor=_dollars(get("EXPENSE_JUMP_FLOOR"), "EXPENSE_JUMP_FLOOR", origin.get("EXPENSE_JUMP_FLOOR", "")),
