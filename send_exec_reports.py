@@ -277,33 +277,17 @@ def events(ctx: click.Context, state: State, settings: Settings, queue_url: str 
     """
     import json
 
-    from reports.aws import feedback
-    from reports.aws.session import Aws, check_endpoint
-    from reports.ledger.audit import open_log
-    from reports.run import audit_path
+    from reports.aws.events import drain
+    from reports.aws.feedback import Notification
 
-    url = queue_url or settings.events_queue_url
-    if not url:
-        raise ConfigError("no queue: pass --queue-url or set SES_EVENTS_QUEUE_URL (see docs/operations.md)")
-    if settings.unknown_ses_keys:
-        raise ConfigError(settings.unknown_ses_keys[0])
-    check_endpoint(settings, "sqs")
-
-    def said(note: feedback.Notification) -> None:
+    def said(note: Notification) -> None:
         if as_json:
             click.echo(json.dumps(note._asdict(), ensure_ascii=False))
 
-    try:
-        with open_log(audit_path(settings, state.audit_log)) as opened:
-            opened.load_feedback_index()
-            done = feedback.drain(url, opened, Aws(settings).sqs(), seconds=seconds, said=said)
-    except Exception as exc:
-        if type(exc).__module__.startswith("botocore"):
-            raise ConfigError(f"cannot read the queue {url}: {exc}") from None
-        raise
-    click.echo(f"{done.applied} applied, {done.duplicates} duplicate(s), {done.unknown} not ours, "
-               f"{done.malformed} malformed (left on the queue)", err=True)
-    ctx.exit(1 if done.malformed else 0)
+    done = drain(settings, audit_log=state.audit_log, queue_url=queue_url, seconds=seconds, said=said,
+                 forget=forget)
+    click.echo(done.summary(), err=True)
+    ctx.exit(1 if done.failed else 0)
 
 
 @command("env_file", "handoffs", "audit_log")

@@ -63,21 +63,7 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     """The SQS-triggered delivery feedback: each record's body is an SES notification,
     applied to the audit log (AUDIT_LOG) as `events` does. Answers SQS's partial-batch
     form: the messages that could not be applied come back as failures, for the redrive policy."""
-    from reports.aws import feedback
-    from reports.ledger.audit import open_log
+    from reports.aws.events import handle_batch
 
-    say = _json_line
-    failures = []
-    with progress.routed(say, 0):
-        settings = load_settings(None, os.environ)
-        with open_log(run.audit_path(settings)) as opened:
-            opened.load_feedback_index()
-            for record in (event or {}).get("Records", []):
-                try:
-                    note = feedback.parse(str(record.get("body", "")))
-                except feedback.Malformed as exc:
-                    say(progress.WARNING, f"message {record.get('messageId')} is not an SES notification ({exc})")
-                    failures.append({"itemIdentifier": record.get("messageId")})
-                    continue
-                feedback.apply(opened, note)  # SQS deletes the batch's others once this returns
-    return {"batchItemFailures": failures}
+    with progress.routed(_json_line, 0):
+        return handle_batch(load_settings(None, os.environ), (event or {}).get("Records") or [])
