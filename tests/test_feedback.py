@@ -137,13 +137,13 @@ def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: 
             raise ConnectionError("killed before the delete")
 
     settings = load_settings(world.tmp / "repos.env", os.environ)
-    where = {"audit_log": world.tmp / "audit.jsonl", "queue_url": world.queue, "seconds": 5}
+    log_path = world.tmp / "audit.jsonl"
     with monkeypatch.context() as patched, pytest.raises(ConnectionError):
         patched.setattr(Aws, "sqs", lambda self: Crashing())
-        events.drain(settings, visibility=1, **where)  # type: ignore[arg-type]
+        events.drain(settings, audit_log=log_path, queue_url=world.queue, seconds=5, visibility=1)
     assert len(world.records("delivered")) == 1
     time.sleep(1.2)  # the message comes back once its visibility timeout ends
-    done = events.drain(settings, **where)  # type: ignore[arg-type]
+    done = events.drain(settings, audit_log=log_path, queue_url=world.queue, seconds=5)
     assert done.duplicates == 1 and done.applied == 0
     assert len(world.records("delivered")) == 1 and world.left() == 0
     assert audit.verify(world.tmp / "audit.jsonl").ok
