@@ -107,7 +107,7 @@ def test_a_duplicate_an_unknown_id_and_a_malformed_body(world: World) -> None:
     delivered = sns(event("Delivery", world.ids["ceo"], delivery={"recipients": ["owner@example.com"]}), "d1")
     world.put(delivered)
     world.put(delivered)  # SQS delivers at least once
-    world.put(sns(event("Delivery", "someone-elses-message", delivery={"recipients": ["x@example.org"]}), "d2"))
+    world.put(sns(event("Delivery", "someone-elses-message", delivery={"recipients": ["x@elsewhere.test"]}), "d2"))
     world.put("{not json")
     result = world.events("-v")
     assert result.exit_code == 1  # one could not be parsed

@@ -95,9 +95,14 @@ def _one(feedback: Feedback, body: Any, topic: str | None, name: str, left: str)
     if outcome.ignored:
         shown = ", ".join(cut(a, 60) for a in outcome.ignored[:SHOWN])
         more = f" and {len(outcome.ignored) - SHOWN} more" if len(outcome.ignored) > SHOWN else ""
-        what = f"{left}" if outcome.what == "refused" else "the rest applied"
-        log.warning("warning: %s: a %s naming %d address(es) the message %s never went to (%s%s): they are "
-                    "ignored; %s", name, note.event, len(outcome.ignored), note.message_id, shown, more, what)
+        if outcome.what == "refused":
+            log.warning("warning: %s refused: none of the %d address(es) in its %s notification was a recipient "
+                        "of message %s (%s%s); %s", name, len(outcome.ignored), note.event, note.message_id,
+                        shown, more, left)
+        else:
+            log.warning("warning: %s: %d address(es) in its %s notification were not recipients of message %s "
+                        "(%s%s): ignored, the rest applied", name, len(outcome.ignored), note.event,
+                        note.message_id, shown, more)
     return outcome
 
 

@@ -130,7 +130,7 @@ def _details(event: str, inner: dict[str, Any], mail: dict[str, Any]) -> tuple[t
         body = _object(inner.get("bounce"), "bounce")
         found = _addresses(body.get("bouncedRecipients"), "bounce.bouncedRecipients")
         codes = {addr_spec(str(r["emailAddress"])[:MAX_TEXT]): _text(r.get("diagnosticCode"), "diagnosticCode")
-                 for r in body.get("bouncedRecipients") or ()}
+                 for r in body.get("bouncedRecipients") or () if r.get("diagnosticCode") is not None}
         return found, {"bounce_type": _text(body.get("bounceType"), "bounce.bounceType"),
                        "bounce_subtype": _text(body.get("bounceSubType"), "bounce.bounceSubType"),
                        "diagnostic": codes}
