@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+EXIT_CODES = {
+    0: "all selected reports sent, skipped as unchanged, or previewed",
+    1: "a delivery failed, was held, or its outcome is unknown",
+    2: "usage or configuration error",
+    3: "handoff errors (or warnings under --strict), or no entities to send",
+    4: "the audit log is damaged, cannot be written, or another run holds it",
+    130: "interrupted (Ctrl-C): what was sent, held, skipped and not started is listed",
+    141: "stdout was closed early (e.g. piped into head)",
+}
+
 
 class ReportsError(Exception):
     """Base of every error the library raises on purpose."""

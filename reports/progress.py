@@ -1,64 +1,40 @@
-"""What the library has to say while it works, routed by the caller.
+"""What the library has to say while it works: standard `logging`, routed by the entry point.
 
-The library never prints. Each module says what happens through a `Logger`
-at one of these levels, and the entry point decides what reaches a person
-(`routed`): results and warnings always, progress unless asked to be quiet,
-detail and trace only when asked for more. With nothing routed, messages go
-to the standard `logging` module under the module's name, as a library's
-should (a Lambda handler, say, gets them in its logs).
-
-This is not `logging` itself only because importing it costs a preview about
-a tenth of its start-up; the levels are logging's, so the two line up.
+The library never prints. Each module logs through `logging.getLogger(__name__)`
+at one of these levels, and the entry point (the CLI, a Lambda handler)
+installs the one handler that decides what reaches a person, for as long as
+its command runs (`routed`): results and warnings always, progress unless
+asked to be quiet, detail and trace only when asked for more. A thread the
+library starts runs in a copy of its caller's context, so it is heard too.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 TRACE = 5  # -vv: each file read
-DETAIL = 10  # -v: retries, timings, the endpoint (logging.DEBUG)
-PROGRESS = 20  # the default: what the run is doing (logging.INFO)
-WARNING = 30  # configuration and handoff warnings: always shown (logging.WARNING)
+DETAIL = logging.DEBUG  # -v: retries, timings, the endpoint
+PROGRESS = logging.INFO  # the default: what the run is doing
+WARNING = logging.WARNING  # configuration and handoff warnings: always shown
 RESULT = 35  # sent, skipped, held, FAILED: always shown, even with -q
-ERROR = 40
+ERROR = logging.ERROR
+ROOT = "reports"  # every library module logs under this name
+
+logging.addLevelName(TRACE, "TRACE")
+logging.addLevelName(RESULT, "RESULT")
 
 Sink = Callable[[int, str], None]
-_routes: list[tuple[int, Sink]] = []
+# The route of the command or invocation running in this context: two Lambda invocations in
+# one process (or two runs in threads) each hear only their own run.
+_route: ContextVar[object | None] = ContextVar("reports_route", default=None)
 
 
-class Logger:
-    """Say things at a level; where they go is the caller's choice."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def log(self, level: int, message: str, *args: object) -> None:
-        text = message % args if args else message
-        if not _routes:
-            import logging
-
-            logging.getLogger(self.name).log(level, text)
-            return
-        for threshold, sink in _routes:
-            if level >= threshold:
-                sink(level, text)
-
-    def warning(self, message: str, *args: object) -> None:
-        self.log(WARNING, message, *args)
-
-    def info(self, message: str, *args: object) -> None:
-        self.log(PROGRESS, message, *args)
-
-    def debug(self, message: str, *args: object) -> None:
-        self.log(DETAIL, message, *args)
-
-
-def logger(name: str) -> Logger:
+def logger(name: str) -> logging.Logger:
     """The logger of one library module."""
-    return Logger(name)
+    return logging.getLogger(name)
 
 
 def threshold(verbosity: int) -> int:
@@ -68,12 +44,34 @@ def threshold(verbosity: int) -> int:
     return {0: PROGRESS, 1: DETAIL}.get(verbosity, TRACE)
 
 
+class _SinkHandler(logging.Handler):
+    """Hand each record's level and message to the entry point's sink."""
+
+    def __init__(self, sink: Sink, level: int) -> None:
+        super().__init__(level)
+        self.sink = sink
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return _route.get() is self
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink(record.levelno, record.getMessage())
+
+
 @contextmanager
 def routed(sink: Sink, verbosity: int = 0) -> Iterator[None]:
     """Send what the library says at this verbosity to `sink` while the block runs."""
-    route = (threshold(verbosity), sink)
-    _routes.append(route)
+    root = logging.getLogger(ROOT)
+    handler = _SinkHandler(sink, threshold(verbosity))
+    token = _route.set(handler)
+    root.addHandler(handler)
+    root.setLevel(TRACE)  # each route's handler applies its own threshold
+    root.propagate = False  # the entry point's handler is the one place that speaks
     try:
         yield
     finally:
-        _routes.remove(route)
+        _route.reset(token)
+        root.removeHandler(handler)
+        if not root.handlers:
+            root.setLevel(logging.NOTSET)
+            root.propagate = True

@@ -1,4 +1,4 @@
-"""The only module that touches boto3, imported lazily: send through SES API v2.
+"""Send through SES API v2, at most once.
 
 Sent at most once: botocore's own retries are off, and this module retries
 only what proves SES accepted nothing (throttling, a refused connection).
@@ -10,13 +10,14 @@ retries included, has an overall deadline (SES_SEND_DEADLINE).
 
 from __future__ import annotations
 
-import os
+import contextvars
 import threading
 import time
 from typing import Any
 
+from reports.aws.session import Aws, endpoint
 from reports.config import Settings
-from reports.errors import ConfigError, DeliveryError
+from reports.errors import DeliveryError
 from reports.progress import DETAIL, logger
 from reports.render.compose import Outgoing
 
@@ -26,7 +27,6 @@ CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 10
 BACKOFF = 0.5  # seconds before the first retry, doubling
 THROTTLE_CODES = ("Throttling", "ThrottlingException", "TooManyRequestsException")
-ENDPOINT_KEYS = ("AWS_ENDPOINT_URL_SESV2", "AWS_ENDPOINT_URL")
 HINTS = {
     "MessageRejected": "SES refused the message: check the sender is verified in this region "
                        "(`aws sesv2 get-email-identity --email-identity DOMAIN`) and, in the sandbox, "
@@ -45,52 +45,13 @@ UNKNOWN_HINT = ("SES may have sent it: check the inbox (and the BCC copy) before
                 "with --force")
 
 
-def endpoint(settings: Settings) -> tuple[str | None, str | None]:
-    """The custom SES endpoint and the variable that set it (None, None for AWS itself)."""
-    for key in ENDPOINT_KEYS:
-        value = settings.aws_env.get(key) or os.environ.get(key)
-        if value:
-            return value, key
-    return None, None
-
-
-def check_endpoint(settings: Settings) -> None:
-    """Refuse an endpoint URL boto3 cannot use, naming the variable (exit 2)."""
-    from urllib.parse import urlsplit
-
-    url, key = endpoint(settings)
-    if url is None:
-        return
-    try:
-        parts = urlsplit(url)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ConfigError(f"{key} '{url}' is not an http(s) URL; fix it or unset it to use AWS's own "
-                          "SES endpoint")
-
-
-def client(settings: Settings, *, read_timeout: float = READ_TIMEOUT, retries: int = 1) -> Any:
-    """A boto3 SES v2 client; `retries` is botocore's total attempts (1: none)."""
-    import boto3
+def client(aws: Aws, *, read_timeout: float = READ_TIMEOUT, retries: int = 1) -> Any:
+    """The run's SES v2 client; `retries` is botocore's total attempts (1: none)."""
     from botocore.config import Config
 
-    check_endpoint(settings)
-    env = settings.aws_env
-    session = boto3.session.Session(
-        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
-        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
-        aws_session_token=env.get("AWS_SESSION_TOKEN"),
-        profile_name=env.get("AWS_PROFILE"),
-    )
     config = Config(retries={"mode": "standard", "total_max_attempts": retries},
                     connect_timeout=CONNECT_TIMEOUT, read_timeout=read_timeout)
-    url, _ = endpoint(settings)  # the one `doctor` shows and check_endpoint checked
-    try:
-        return session.client("sesv2", region_name=settings.region, config=config, endpoint_url=url)
-    except ValueError as exc:  # botocore's own check of the endpoint
-        raise ConfigError(f"cannot set up the SES client: {exc}") from None
+    return aws.client("sesv2", config)
 
 
 def request(msg: Outgoing, settings: Settings) -> dict[str, Any]:
@@ -119,15 +80,17 @@ def request(msg: Outgoing, settings: Settings) -> dict[str, Any]:
 class SesSender:
     """Send Outgoing messages with one boto3 client, each at most once."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, aws: Aws | None = None) -> None:
         self.settings = settings
+        self.aws = aws or Aws(settings)
         self._client: Any = None
         self.tries = 0  # how many requests the last send made
 
     def prepare(self) -> None:
         """Build and check the client before anything is recorded (a bad endpoint is exit 2)."""
         if self._client is None:
-            self._client = client(self.settings, read_timeout=min(READ_TIMEOUT, self.settings.send_deadline))
+            self.aws.require_credentials()  # none: exit 2 before any attempt is recorded
+            self._client = client(self.aws, read_timeout=min(READ_TIMEOUT, self.settings.send_deadline))
             url, key = endpoint(self.settings)
             log.debug("SES endpoint: %s, region %s", f"{url} (from {key})" if url else "AWS",
                       self.settings.region)
@@ -138,7 +101,8 @@ class SesSender:
         self.prepare()
         deadline = self.settings.send_deadline
         box: dict[str, Any] = {}
-        worker = threading.Thread(target=self._send_in, args=(msg, time.monotonic() + deadline, box),
+        worker = threading.Thread(target=contextvars.copy_context().run,  # its messages reach our route
+                                  args=(self._send_in, msg, time.monotonic() + deadline, box),
                                   daemon=True, name=f"ses-send-{msg.role}")
         started = time.monotonic()
         worker.start()
@@ -217,7 +181,7 @@ class SesSender:
         return True
 
 
-def ses_checks(settings: Settings) -> list[tuple[str, str]]:
+def ses_checks(settings: Settings, aws: Aws | None = None) -> list[tuple[str, str]]:
     """Read-only SES checks for `doctor`: (ok | warn | FAIL, text)."""
     from email.utils import parseaddr
 
@@ -246,7 +210,7 @@ def ses_checks(settings: Settings) -> list[tuple[str, str]]:
         return f"{code}: {message}" if message else f"HTTP {status} ({code or 'no error code'})"
 
     try:
-        ses = client(settings, retries=2)
+        ses = client(aws or Aws(settings), retries=2)
         ses.meta.events.register("before-parse.sesv2", keep)
         try:
             account = ses.get_account()

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reports.digest import sha256_hex
 from reports.location import S3Url
@@ -108,11 +108,17 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, str, Warning_ | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), digest, None
 
 
-def _read_object(url: S3Url, key: str, rel: str) -> tuple[str | None, str, Warning_ | None]:
-    from reports.ledger import s3store
+class Remote(Protocol):
+    """Handoffs kept elsewhere (S3): their keys with the names sources show, and their bytes."""
 
+    def files(self) -> tuple[list[tuple[str, str]], list[Warning_]]: ...
+
+    def read(self, key: str, limit: int) -> bytes: ...
+
+
+def _read_object(remote: Remote, key: str, rel: str) -> tuple[str | None, str, Warning_ | None]:
     try:
-        data = s3store.read_object(url, key, MAX_FILE_BYTES)
+        data = remote.read(key, MAX_FILE_BYTES)
     except Exception as exc:  # an object that cannot be read is a warning, like a file
         return None, "", Warning_(Src(rel, 0), f"cannot read the object {key} ({exc}); skipped")
     return _decode(data, rel)
@@ -140,17 +146,18 @@ _ENTITY_LISTS = ("financials", "expenses", "kpis", "pipeline", "risks", "actions
                  "channels", "campaigns", "revenue_recognition", "accounts", "notes")
 
 
-def read_portfolio(folder: Path | S3Url, as_of: date | None = None) -> Portfolio:
-    """Read every handoff under `folder` (or s3://bucket/prefix/: the same parser, sources
-    named by object key) into one Portfolio with its warnings."""
+def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remote | None = None) -> Portfolio:
+    """Read every handoff under `folder` into one Portfolio with its warnings; an
+    s3://bucket/prefix/ folder is read through `remote` (the same parser, sources named by
+    object key)."""
     reader: Any
     files: list[tuple[Any, str]]  # (path or object key, the name sources show)
     warnings: list[Warning_]
     if isinstance(folder, S3Url):
-        from reports.ledger import s3store
-
-        files, warnings = s3store.handoff_objects(folder), []
-        reader = partial(_read_object, folder)
+        if remote is None:
+            raise ValueError(f"{folder} is read through a Remote")
+        files, warnings = remote.files()
+        reader = partial(_read_object, remote)
     else:
         files, warnings = handoff_files(folder)
         reader = _read_file

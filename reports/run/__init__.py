@@ -29,8 +29,9 @@ from reports.run.types import (
                                Result,
                                Sender,
                                exit_code,
+                               succeeded,
 )
 
 __all__ = ["HOLD", "REFUSE", "SEND", "SKIP", "Decision", "Inputs", "Plan", "Request", "Result", "Sender",
            "audit_path", "check_request", "check_sendable", "compose", "decide", "execute", "exists",
-           "exit_code", "handoff_folder", "plan", "preview", "read_inputs", "run", "today"]
+           "exit_code", "handoff_folder", "plan", "preview", "read_inputs", "run", "succeeded", "today"]

@@ -19,7 +19,7 @@ from reports.progress import logger
 from reports.run.types import Inputs, Request
 
 if TYPE_CHECKING:
-    pass
+    from reports.aws.session import Aws
 
 
 log = logger(__name__)
@@ -97,20 +97,34 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def read_inputs(settings: Settings, request: Request, *, strict: bool | None = None,
-                announce: bool = True) -> Inputs:
+                announce: bool = True, aws: Aws | None = None) -> Inputs:
     """Read the handoff folder into a Portfolio, applying --strict; `announce` says how
-    many warnings there are (not wanted by `check`, which lists them)."""
+    many warnings there are (not wanted by `check`, which lists them). An S3 folder is
+    read with the run's one S3 client (`aws`, else a session made here)."""
     folder, is_sample = handoff_folder(settings, request.handoffs)
     as_of = request.as_of or today(settings)
     started = time.perf_counter()
+    remote = None
+    if isinstance(folder, S3Url):
+        from reports.aws.handoffs import S3Handoffs
+        from reports.aws.session import Aws
+
+        remote = S3Handoffs(folder, (aws or Aws(settings)).s3())  # made before the collector is off
     with _no_cyclic_gc():
         from reports.read.folder import read_portfolio  # imported here: its import builds no cycles either
 
-        portfolio = read_portfolio(folder, as_of)
+        portfolio = read_portfolio(folder, as_of, remote)
     log.debug("read %d handoff file(s) under %s: %d entities, in %.3f s", len(portfolio.files), folder,
               len(portfolio.entities), time.perf_counter() - started)
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
+    from reports.run.freshness import newest_mtime, stale_notice
+
+    stale = stale_notice(settings, folder, newest_mtime(folder, portfolio, remote.newest if remote else None))
+    if stale:
+        log.warning("warning: %s", stale)
+        if request.strict if strict is None else strict:
+            raise HandoffError(f"--strict: {stale.partition(' (--strict')[0]}; nothing sent")
     if portfolio.warnings and announce:
         log.warning("%d handoff warning(s) in %s; list them with `send-exec-reports check`",
                     len(portfolio.warnings), folder)
@@ -118,7 +132,7 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
             for w in portfolio.warnings[:20]:
                 log.warning("%s: %s", w.source, w.message)
             raise HandoffError(f"--strict: {len(portfolio.warnings)} handoff warning(s); nothing sent")
-    return Inputs(portfolio, folder, is_sample, as_of)
+    return Inputs(portfolio, folder, is_sample, as_of, (stale,) if stale else ())
 
 
 def check_request(request: Request) -> None:

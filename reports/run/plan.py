@@ -16,6 +16,7 @@ from reports.run.inputs import _no_cyclic_gc, audit_path, check_request, exists,
 from reports.run.types import Inputs, Plan, Request
 
 if TYPE_CHECKING:
+    from reports.aws.session import Aws
     from reports.ledger.audit import RoleState
     from reports.render.compose import Baselines, Outgoing
 
@@ -37,7 +38,7 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
     started = time.perf_counter()
     with _no_cyclic_gc():
         from reports.figures.changes import snapshot
-        from reports.figures.finance import figures
+        from reports.figures.shared import figures
         from reports.render.compose import compose_all
 
         shared = figures(inputs.portfolio, inputs.as_of, settings.stage_weights, settings.jump_floor)
@@ -99,10 +100,10 @@ def plan(settings: Settings, request: Request, inputs: Inputs, states: dict[str,
     return Plan(request, settings, inputs, messages, decisions, path, snap)
 
 
-def preview(settings: Settings, request: Request) -> Plan:
+def preview(settings: Settings, request: Request, aws: Aws | None = None) -> Plan:
     """Plan without sending or locking: what a send would do now."""
     check_request(request)
-    inputs = read_inputs(settings, request)
+    inputs = read_inputs(settings, request, aws=aws)
     path = audit_path(settings, request.audit_log)
     states: dict[str, RoleState] = {}
     real: dict[str, RoleState] = {}

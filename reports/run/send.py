@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from reports.aws.session import Aws
 from reports.config import Settings
 from reports.errors import HandoffError
 from reports.progress import RESULT, logger
@@ -13,23 +13,21 @@ from reports.run.inputs import audit_path, check_request, check_sendable, read_i
 from reports.run.plan import plan
 from reports.run.types import Plan, Request, Result, Sender
 
-if TYPE_CHECKING:
-    pass
-
-
 log = logger(__name__)
 
 
 def run(settings: Settings, request: Request, *, sender: Sender | None = None,
-        confirm: Callable[[Plan], bool] | None = None) -> tuple[Plan, list[Result]]:
-    """Read, plan under the audit log's lock, and execute: the whole send."""
+        confirm: Callable[[Plan], bool] | None = None, aws: Aws | None = None) -> tuple[Plan, list[Result]]:
+    """Read, plan under the audit log's lock, and execute: the whole send, with one AWS
+    session (`aws`, else one made here)."""
     from reports.config import require_sending, validate_fully
     from reports.ledger.audit import open_log, private
 
     check_request(request)
     require_sending(settings, () if request.test_to else request.roles)
     validate_fully(settings)
-    inputs = read_inputs(settings, request)
+    aws = aws or Aws(settings)
+    inputs = read_inputs(settings, request, aws=aws)
     check_sendable(settings, request, inputs)
     if not inputs.portfolio.entities:
         raise HandoffError(f"no entities were read from {inputs.folder}: nothing to report, so nothing "
@@ -37,7 +35,7 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     if sender is None:
         from reports.aws.ses import SesSender
 
-        sender = SesSender(settings)
+        sender = SesSender(settings, aws)
     sender.prepare()  # a bad endpoint or client set-up is a configuration error, before any record
     path = audit_path(settings, request.audit_log)
     with open_log(path) as audit_log:

@@ -41,6 +41,7 @@ class Inputs(NamedTuple):
     folder: Location
     is_sample: bool
     as_of: date
+    notices: tuple[str, ...] = ()  # said in the run's output and the Lambda result, never in a report
 
 
 class Decision(NamedTuple):
@@ -84,7 +85,13 @@ class Sender(Protocol):
     def send(self, msg: Outgoing) -> str: ...
 
 
-def exit_code(results: Sequence[Result]) -> int:
-    """0 when every role was sent or skipped, else 1."""
-    return 0 if all(r.ok for r in results) else 1
+def succeeded(results: Sequence[Result]) -> bool:
+    """The one rule for a run's success, for the CLI and the Lambda alike: every role sent
+    or skipped as unchanged. A failure, a hold or an unknown outcome fails the run (exit 1,
+    a Lambda error), so that whoever watches the run sees it."""
+    return all(r.ok for r in results)
 
+
+def exit_code(results: Sequence[Result]) -> int:
+    """0 when the run succeeded, else 1."""
+    return 0 if succeeded(results) else 1
