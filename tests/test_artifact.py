@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 import pytest
 
-from reports import SAMPLE_DIR
+from reports import ROLES, SAMPLE_DIR
 from reports.ledger import audit
 from reports.location import S3Url
 
@@ -29,6 +29,7 @@ from .test_deploy import function_environment, functions
 pytestmark = pytest.mark.artifact
 
 ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
 ARCH = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
 
 # What the Lambda runtime does, and no more: the artifact first on the path, the handler
@@ -72,13 +73,16 @@ class Function:
 
     def __init__(self, artifact: Path, handler: str, env: dict[str, str], scratch: Path) -> None:
         self.artifact, self.handler, self.env, self.scratch = artifact, handler, env, scratch
+        self.log = ""
 
     def invoke(self, event: dict[str, Any]) -> Any:
+        """Call the handler with `event`; return its answer. What it logged is added to self.log."""
         answer_file = self.scratch / f"answer-{uuid.uuid4().hex}.json"
         done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", BOOTSTRAP, str(self.artifact),
                                self.handler, json.dumps(event), str(answer_file)],
                               env=self.env, capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr + done.stdout
+        self.log += done.stdout + done.stderr
         result = json.loads(answer_file.read_text())
         assert result["outside"] == [], f"imported from outside the artifact: {result['outside']}"
         return result["answer"]
@@ -140,8 +144,12 @@ def test_the_template_handlers_send_skip_and_record_feedback(deployed: dict[str,
     assert set(deployed["functions"]) == {"send_handler", "events_handler"}
     send, events = deployed["functions"]["send_handler"], deployed["functions"]["events_handler"]
 
+    preview = send.invoke({"as_of": AS_OF, "dry_run": True})
+    assert [r["outcome"] for r in preview["results"]] == ["preview: send"] * 5, preview
+    assert ses.messages() == []
     answer = send.invoke({"as_of": AS_OF})
     assert [r["outcome"] for r in answer["results"]] == ["sent"] * 5, answer
+    assert [r["sha256"] for r in answer["results"]] == [r["sha256"] for r in preview["results"]]
     messages = ses.messages()
     assert len(messages) == 5
     assert {tuple(m["destinations"]["ToAddresses"]) for m in messages} == {("owner@example.com",),
@@ -149,6 +157,10 @@ def test_the_template_handlers_send_skip_and_record_feedback(deployed: dict[str,
     again = send.invoke({"as_of": AS_OF})
     assert [r["outcome"] for r in again["results"]] == ["skipped"] * 5, again
     assert len(ses.messages()) == 5
+    # The function's log (CloudWatch) carries hashes and outcomes, never a report's figures.
+    figures = {line.strip() for role in ROLES for line in (GOLDEN / f"{role}.txt").read_text().splitlines()
+               if "$" in line and len(line.strip()) > 20}
+    assert figures and not [line for line in figures if line in send.log]
 
     sent = {r["role"]: r["message_id"] for r in answer["results"]}
 

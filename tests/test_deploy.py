@@ -18,8 +18,8 @@ from reports.config import KEYS
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "template.yaml"
 ROLE_RESOURCES = ("SendRole", "EventsRole", "ScheduleRole")
-# Keys the template sets before the library knows them (issue 24 point 1, issue 28 point 5).
-PENDING_KEYS = {"SES_EVENTS_TOPIC_ARN", "HANDOFFS_MAX_AGE_DAYS"}
+# Keys the template sets before the library knows them (issue 24 point 1).
+PENDING_KEYS = {"SES_EVENTS_TOPIC_ARN"}
 
 
 @cache
