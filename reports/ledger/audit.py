@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,7 +31,8 @@ SCHEMA = 2
 KINDS = ("real", "test")
 OUTCOMES = ("sent", "failed", "unknown")
 FEEDBACK = ("delivered", "bounced", "complained", "delayed", "rejected")  # from SES, via `events`
-EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped", *FEEDBACK)
+FORGOTTEN = "forgotten"  # `events --forget`: a bounce or complaint cleared by a person
+EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped", *FEEDBACK, FORGOTTEN)
 # The first version's records had exactly these fields.
 V1_FIELDS = frozenset(("seq", "ts", "run_id", "event", "role", "subject", "from", "to", "bcc", "sha256",
                        "inputs_sha256", "message_id", "error", "prev", "hash"))
@@ -46,6 +47,7 @@ V2_REQUIRED: dict[str, tuple[str, ...]] = {
     "unknown": (*_MESSAGE, "outcome", "error"),
     "skipped": (*_MESSAGE, "reason"),
     **{event: ("role", "message_id", "event_id", "recipients") for event in FEEDBACK},
+    FORGOTTEN: ("recipients", "cleared"),
 }
 _BASE = ("v", "seq", "ts", "event", "run_id", "prev", "hash")
 OUTCOME_UNKNOWN = "outcome unknown: "  # how version 1 said it
@@ -124,13 +126,8 @@ def apply(states: dict[str, dict[str, Any]], rec: dict[str, Any]) -> None:
     notifications already applied, and the addresses that hard-bounced or complained."""
     role = rec.get("role")
     what = label(rec)
-    if what in FEEDBACK:
-        states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
-        if what == "complained" or (what == "bounced" and rec.get("bounce_type") == "Permanent"):
-            why = "complaint" if what == "complained" else "hard bounce"
-            for address in rec.get("recipients") or ():
-                states.setdefault("_bounced", {})[str(address).lower()] = {"ts": rec.get("ts"), "why": why,
-                                                                         "role": role}
+    if what in FEEDBACK or what == FORGOTTEN:
+        _fold_feedback(states, rec, what)
         return
     if what.removeprefix("test ") == "sent" and rec.get("message_id"):
         states.setdefault("_messages", {})[str(rec["message_id"])] = {
@@ -152,6 +149,26 @@ def apply(states: dict[str, dict[str, Any]], rec: dict[str, Any]) -> None:
     elif outcome == "failed":
         st["unknown"] = None
     # unknown: the open attempt stays open; SES may have sent it.
+
+
+def _fold_feedback(states: dict[str, dict[str, Any]], rec: dict[str, Any], what: str) -> None:
+    """A hard bounce or complaint marks its addresses until `forgotten`; a delivery of a
+    message sent no earlier than the bounced one clears a hard bounce. No clock clears either."""
+    bounced = states.setdefault("_bounced", {})
+    if what == FORGOTTEN:
+        for address in rec.get("recipients") or ():
+            bounced.pop(str(address).lower(), None)
+        return
+    states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
+    sent_ts = str(rec.get("sent_ts") or rec.get("ts") or "")  # when the message it is about was sent
+    for address in rec.get("recipients") or ():
+        key = str(address).lower()
+        if what == "complained" or (what == "bounced" and rec.get("bounce_type") == "Permanent"):
+            bounced[key] = {"ts": rec.get("ts"), "why": "complaint" if what == "complained" else "hard bounce",
+                            "role": rec.get("role"), "sent_ts": sent_ts}
+        elif what == "delivered" and key in bounced and bounced[key].get("why") == "hard bounce" \
+                and sent_ts >= str(bounced[key].get("sent_ts") or bounced[key].get("ts") or ""):
+            del bounced[key]
 
 
 def as_role_states(states: dict[str, dict[str, Any]], kind: str) -> dict[str, RoleState]:
@@ -284,6 +301,8 @@ def describe(rec: dict[str, Any]) -> str:
     if what == "inputs":
         return (f"{rec.get('seq')} {rec.get('ts')} - inputs files={rec.get('files')} "
                 f"inputs={str(rec.get('inputs_sha256'))[:12]}")
+    if what == FORGOTTEN:
+        return f"{rec.get('seq')} {rec.get('ts')} - forgotten {', '.join(rec.get('recipients') or []) or '-'}"
     if what in FEEDBACK:
         detail = f" {rec.get('bounce_type')}/{rec.get('bounce_subtype')}" if what == "bounced" else ""
         return (f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {what}{detail} "
@@ -324,7 +343,7 @@ def private(path: Location) -> tuple[bool, str]:
 # The checkpoint and the open log
 
 
-CHECKPOINT_VERSION = 3
+CHECKPOINT_VERSION = 4  # 4: a delivery or `forgotten` clears a bounce
 
 
 FEEDBACK_INDEX = ("_messages", "_applied")  # kept apart from the checkpoint: they grow with the log
@@ -460,21 +479,19 @@ def delivery_states(sent: dict[str, Any], found: dict[str, str]) -> str:
     return ", ".join(f"{addr_spec(r)} {found.get(addr_spec(r), 'pending')}" for r in recipients) or "-"
 
 
-def feedback_checks(path: Location, bcc: tuple[str, ...], days: int = 30) -> list[tuple[str, str]]:
-    """For `doctor`: recipients that hard-bounced or complained in the last `days` days
+def feedback_checks(path: Location, bcc: tuple[str, ...]) -> list[tuple[str, str]]:
+    """For `doctor`: recipients that hard-bounced or complained and were not cleared since
     (a warning), and a bounced BCC audit address (an error: the paper trail is broken)."""
     out: list[tuple[str, str]] = []
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
     audit_copies = {addr_spec(b) for b in bcc}
     for address, info in sorted(bounced_addresses(path).items()):
-        if str(info.get("ts") or "") < cutoff:
-            continue
+        clear = f"; once fixed, clear it with `send-exec-reports events --forget {address}`"
         if address in audit_copies:
             out.append(("FAIL", f"the BCC audit address {address} had a {info.get('why')} at {info.get('ts')}: "
-                        "the audit copies are not arriving; fix SES_BCC_ADDRESS"))
+                        f"the audit copies are not arriving; fix SES_BCC_ADDRESS{clear}"))
         else:
             out.append(("warn", f"{address} had a {info.get('why')} at {info.get('ts')} (the "
-                        f"{info.get('role')} report)"))
+                        f"{info.get('role')} report){clear}"))
     return out
 
 
