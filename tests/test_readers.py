@@ -357,3 +357,17 @@ def test_a_large_file_read_in_pieces_gives_the_blocks_it_gives_read_whole(monkey
         assert problems == [] and seen(in_pieces) == seen(whole)
         tables_cut += sum(p.table for p in bounds.pieces(text))
     assert tables_cut > 10
+
+
+def test_the_newest_handoff_time_comes_from_reading_the_files(tmp_path: Path) -> None:
+    """The staleness check takes it from the reader's own fstat: no second stat of every file."""
+    import os
+
+    for i, name in enumerate(("a.md", "sub/b.md", "c.md")):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"# Unit {i}\n")
+        os.utime(path, (1_700_000_000 + i * 1000, 1_700_000_000 + [5, 9, 1][i] * 1000))
+    (tmp_path / "big.md").write_bytes(b"x" * (5 * 1024 * 1024 + 1))  # skipped unread: not counted
+    os.utime(tmp_path / "big.md", (1_800_000_000, 1_800_000_000))
+    assert read_portfolio(tmp_path).newest_mtime == 1_700_009_000

@@ -10,13 +10,22 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from reports.digest import sha256_hex
 from reports.model import Src, Warning_
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-Read = tuple[str | None, str, Warning_ | None]  # (text, sha256 of the bytes, why it was skipped)
+
+
+class Read(NamedTuple):
+    """One handoff as read: its text (None when skipped), the sha256 of its bytes ("" when
+    none were read), why it was skipped, and its modification time when it is a file."""
+
+    text: str | None
+    sha256: str
+    problem: Warning_ | None
+    mtime: float | None = None
 
 
 def display_name(rel: str) -> tuple[str, bool]:
@@ -113,17 +122,19 @@ class _Walk:
         return None
 
 
-def decode(data: bytes, rel: str) -> Read:
-    """Return (text, sha256 of the bytes, warning) for one handoff's bytes."""
+def decode(data: bytes, rel: str, mtime: float | None = None) -> Read:
+    """Return (text, sha256 of the bytes, warning, mtime) for one handoff's bytes."""
     digest = sha256_hex(data)
     if len(data) > MAX_FILE_BYTES:
-        return None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped")
+        return Read(None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped"), mtime)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), digest, None
+        return Read(None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped"), mtime)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Read(text, digest, None, mtime)
 
 
 class Remote(Protocol):
@@ -138,28 +149,28 @@ def read_object(remote: Remote, key: str, rel: str) -> Read:
     try:
         data = remote.read(key, MAX_FILE_BYTES)
     except Exception as exc:  # an object that cannot be read is a warning, like a file
-        return None, "", Warning_(Src(rel, 0), f"cannot read the object {key} ({exc}); skipped")
+        return Read(None, "", Warning_(Src(rel, 0), f"cannot read the object {key} ({exc}); skipped"))
     return decode(data, rel)
 
 
 def read_file(path: str, rel: str) -> Read:
-    """Return (text, sha256 of the bytes, warning) for one handoff file."""
+    """Read one handoff file: its text, hash and modification time, or why it was skipped."""
     try:
         # Non-blocking, and checked again once open: a FIFO swapped in meanwhile cannot hang us.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                return None, "", Warning_(Src(rel, 0), "not a regular file; skipped")
+                return Read(None, "", Warning_(Src(rel, 0), "not a regular file; skipped"))
             if st.st_size > MAX_FILE_BYTES:
-                return None, "", Warning_(Src(rel, 0), f"file is {st.st_size:,} bytes, over the 5 MB limit; "
-                                          "skipped")
+                return Read(None, "", Warning_(Src(rel, 0), f"file is {st.st_size:,} bytes, over the 5 MB "
+                                               "limit; skipped"))
             data = _read_all(fd, st.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
-        return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped")
-    return decode(data, rel)
+        return Read(None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped"))
+    return decode(data, rel, st.st_mtime)
 
 
 def _read_all(fd: int, size: int) -> bytes:

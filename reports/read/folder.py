@@ -38,8 +38,11 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
         reader = read_file
     sources: list[Source] = []
     merge = Merge(warnings)
+    newest: float | None = None  # the newest file's mtime, from the reader's fstat (no second stat)
     for path, rel in files:
-        text, digest, problem = reader(path, rel)
+        text, digest, problem, mtime = reader(path, rel)
+        if digest and mtime is not None and (newest is None or mtime > newest):
+            newest = mtime
         if log.isEnabledFor(TRACE):
             log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
         if digest:
@@ -51,4 +54,4 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
         merge.add(parse_document(text, rel, as_of))
     default_name = folder.prefix.rstrip("/").rpartition("/")[2] or folder.bucket if isinstance(folder, S3Url) \
         else folder.resolve().name
-    return merge.portfolio(default_name, as_of, sources)
+    return merge.portfolio(default_name, as_of, sources, newest)

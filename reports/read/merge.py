@@ -39,7 +39,8 @@ class Merge:
         else:
             _merge_entity(doc, self.entities, self.warnings)
 
-    def portfolio(self, default_name: str, as_of: date | None, sources: list[Source]) -> Portfolio:
+    def portfolio(self, default_name: str, as_of: date | None, sources: list[Source],
+                  newest_mtime: float | None = None) -> Portfolio:
         """The merged Portfolio, named by the portfolio file or else `default_name`."""
         meta, warnings, port = self.meta, self.warnings, self.port
         inputs = sha256_hex("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode())
@@ -59,7 +60,7 @@ class Merge:
             cash_as_of=cash_as_of, guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
             capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
             files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
-            coverage=tuple(self.coverage),
+            coverage=tuple(self.coverage), newest_mtime=newest_mtime,
         )
 
 
