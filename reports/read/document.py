@@ -5,8 +5,6 @@ the reader for its kind (`sections.py` for bullets, `tables.py` for tables),
 and whatever no reader takes is kept as a note, so nothing is silently lost.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any, NamedTuple
 

@@ -5,27 +5,18 @@ UTF-8, a FIFO, a link out of the folder) is a warning naming it, and the rest
 of the folder is still read.
 """
 
-from __future__ import annotations
-
 import os
 import stat
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from reports.digest import sha256_hex
 from reports.model import Src, Warning_
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-
-
-class Read(NamedTuple):
-    """One handoff as read: its text (None when skipped), the sha256 of its bytes ("" when
-    none were read), why it was skipped, and its modification time when it is a file."""
-
-    text: str | None
-    sha256: str
-    problem: Warning_ | None
-    mtime: float | None = None
+# One handoff as read: its text (None when skipped), the sha256 of its bytes ("" when none
+# were read), why it was skipped, and its modification time when it is a file.
+Read = tuple[str | None, str, Warning_ | None, float | None]
 
 
 def display_name(rel: str) -> tuple[str, bool]:
@@ -126,15 +117,15 @@ def decode(data: bytes, rel: str, mtime: float | None = None) -> Read:
     """Return (text, sha256 of the bytes, warning, mtime) for one handoff's bytes."""
     digest = sha256_hex(data)
     if len(data) > MAX_FILE_BYTES:
-        return Read(None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped"), mtime)
+        return None, digest, Warning_(Src(rel, 0), "file is over the 5 MB limit; skipped"), mtime
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return Read(None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped"), mtime)
+        return None, digest, Warning_(Src(rel, line), f"not UTF-8 (byte {exc.start}); file skipped"), mtime
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Read(text, digest, None, mtime)
+    return text, digest, None, mtime
 
 
 class Remote(Protocol):
@@ -149,7 +140,7 @@ def read_object(remote: Remote, key: str, rel: str) -> Read:
     try:
         data = remote.read(key, MAX_FILE_BYTES)
     except Exception as exc:  # an object that cannot be read is a warning, like a file
-        return Read(None, "", Warning_(Src(rel, 0), f"cannot read the object {key} ({exc}); skipped"))
+        return None, "", Warning_(Src(rel, 0), f"cannot read the object {key} ({exc}); skipped"), None
     return decode(data, rel)
 
 
@@ -161,15 +152,15 @@ def read_file(path: str, rel: str) -> Read:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                return Read(None, "", Warning_(Src(rel, 0), "not a regular file; skipped"))
+                return None, "", Warning_(Src(rel, 0), "not a regular file; skipped"), None
             if st.st_size > MAX_FILE_BYTES:
-                return Read(None, "", Warning_(Src(rel, 0), f"file is {st.st_size:,} bytes, over the 5 MB "
-                                               "limit; skipped"))
+                return None, "", Warning_(Src(rel, 0), f"file is {st.st_size:,} bytes, over the 5 MB "
+                                          "limit; skipped"), None
             data = _read_all(fd, st.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
-        return Read(None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped"))
+        return None, "", Warning_(Src(rel, 0), f"cannot read the file ({exc.strerror or exc}); skipped"), None
     return decode(data, rel, st.st_mtime)
 
 

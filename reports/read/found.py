@@ -4,8 +4,6 @@ Readers never raise and never warn directly: each returns a `Found`, the facts
 it read and its problems as `(line, message)`, for the document to file.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any, NamedTuple
 

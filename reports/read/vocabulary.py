@@ -6,34 +6,30 @@ language, add a `Vocabulary` and list it in `LANGUAGES`; the classifier merges
 every table, in that order.
 """
 
-from __future__ import annotations
-
-from typing import NamedTuple
+Words = tuple[str, ...]
 
 
-class Vocabulary(NamedTuple):
-    """What the headings, titles and bullets of one language say about themselves."""
+class Vocabulary:
+    """What the headings, titles and bullets of one language say about themselves.
 
-    # Whole headings naming a kind of section, by section key.
-    sections: dict[str, tuple[str, ...]]
-    # Words inside a longer heading that say what it is about ("Known issues and caveats").
-    keywords: dict[str, tuple[str, ...]]
-    # Headings about the state of things: kept as notes, shown by `check`, never warned about.
-    status: tuple[str, ...]
-    # Words that make any heading containing them a status heading.
-    status_words: tuple[str, ...]
-    # `###` headings that set a level for the items under them: (severity, priority).
-    levels: dict[str, tuple[str, str]]
-    # Words a level heading may carry besides its level ("High priority risks").
-    level_fillers: tuple[str, ...]
-    # Titles that name the kind of document, not the business it is about.
-    generic_titles: tuple[str, ...]
-    # File stems that do the same, so the folder names the entity instead.
-    generic_stems: tuple[str, ...]
-    # Words that, when a title has nothing else, leave it generic ("Current Project Status").
-    generic_words: tuple[str, ...]
-    # Items that say there is nothing to list ("None yet").
-    empty_items: tuple[str, ...]
+    (A plain class: a NamedTuple of ten fields costs a preview's start-up 0.13 ms.)"""
+
+    __slots__ = ("empty_items", "generic_stems", "generic_titles", "generic_words", "keywords", "level_fillers",
+                 "levels", "sections", "status", "status_words")
+
+    def __init__(self, *, sections: dict[str, Words], keywords: dict[str, Words], status: Words,
+                 status_words: Words, levels: dict[str, tuple[str, str]], level_fillers: Words,
+                 generic_titles: Words, generic_stems: Words, generic_words: Words, empty_items: Words) -> None:
+        self.sections = sections  # whole headings naming a kind of section, by section key
+        self.keywords = keywords  # words inside a longer heading saying what it is about ("Known issues and caveats")
+        self.status = status  # headings about the state of things: kept as notes, never warned about
+        self.status_words = status_words  # words that make any heading containing them a status heading
+        self.levels = levels  # `###` headings that set a level for the items under them: (severity, priority)
+        self.level_fillers = level_fillers  # words a level heading may carry besides its level ("High priority risks")
+        self.generic_titles = generic_titles  # titles that name the kind of document, not the business
+        self.generic_stems = generic_stems  # file stems that do the same, so the folder names the entity
+        self.generic_words = generic_words  # words that alone leave a title generic ("Current Project Status")
+        self.empty_items = empty_items  # items that say there is nothing to list ("None yet")
 
 
 ENGLISH = Vocabulary(
