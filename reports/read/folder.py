@@ -193,7 +193,7 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
     cash_as_of = _meta_date(port_meta, "cash_as_of", warnings)
     frozen = tuple(
         Entity(
-            name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"],
+            name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
             sources=tuple(e["sources"]), **{k: tuple(e[k]) for k in _ENTITY_LISTS},
         )
         for e in entities.values()
@@ -217,7 +217,7 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
     key = doc.name.casefold()
     ent = entities.get(key)
     if ent is None:
-        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": [], "named_by": doc.named_by}
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sector": "", "sources": [], "named_by": doc.named_by}
         ent.update({k: [] for k in _ENTITY_LISTS})
         entities[key] = ent
     elif "front matter" not in (doc.named_by, ent["named_by"]) or doc.named_by != ent["named_by"]:
@@ -234,7 +234,8 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
                                  "read as operating"))
         kind = "operating"
     for field_name, value in (("code", meta_text(doc.meta, "code")), ("kind", kind),
-                              ("owner", meta_text(doc.meta, "owner"))):
+                              ("owner", meta_text(doc.meta, "owner")),
+                              ("sector", meta_text(doc.meta, "sector").lower())):
         if value and ent[field_name] and ent[field_name] != value:
             warnings.append(Warning_(Src(doc.path, 1), f"{field_name} '{value}' differs from "
                                      f"'{ent[field_name]}' given earlier for {doc.name}; kept the first"))
