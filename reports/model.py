@@ -193,6 +193,7 @@ class Entity(NamedTuple):
     revenue_recognition: tuple[Note, ...] = ()
     accounts: tuple[Account, ...] = ()
     notes: tuple[Note, ...] = ()
+    sector: str = ""  # `sector:` in front matter; `software` sends untagged items to the CTO too
 
     @property
     def label(self) -> str:

@@ -50,7 +50,7 @@ class Merge:
         cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         frozen = tuple(
             Entity(
-                name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"],
+                name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
                 sources=tuple(e["sources"]), **{k: tuple(items) for k, items in e["facts"].items()},
             )
             for e in self.entities.values()
@@ -76,7 +76,7 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
     key = doc.name.casefold()
     ent = entities.get(key)
     if ent is None:
-        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sources": [], "named_by": doc.named_by,
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sector": "", "sources": [], "named_by": doc.named_by,
                "facts": {}}
         entities[key] = ent
     elif "front matter" not in (doc.named_by, ent["named_by"]) or doc.named_by != ent["named_by"]:
@@ -105,7 +105,8 @@ def _merge_meta(doc: Document, ent: dict[str, Any], warnings: list[Warning_]) ->
                                  "read as operating"))
         kind = "operating"
     for field_name, value in (("code", meta_text(doc.meta, "code")), ("kind", kind),
-                              ("owner", meta_text(doc.meta, "owner"))):
+                              ("owner", meta_text(doc.meta, "owner")),
+                              ("sector", meta_text(doc.meta, "sector").lower())):
         if value and ent[field_name] and ent[field_name] != value:
             warnings.append(Warning_(Src(doc.path, 1), f"{field_name} '{value}' differs from "
                                      f"'{ent[field_name]}' given earlier for {doc.name}; kept the first"))
