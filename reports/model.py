@@ -55,6 +55,7 @@ class Expense(NamedTuple):
     category: str
     amount: Money | None
     source: Src
+    tags: tuple[str, ...] = ()  # `[variable]` in the vendor or category cell: a variable cost
 
 
 class Kpi(NamedTuple):
@@ -130,6 +131,7 @@ class Account(NamedTuple):
     type: str
     balance: Money | None
     source: Src
+    tags: tuple[str, ...] = ()  # `[cash]` in the account cell: counted as cash in the books
 
 
 class Measure(StrEnum):
