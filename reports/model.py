@@ -137,7 +137,7 @@ class Account(NamedTuple):
 class Measure(StrEnum):
     """What a guardrail is checked against: decided once, when it is read."""
 
-    RUNWAY = "runway"  # months, the most conservative runway
+    RUNWAY = "runway"  # months from the as-of date to the headline cash-out
     NET_BURN_LATEST = "net-burn-latest"  # $, the latest full month's expenses − revenue
     NET_BURN_3M = "net-burn-3m"  # $, the trailing 3-month average of the same
     SINGLE_EXPENSE = "single-expense"  # $, a review threshold for any one logged expense

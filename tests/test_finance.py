@@ -3,12 +3,13 @@ from decimal import Decimal as D
 from typing import Any
 
 from reports.figures.agenda import agenda
-from reports.figures.cash import growth_rate, months_to_break_even, net_burn, runway
+from reports.figures.cash import net_burn, runway
 from reports.figures.costs import expense_jumps
 from reports.figures.deals import is_overdue
 from reports.figures.guardrails import Metrics, evaluate_guardrail, kpi_gaps
 from reports.figures.marketing import blast_conflicts
 from reports.figures.months import MonthTotal, trailing_average
+from reports.figures.trend import growth_rate, months_to_break_even
 from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk, Src
 from reports.read.measures import resolve_measure
 
@@ -54,8 +55,10 @@ def test_guardrails_ok_and_breached() -> None:
     assert evaluate_guardrail(average, m)[:2] == ("BREACHED", D(5000))
     assert evaluate_guardrail(runway_floor, m)[:2] == ("OK", D(12))
     assert evaluate_guardrail(review, m, expenses_over=1)[0] == "REVIEW 1"  # a review, never a breach
-    positive = _metrics(avg_net_burn=D(-100), runway=None)
-    assert evaluate_guardrail(runway_floor, positive)[0] == "OK"
+    lasting = _metrics(avg_net_burn=D(-100), runway=None, lasts=True)  # no case runs out within 60 months
+    assert evaluate_guardrail(runway_floor, lasting)[:4] == ("OK", None, "runway to cash-out",
+                                                             "no cash-out within 60 months")
+    assert evaluate_guardrail(runway_floor, _metrics(runway=None))[0] == "NOT EVALUATED"  # no cash or months
     assert evaluate_guardrail(_guardrail("Vibes", 1, "", "<="), m)[0] == "NOT EVALUATED"
 
 
@@ -110,4 +113,4 @@ def test_blast_spacing_flags_same_list_under_seven_days() -> None:
 def test_month_over_month_expense_jumps_over_25_percent() -> None:
     months = [MonthTotal("2026-08", D(0), D(100)), MonthTotal("2026-09", D(0), D(125)),
               MonthTotal("2026-10", D(0), D(160)), MonthTotal("2026-12", D(0), D(999))]
-    assert [(m.month, c) for m, c in expense_jumps(months)] == [("2026-10", D(35) / D(125))]
+    assert [(j.month.month, j.rise, j.change) for j in expense_jumps(months)] == [("2026-10", D(35), D(35) / D(125))]
