@@ -69,6 +69,22 @@ def test_a_dated_balance_is_rolled_forward_by_the_net_burn_since_and_flagged_sta
         in cfo
 
 
+def test_a_cash_date_written_with_a_time_is_that_day(tmp_path: Path) -> None:
+    p = portfolio(tmp_path, {"portfolio.md": front("$86,500", "cash_as_of: 2026-08-31 10:00:00\n"),
+                             "alpha.md": ROLLING})
+    cash = figures(p, AS_OF).runway.cash  # type: ignore[union-attr]
+    assert (cash.on, cash.estimate, cash.age) == (date(2026, 8, 31), D(69360), 76)  # as above, no crash
+
+
+def test_a_balance_rolled_below_zero_reads_as_run_out_never_as_a_negative_runway(tmp_path: Path) -> None:
+    p = portfolio(tmp_path, {"portfolio.md": front("$20,000", "cash_as_of: 2026-06-30\n"), "alpha.md": ROLLING})
+    cfo = body(p, "cfo")
+    # 20,000 - 2,000 (Jul) - 2,000 (Aug) - 4,320 - 12,820 = -1,140 at the end of 2026-10.
+    assert "about -$1,140 at the end of 2026-10 after four months' net burn" in cfo
+    assert "Runway 0.0 months: the cash estimate is already below zero at the end of 2026-10." in cfo
+    assert "Also, trailing: 0.0 months" in cfo and "-0." not in cfo
+
+
 def test_an_undated_balance_is_assumed_at_the_end_of_the_latest_full_month_and_says_so(tmp_path: Path) -> None:
     p = portfolio(tmp_path, {"portfolio.md": front("$86,500"), "alpha.md": ROLLING})
     cash = figures(p, AS_OF).runway.cash  # type: ignore[union-attr]

@@ -2,7 +2,7 @@
 and reconciled to the cash accounts in the books."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -20,10 +20,11 @@ def net_burn(month: MonthTotal) -> Decimal:
 
 
 def runway(cash: Decimal | None, avg_net_burn: Decimal | None) -> Decimal | None:
-    """Runway in months: cash ÷ average net burn; None when cash-flow positive or unknown."""
+    """Runway in months: cash ÷ average net burn (0 when cash is below zero); None when
+    cash-flow positive or unknown."""
     if cash is None or avg_net_burn is None or avg_net_burn <= 0:
         return None
-    return cash / avg_net_burn
+    return max(cash, ZERO) / avg_net_burn
 
 
 class Cash(NamedTuple):
@@ -53,6 +54,8 @@ def dated_cash(portfolio: Portfolio, as_of: date, complete: Sequence[MonthTotal]
     given = portfolio.cash_on_hand
     last = complete[-1].month if complete else None
     on = portfolio.cash_as_of or (month_end(last) if last else None)
+    if isinstance(on, datetime):  # front matter `2026-08-31 10:00` reads as a YAML timestamp
+        on = on.date()
     if given is None or on is None:
         return Cash(given, on, portfolio.cash_as_of is not None, given, last, (), (), None, False)
     start = month_of(on)

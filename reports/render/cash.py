@@ -11,7 +11,7 @@ from reports.figures.runway import CASH_OUT_HORIZON, Case, Runway
 from reports.figures.trend import Growth
 from reports.render.text import money, months, percent
 
-_COUNT = {1: "one month's", 2: "two months'", 3: "three months'"}
+_COUNT = {1: "one month's", 2: "two months'", 3: "three months'", 4: "four months'", 5: "five months'", 6: "six months'"}
 
 
 def burn_text(value: Decimal | None) -> str:
@@ -55,6 +55,9 @@ def case_text(case: Case) -> str:
 def runway_headline(way: Runway, as_of: date) -> str:
     """The headline runway: months from the as-of date to the first cash-out, month named."""
     lead = way.headline
+    if lead is not None and lead.cash_out is not None and (way.cash.estimate or 0) < 0:
+        return (f"Runway 0.0 months: the cash estimate is already below zero at the end of "
+                f"{way.cash.month}.")
     if lead is not None and lead.cash_out is not None:
         other = way.trend if lead is way.base else way.base
         beside = f"; {other.name} case {case_text(other)}" if other is not None else ""

@@ -211,16 +211,15 @@ def _guardrail_line(ctx: Context, g: Guardrail) -> str:
         more = f"; \u2026 and {len(over) - REVIEW_SHOWN} more (the Accounting report lists them)" \
             if len(over) > REVIEW_SHOWN else ""
         return f"[REVIEW] {g.name} {limit}: {len(over)} single expense(s) over it to review: {named}{more}"
+    head = f"[{result.status}] {g.name} {limit}: {result.measure}{_qualifier(ctx, g)}"
     unit = UNITS.get(g.measure, "$") if g.measure else g.unit
     if result.value is None:
-        figure = result.detail
-    elif g.measure in (Measure.NET_BURN_LATEST, Measure.NET_BURN_3M):
-        figure = burn_text(result.value)
-    elif g.measure == Measure.INFRA_SHARE and m.infra_not_given:
-        figure = f"at least {quantity(result.value, unit)} ({m.infra_not_given} stack cost(s) not given)"
-    else:
-        figure = quantity(result.value, unit)
-    return f"[{result.status}] {g.name} {limit}: {result.measure}{_qualifier(ctx, g)} {figure}"
+        return f"{head}: {result.detail}"
+    if g.measure in (Measure.NET_BURN_LATEST, Measure.NET_BURN_3M):
+        return f"{head} {burn_text(result.value)}"
+    if g.measure == Measure.INFRA_SHARE and m.infra_not_given:
+        return f"{head} at least {quantity(result.value, unit)} ({m.infra_not_given} stack cost(s) not given)"
+    return f"{head} {quantity(result.value, unit)}"
 
 
 def _qualifier(ctx: Context, g: Guardrail) -> str:
@@ -230,7 +229,7 @@ def _qualifier(ctx: Context, g: Guardrail) -> str:
         return f" ({m.last.month})"
     if g.measure == Measure.NET_BURN_3M and way is not None and way.trailing_window:
         return f" ({way.trailing_window})"
-    if g.measure == Measure.CASH_RESERVE and way is not None and way.cash.on is not None:
+    if g.measure == Measure.CASH_RESERVE and way is not None:
         if way.cash.rolled:
             return f" (estimated at the end of {way.cash.month})"
         return f" ({when(way.cash)})"
