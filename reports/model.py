@@ -55,6 +55,7 @@ class Expense(NamedTuple):
     category: str
     amount: Money | None
     source: Src
+    tags: tuple[str, ...] = ()  # `[variable]` in the vendor or category cell: a variable cost
 
 
 class Kpi(NamedTuple):
@@ -130,12 +131,13 @@ class Account(NamedTuple):
     type: str
     balance: Money | None
     source: Src
+    tags: tuple[str, ...] = ()  # `[cash]` in the account cell: counted as cash in the books
 
 
 class Measure(StrEnum):
     """What a guardrail is checked against: decided once, when it is read."""
 
-    RUNWAY = "runway"  # months, the most conservative runway
+    RUNWAY = "runway"  # months from the as-of date to the headline cash-out
     NET_BURN_LATEST = "net-burn-latest"  # $, the latest full month's expenses − revenue
     NET_BURN_3M = "net-burn-3m"  # $, the trailing 3-month average of the same
     SINGLE_EXPENSE = "single-expense"  # $, a review threshold for any one logged expense

@@ -116,7 +116,8 @@ def test_a_missing_month_is_left_out_not_counted_as_zero(small: Portfolio) -> No
     assert [(m.month, m.revenue, m.expenses) for m in fig.months] == [
         ("2026-08", D(3000), D(4000)), ("2026-10", D(3000), D(5000))]
     assert fig.totals.incomplete == {"2026-09": ("Beta",)}
-    assert fig.totals.partial is not None and fig.totals.partial.month == "2026-11"
+    assert fig.totals.partial == "2026-11"
+    assert [m.month for m in fig.by_entity["Beta"]] == ["2026-08", "2026-10"]  # not the partial month
 
 
 def test_every_runway_with_its_basis(small: Portfolio) -> None:
@@ -125,20 +126,25 @@ def test_every_runway_with_its_basis(small: Portfolio) -> None:
     # Net burn: 2026-08 $1,000, 2026-10 $2,000; average $1,500.
     assert way.trailing == D(10000) / D(1500)  # 6.67 months
     assert way.latest == D(10000) / D(2000)  # 5 months
-    assert (way.cash_month, way.cash_basis) == ("2026-10", "cash_as_of 2026-10-31")
-    # Projection: revenue flat at $3,000 (no growth), expenses at the 3-month average $4,500:
-    # -$1,500 a month from $10,000: Nov 8,500, Dec 7,000, Jan 5,500, Feb 4,000, Mar 2,500,
-    # Apr 1,000, May -500.
-    assert (way.cash_out, way.months_to_cash_out) == ("2027-05", 7)
-    assert (way.floor, way.floor_month, way.months_to_floor) == (D(4000), "2027-03", 5)
-    assert way.conservative() == (D(5), "cash below the reserve floor in 2027-03")
+    assert (way.cash.month, way.cash.on, way.cash.dated) == ("2026-10", date(2026, 10, 31), True)
+    # Like-for-like growth 2026-08 to 2026-10: $3,000 to $3,000, 0%: the trend case is the base case.
+    # Revenue flat at $3,000, expenses at the 3-month average $4,500: -$1,500 a month from $10,000:
+    # Nov 8,500, Dec 7,000, Jan 5,500, Feb 4,000, Mar 2,500, Apr 1,000, May -500. Cash runs out 1,000 ÷
+    # 1,500 = 2/3 of the way through 2027-05: 6 2/3 months after 2026-10-31, and 2026-11-15 is 0.5
+    # month after it: 6 1/6 months from the as-of date.
+    assert way.base is not None and way.base.cash_out is not None
+    assert way.base.cash_out.month == "2027-05"
+    assert abs(way.base.cash_out.months - (D(20) / D(3) - D("0.5"))) < D("1e-20")
+    # Below the $4,000 floor only in March (February ends at exactly $4,000): from its start, 4 - 0.5.
+    assert way.base.floor == ("2027-03", D("3.5"))
+    assert way.conservative() == (way.base.cash_out.months, "cash-out in 2027-05 (base case)")
 
 
-def test_the_headline_leads_with_the_most_conservative_runway_and_names_what_is_left_out(
-        small: Portfolio) -> None:
+def test_the_headline_is_the_runway_to_cash_out_and_names_what_is_left_out(small: Portfolio) -> None:
     ceo = " ".join(compose_all(("ceo",), small, AS_OF, Settings())[0].body.split())
-    assert "Runway 5.0 months, the most conservative basis: cash below the reserve floor in 2027-03" in ceo
-    assert "trailing 3-month 6.7 months; latest month 5.0 months" in ceo
+    assert "Runway 6.2 months from 2026-11-15: cash runs out in 2027-05 on the base case" in ceo
+    assert "Reserve floor $4,000: cash falls below it in 2027-03, 3.5 months from the as-of date" in ceo
+    assert "Also: trailing 3-month 6.7 months; latest month 5.0 months." in ceo
     assert "2026-09 (missing Beta)" in ceo and "2026-11 is not over" in ceo
 
 
@@ -152,14 +158,15 @@ def test_guardrails_are_measured_by_a_vocabulary_resolved_when_read(small: Portf
     warned = {w.message.split(":")[0] for w in small.warnings}
     assert {"guardrail 'Burn multiple'", "guardrail 'Revenue per employee'"} <= warned
     cfo = " ".join(compose_all(("cfo",), small, AS_OF, Settings())[0].body.split())
-    assert "[BREACHED] Maximum monthly net burn ≤ $1,500: net burn, latest full month $2,000" in cfo
-    assert "[OK] Max burn ≤ $1,600: net burn, 3-month average $1,500" in cfo
+    assert "[BREACHED] Maximum monthly net burn ≤ $1,500: net burn, latest full month (2026-10) $2,000" in cfo
+    assert "[OK] Max burn ≤ $1,600: net burn, 3-month average (2026-08 to 2026-10) $1,500" in cfo
     assert "[OK] Max marketing burn ≤ $500: marketing spend, live channels $300" in cfo  # Yelp is paused
     assert "[NOT EVALUATED] Burn multiple" in cfo and "[NOT EVALUATED] Revenue per employee" in cfo
     assert "[NOT EVALUATED] Minimum revenue ≥ 10,000: revenue, latest full month: the limit has no unit" in \
         cfo
     assert "[REVIEW] Single expense review threshold ≤ $500: 1 single expense(s) over it" in cfo
-    assert "[BREACHED] Minimum runway ≥ 6.0 months: runway (most conservative) 5.0 months" in cfo
+    # The runway guardrail tests the runway to cash-out (6.2 months), not the reserve floor (3.5).
+    assert "[OK] Minimum runway ≥ 6.0 months: runway to cash-out (from 2026-11-15, base case) 6.2 months" in cfo
 
 
 def test_a_risk_is_addressed_only_by_an_action_that_links_to_it(small: Portfolio) -> None:
@@ -200,10 +207,17 @@ def test_last_full_month() -> None:
 
 
 def test_docs_define_every_runway_basis() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "reports.md").read_text()
+    docs = " ".join((Path(__file__).resolve().parent.parent / "docs" / "reports.md").read_text().split())
     for words in ("trailing", "latest-month", "cash-out", "reserve floor", "cash_as_of", "incomplete",
                   "net-burn-latest", "net-burn-3m", "single-expense", "marketing-spend", "infra-share",
-                  "cash-reserve", "[#"):
+                  "cash-reserve", "[#",
+                  # issue 27: each figure as shown
+                  "undated: assumed on", "after two months' net burn", "STALE", "from the as-of date",
+                  "interpolated", "not a runway", "`-`, `—` and `0` are zero", "like-for-like", "Base case",
+                  "Trend case", "after the capital plan", "**booked**", "**recognised**", "blended", "paid only",
+                  "contribution margin", "`[variable]`", "not weighted", "Gap (% of target)", "No KPI given.",
+                  "`[cash]`", "over 5%", "at least", "net cash generated", "\"missing\"", "in progress",
+                  "largest rise in dollars first", "names the first five"):
         assert words in docs, words
 
 
@@ -296,10 +310,11 @@ def test_recurring_amounts_keep_their_period_and_costs_lose_their_parentheses(ka
     assert "($" not in text["cfo"]
     # Open proposals: $10,000 one-off and $3,500/mo; a lead $5,000; the won deal is not open.
     assert "proposal 2 $10,000 $3,500 40%" in text["ceo"] and "lead 1 $5,000 $0 10%" in text["ceo"]
-    assert "Open: $15,000 one-off and $3,500/mo; weighted by stage $4,500 and $1,400/mo." in text["ceo"]
+    # The hotel partnership is past its close date: not weighted (issue 27.11).
+    assert "Open: $15,000 one-off and $3,500/mo; weighted by stage $4,500 and $0/mo." in text["ceo"]
     assert "Won (not in the table): 1 deal(s), $2,000 one-off and $0/mo." in text["ceo"]
     # The hotel partnership is past its close date: $0 one-off and $3,500/mo overdue.
-    assert "Past their close date: $0 one-off (0.0% of open) and $3,500/mo." in text["ceo"]
+    assert "Past their close date (not weighted): $0 one-off (0.0% of open) and $3,500/mo." in text["ceo"]
     assert "Hotel partnership, $3,500/mo, proposal" in text["ceo"]
 
 
@@ -307,7 +322,7 @@ def test_stage_weights_can_be_overridden(kayaks: Portfolio) -> None:
     from decimal import Decimal
 
     text = bodies(kayaks, Settings(stage_weights={"lead": Decimal("0.5")}))
-    assert "weighted by stage $6,500 and $1,400/mo." in text["ceo"]  # 10,000 × 0.4 + 5,000 × 0.5
+    assert "weighted by stage $6,500 and $0/mo." in text["ceo"]  # 10,000 × 0.4 + 5,000 × 0.5
 
 
 def test_cto_opens_with_security_and_marks_what_is_overdue_free_or_not_given(kayaks: Portfolio) -> None:
@@ -342,7 +357,7 @@ def test_flags_are_only_for_what_is_still_to_come_and_worth_a_look(kayaks: Portf
         .split("sent")[-1]
     assert "(keep sends at least 7 days apart)" in text["cmo"]
     # Expenses 2,100 -> 4,500 in October: +114%, and $2,400 over the $500 floor; explained by Dock Works.
-    assert "2026-10 expenses $4,500, up 114.3% (logged: Dock Works $1,900)" in text["accounting"]
+    assert "2026-10 expenses $4,500, up $2,400 (114.3%) (logged: Dock Works $1,900)" in text["accounting"]
     high = bodies(kayaks, Settings(jump_floor=Decimal(3000)))["accounting"]
     assert "2026-10 expenses $4,500" not in high.split("Month-over-month")[1]
 

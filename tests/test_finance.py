@@ -3,12 +3,13 @@ from decimal import Decimal as D
 from typing import Any
 
 from reports.figures.agenda import agenda
-from reports.figures.cash import growth_rate, months_to_break_even, net_burn, runway
+from reports.figures.cash import net_burn, runway
 from reports.figures.costs import expense_jumps
 from reports.figures.deals import is_overdue
 from reports.figures.guardrails import Metrics, evaluate_guardrail, kpi_gaps
 from reports.figures.marketing import blast_conflicts
 from reports.figures.months import MonthTotal, trailing_average
+from reports.figures.trend import growth_rate, months_to_break_even
 from reports.model import Action, Campaign, Deal, Entity, Guardrail, Kpi, Portfolio, Risk, Src
 from reports.read.measures import resolve_measure
 
@@ -54,8 +55,10 @@ def test_guardrails_ok_and_breached() -> None:
     assert evaluate_guardrail(average, m)[:2] == ("BREACHED", D(5000))
     assert evaluate_guardrail(runway_floor, m)[:2] == ("OK", D(12))
     assert evaluate_guardrail(review, m, expenses_over=1)[0] == "REVIEW 1"  # a review, never a breach
-    positive = _metrics(avg_net_burn=D(-100), runway=None)
-    assert evaluate_guardrail(runway_floor, positive)[0] == "OK"
+    lasting = _metrics(avg_net_burn=D(-100), runway=None, lasts=True)  # no case runs out within 60 months
+    assert evaluate_guardrail(runway_floor, lasting)[:4] == ("OK", None, "runway to cash-out",
+                                                             "no cash-out within 60 months")
+    assert evaluate_guardrail(runway_floor, _metrics(runway=None))[0] == "NOT EVALUATED"  # no cash or months
     assert evaluate_guardrail(_guardrail("Vibes", 1, "", "<="), m)[0] == "NOT EVALUATED"
 
 
@@ -110,4 +113,38 @@ def test_blast_spacing_flags_same_list_under_seven_days() -> None:
 def test_month_over_month_expense_jumps_over_25_percent() -> None:
     months = [MonthTotal("2026-08", D(0), D(100)), MonthTotal("2026-09", D(0), D(125)),
               MonthTotal("2026-10", D(0), D(160)), MonthTotal("2026-12", D(0), D(999))]
-    assert [(m.month, c) for m, c in expense_jumps(months)] == [("2026-10", D(35) / D(125))]
+    assert [(j.month.month, j.rise, j.change) for j in expense_jumps(months)] == [("2026-10", D(35), D(35) / D(125))]
+
+
+def test_a_crossing_is_interpolated_within_its_month_and_counted_from_the_as_of_date() -> None:
+    from reports.figures.runway import crossing
+
+    points = [("2026-11", D(600)), ("2026-12", D(-300))]
+    # Out 600 ÷ 900 = 2/3 through December, 1 2/3 months after 2026-10-31; 2026-11-15 is 0.5 after it.
+    hit = crossing("2026-10", D(1200), points, D(0), date(2026, 11, 15))
+    assert hit is not None and hit.month == "2026-12" and abs(hit.months - (D(5) / D(3) - D("0.5"))) < D("1e-20")
+    assert crossing("2026-10", D(-1), points, D(0), date(2026, 11, 15)) == ("2026-10", D(0))  # already out
+    assert crossing("2026-10", D(1200), points[:1], D(0), date(2026, 11, 15)) is None  # not within the points
+
+
+def test_like_for_like_growth_sums_only_the_entities_in_every_month() -> None:
+    from reports.figures.trend import like_for_like
+
+    by_entity = {"A": [MonthTotal("2026-08", D(100), D(0)), MonthTotal("2026-10", D(121), D(0))],
+                 "B": [MonthTotal("2026-10", D(500), D(0))], "C": []}
+    g = like_for_like(by_entity, ["2026-08", "2026-10"])
+    # Only A: (121 ÷ 100)^(1/2) − 1 = 10% a month over the two months from 2026-08 to 2026-10.
+    assert (g.start, g.end, g.left_out) == (D(100), D(121), ("B",))
+    assert g.rate is not None and abs(g.rate - D("0.1")) < D("1e-20")
+
+
+def test_cash_accounts_are_assets_named_as_cash_or_tagged() -> None:
+    from reports.figures.cash import is_cash_account
+    from reports.model import Account
+
+    src = Src("a.md", 1)
+    assert is_cash_account(Account("Business savings", "asset", D(1), src))
+    assert is_cash_account(Account("PayPal balance", "asset", D(1), src))
+    assert is_cash_account(Account("Till float", "", D(1), src, ("cash",)))
+    assert not is_cash_account(Account("Cash advance", "liability", D(1), src))
+    assert not is_cash_account(Account("Accounts receivable", "asset", D(1), src))

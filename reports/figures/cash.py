@@ -1,12 +1,17 @@
-"""Cash: net burn, runway on each basis, the revenue trend, the projection and break-even."""
+"""Cash: net burn, the balance with its date, rolled forward to the latest complete month,
+and reconciled to the cash accounts in the books."""
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from reports.figures.months import ZERO, MonthTotal, month_of, trailing_average
-from reports.model import Measure, Portfolio
+from reports.figures.months import ZERO, MonthTotal, month_end, month_index, month_of
+from reports.model import Account, Entity, Portfolio
 from reports.read.values import month_add
+
+STALE_DAYS = 30  # a balance older than this on the as-of date is flagged stale
+RECONCILE_SHARE = Decimal(5)  # % difference between the books and cash_on_hand that is flagged
 
 
 def net_burn(month: MonthTotal) -> Decimal:
@@ -15,125 +20,88 @@ def net_burn(month: MonthTotal) -> Decimal:
 
 
 def runway(cash: Decimal | None, avg_net_burn: Decimal | None) -> Decimal | None:
-    """Runway in months: cash ÷ average net burn; None when cash-flow positive or unknown."""
+    """Runway in months: cash ÷ average net burn (0 when cash is below zero); None when
+    cash-flow positive or unknown."""
     if cash is None or avg_net_burn is None or avg_net_burn <= 0:
         return None
-    return cash / avg_net_burn
+    return max(cash, ZERO) / avg_net_burn
 
 
-def growth_rate(revenues: Sequence[Decimal], n: int = 3) -> Decimal | None:
-    """Compound monthly growth over the last `n` intervals: (last ÷ first)^(1/k) − 1."""
-    tail = list(revenues)[-(n + 1):]
-    if len(tail) < 2 or tail[0] <= 0 or tail[-1] <= 0:
+class Cash(NamedTuple):
+    """The cash balance as given and as estimated now (docs/reports.md, "The cash date")."""
+
+    given: Decimal | None  # cash_on_hand
+    on: date | None  # cash_as_of, or the end of the latest complete month when undated
+    dated: bool  # False: no cash_as_of, assumed at the end of the latest complete month
+    estimate: Decimal | None  # given − the net burn of each complete month after the month of `on`
+    month: str | None  # the month whose end the estimate stands at
+    rolled: tuple[str, ...]  # the months whose actual net burn was taken off
+    skipped: tuple[str, ...]  # months after `on` that are not complete: their burn is not known
+    age: int | None  # days from `on` to the as-of date
+    stale: bool  # `on` is more than STALE_DAYS before the as-of date
+
+    @property
+    def burned(self) -> Decimal:
+        """What the roll-forward took off: the given balance − the estimate."""
+        return (self.given or ZERO) - (self.estimate or ZERO)
+
+
+def dated_cash(portfolio: Portfolio, as_of: date, complete: Sequence[MonthTotal]) -> Cash:
+    """Date the balance and roll it forward: cash_as_of, else the end of the latest complete
+    month (assumed); estimate = balance − Σ net burn of each complete month after the month
+    of that date, up to the latest complete month. A balance dated within a month is taken
+    as that month's closing balance."""
+    given = portfolio.cash_on_hand
+    last = complete[-1].month if complete else None
+    on = portfolio.cash_as_of or (month_end(last) if last else None)
+    if isinstance(on, datetime):  # front matter `2026-08-31 10:00` reads as a YAML timestamp
+        on = on.date()
+    if given is None or on is None:
+        return Cash(given, on, portfolio.cash_as_of is not None, given, last, (), (), None, False)
+    start = month_of(on)
+    after = [m for m in complete if m.month > start]
+    estimate = given - sum((net_burn(m) for m in after), ZERO)
+    done = {m.month for m in after}
+    gap = month_index(last or start) - month_index(start)
+    skipped = tuple(m for m in (month_add(start, k) for k in range(1, gap + 1)) if m not in done)
+    age = (as_of - on).days
+    return Cash(given, on, portfolio.cash_as_of is not None, estimate, max(start, last or start),
+                tuple(m.month for m in after), skipped, age, age > STALE_DAYS)
+
+
+CASH_WORDS = ("cash", "checking", "chequing", "savings", "bank", "current account")
+PROCESSORS = ("stripe", "paypal", "square", "shopify", "adyen", "braintree", "wise", "venmo", "toast")
+
+
+def is_cash_account(account: Account) -> bool:
+    """Tagged `[cash]`, or an asset named cash, checking, savings, bank or a payment
+    processor's balance."""
+    if "cash" in account.tags:
+        return True
+    name = account.account.casefold()
+    return account.type == "asset" and any(w in name for w in CASH_WORDS + PROCESSORS)
+
+
+class Reconciliation(NamedTuple):
+    """The books' cash accounts against cash_on_hand."""
+
+    books: Decimal  # Σ balances of the cash accounts
+    accounts: list[tuple[Entity, Account]]
+    given: Decimal  # cash_on_hand
+    difference: Decimal  # books − cash_on_hand
+    share: Decimal | None  # |difference| ÷ cash_on_hand, %
+    flagged: bool  # share over RECONCILE_SHARE (or cash_on_hand is 0 and the books are not)
+
+
+def reconcile(portfolio: Portfolio) -> Reconciliation | None:
+    """Compare Σ cash-account balances with cash_on_hand; None without either."""
+    accounts = [(e, a) for e in portfolio.entities for a in e.accounts
+                if a.balance is not None and is_cash_account(a)]
+    if not accounts or portfolio.cash_on_hand is None:
         return None
-    k = len(tail) - 1
-    return (tail[-1] / tail[0]) ** (Decimal(1) / Decimal(k)) - 1
-
-
-def months_to_break_even(revenue: Decimal, needed: Decimal, growth: Decimal | None) -> int | None:
-    """Months until revenue × (1+g)^n ≥ needed: ceil(ln(needed/revenue) ÷ ln(1+g)).
-
-    0 when revenue already covers what is needed; None when growth is not
-    positive (not on the current trend) or revenue is zero.
-    """
-    if revenue >= needed:
-        return 0
-    if growth is None or growth <= 0 or revenue <= 0:
-        return None
-    ratio = (needed / revenue).ln() / (1 + growth).ln()
-    n = int(ratio.to_integral_value(rounding="ROUND_CEILING"))
-    return max(n, 1)
-
-
-def projection(months: Sequence[MonthTotal], horizon: str | None) -> list[tuple[str, Decimal, Decimal]]:
-    """Project month by month to `horizon`: revenue grows at the trailing growth
-    rate from the last actual month; expenses stay at their trailing 3-month
-    average. Returns (month, revenue, expenses)."""
-    if not months or horizon is None:
-        return []
-    growth = growth_rate([m.revenue for m in months]) or ZERO
-    expenses = trailing_average([m.expenses for m in months]) or ZERO
-    out = []
-    month, revenue = months[-1].month, months[-1].revenue
-    for _ in range(120):
-        month = month_add(month, 1)
-        if month > horizon:
-            break
-        revenue = revenue * (1 + growth)
-        out.append((month, revenue, expenses))
-    return out
-
-
-class Runway(NamedTuple):
-    """Every runway the reports state, each with its basis (docs/reports.md)."""
-
-    cash: Decimal | None
-    cash_month: str | None  # the month the cash balance is as of
-    cash_basis: str  # "cash_as_of 2026-11-01" or "the last financial month"
-    trailing: Decimal | None  # cash ÷ the trailing 3-month average net burn
-    trailing_window: str  # "2026-08 to 2026-10"
-    latest: Decimal | None  # cash ÷ the latest full month's net burn
-    latest_month: str | None
-    cash_out: str | None  # the first projected month whose cumulative cash is below zero
-    months_to_cash_out: int | None
-    floor: Decimal | None  # a cash reserve guardrail's floor
-    floor_month: str | None  # the first projected month below it
-    months_to_floor: int | None
-    positive: bool  # the trailing 3 months made money
-
-    def conservative(self) -> tuple[Decimal, str] | None:
-        """The shortest of the runways, with what it rests on."""
-        options: list[tuple[Decimal, str]] = []
-        if self.months_to_cash_out is not None:
-            options.append((Decimal(self.months_to_cash_out), f"projected cash-out in {self.cash_out}"))
-        if self.months_to_floor is not None:
-            options.append((Decimal(self.months_to_floor), f"cash below the reserve floor in {self.floor_month}"))
-        if self.latest is not None:
-            options.append((self.latest, f"the net burn of {self.latest_month}"))
-        if self.trailing is not None:
-            options.append((self.trailing, f"the trailing 3-month average net burn ({self.trailing_window})"))
-        return min(options, key=lambda t: t[0]) if options else None
-
-
-CASH_OUT_HORIZON = 60  # months the cash projection looks ahead
-
-
-def runways(portfolio: Portfolio, complete: list[MonthTotal]) -> Runway:
-    """Trailing and latest-month runway, and the projected months to cash-out and to the
-    reserve floor: cash from its as-of month, plus each projected month's revenue −
-    expenses (revenue growing at the trailing rate, expenses at their 3-month average)."""
-    cash = portfolio.cash_on_hand
-    last = complete[-1] if complete else None
-    burns = [net_burn(m) for m in complete]
-    avg = trailing_average(burns)
-    window = f"{complete[-3:][0].month} to {last.month}" if last else ""
-    trailing = runway(cash, avg)
-    latest = runway(cash, net_burn(last)) if last else None
-    cash_month: str | None
-    if portfolio.cash_as_of is not None:
-        cash_month, basis = month_of(portfolio.cash_as_of), f"cash_as_of {portfolio.cash_as_of.isoformat()}"
-    else:
-        cash_month, basis = (last.month if last else None), "the last financial month; no cash_as_of given"
-    floor = next((g.limit for g in portfolio.guardrails
-                  if g.measure == Measure.CASH_RESERVE and g.comparison == ">=" and g.problem is None), None)
-    cash_out = floor_month = None
-    to_out = to_floor = None
-    if cash is not None and cash_month is not None and last is not None:
-        if floor is not None and cash < floor:
-            floor_month, to_floor = cash_month, 0
-        balance = cash
-        for k, (month, revenue, expenses) in enumerate(_projected(complete, cash_month), 1):
-            balance += revenue - expenses
-            if floor is not None and to_floor is None and balance < floor:
-                floor_month, to_floor = month, k
-            if balance < 0:
-                cash_out, to_out = month, k
-                break
-    return Runway(cash, cash_month, basis, trailing, window, latest, last.month if last else None,
-                  cash_out, to_out, floor, floor_month, to_floor, avg is not None and avg <= 0)
-
-
-def _projected(complete: list[MonthTotal], after: str) -> list[tuple[str, Decimal, Decimal]]:
-    """The projection's months after `after`, up to CASH_OUT_HORIZON months past the last actual."""
-    horizon = month_add(complete[-1].month, CASH_OUT_HORIZON)
-    return [p for p in projection(complete, horizon) if p[0] > after]
+    books = sum((a.balance or ZERO for _, a in accounts), ZERO)
+    given = portfolio.cash_on_hand
+    diff = books - given
+    share = abs(diff) / given * 100 if given else None
+    flagged = share > RECONCILE_SHARE if share is not None else diff != 0
+    return Reconciliation(books, accounts, given, diff, share, flagged)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from reports.figures.months import ZERO, MonthTotal
 from reports.model import Entity, Expense
@@ -11,7 +12,8 @@ JUMP_FLOOR = Decimal(500)  # default EXPENSE_JUMP_FLOOR: smaller expense rises a
 
 
 def stack_cost(entity: Entity) -> Decimal:
-    """Monthly infrastructure cost: the sum of the entity's stack costs."""
+    """Monthly infrastructure cost: the sum of the entity's stack costs given (a cost not
+    given is not $0: count those with `Metrics.infra_not_given`)."""
     return sum((s.monthly_cost or ZERO for s in entity.stack), ZERO)
 
 
@@ -28,8 +30,16 @@ def large_expenses(entities: Iterable[Entity], limit: Decimal) -> list[tuple[Ent
     return sorted(found, key=lambda t: (-(t[1].amount or ZERO), t[0].name))
 
 
+class Jump(NamedTuple):
+    """A month whose expenses rose over the month before."""
+
+    month: MonthTotal
+    rise: Decimal  # dollars: this month's expenses − last month's
+    change: Decimal  # the rise ÷ last month's expenses
+
+
 def expense_jumps(months: Sequence[MonthTotal], threshold: Decimal = Decimal("0.25"),
-                  floor: Decimal = ZERO, recent: Sequence[str] | None = None) -> list[tuple[MonthTotal, Decimal]]:
+                  floor: Decimal = ZERO, recent: Sequence[str] | None = None) -> list[Jump]:
     """Months whose expenses rose more than `threshold` over the month before,
     (cur − prev) ÷ prev, and by at least `floor` dollars; only months in `recent` when given."""
     jumps = []
@@ -39,5 +49,5 @@ def expense_jumps(months: Sequence[MonthTotal], threshold: Decimal = Decimal("0.
         if month_add(prev.month, 1) == cur.month and prev.expenses > 0 and cur.expenses - prev.expenses >= floor:
             change = (cur.expenses - prev.expenses) / prev.expenses
             if change > threshold:
-                jumps.append((cur, change))
+                jumps.append(Jump(cur, cur.expenses - prev.expenses, change))
     return jumps

@@ -39,15 +39,16 @@ class Pipeline(NamedTuple):
     open: list[StageTotal]
     won: StageTotal
     lost: int
-    weighted_one_off: Decimal  # Σ value × stage weight, one-off deals
+    weighted_one_off: Decimal  # Σ value × stage weight, one-off deals not past their close date
     weighted_monthly: Decimal  # the same for recurring deals, per month
-    overdue_one_off: Decimal  # open deals past their close date
+    overdue_one_off: Decimal  # open deals past their close date (not weighted)
     overdue_monthly: Decimal
 
 
 def pipeline(deals: Iterable[Deal], weights: dict[str, Decimal], as_of: date) -> Pipeline:
     """Sum open deals by stage, one-off and per month apart; weighted value = Σ value ×
-    weight of its stage; won and lost deals are not open."""
+    weight of its stage over the open deals not past their close date (stale deals are
+    summed apart); won and lost deals are not open."""
     stages: dict[str, list[Decimal]] = {}
     won_count, won = 0, [ZERO, ZERO]
     lost = 0
@@ -65,9 +66,10 @@ def pipeline(deals: Iterable[Deal], weights: dict[str, Decimal], as_of: date) ->
         row = stages.setdefault(d.stage, [ZERO, ZERO, ZERO])
         row[0] += 1
         row[1 + col] += value
-        weighted[col] += value * weights.get(d.stage, ZERO)
-        if is_overdue(d, as_of):
+        if is_overdue(d, as_of):  # stale: shown apart, never weighted as if still likely
             overdue[col] += value
+        else:
+            weighted[col] += value * weights.get(d.stage, ZERO)
     totals = [StageTotal(s, int(r[0]), r[1], r[2], weights.get(s)) for s, r in stages.items()]
     totals.sort(key=lambda t: (-(t.one_off + t.monthly * 12), t.stage))
     return Pipeline(totals, StageTotal("won", won_count, won[0], won[1], Decimal(1)), lost,

@@ -5,9 +5,18 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from reports.figures.cash import net_burn, runway
+from reports.figures.cash import net_burn
 from reports.figures.costs import share, stack_cost
-from reports.figures.months import ZERO, MonthTotal, histories, month_of, portfolio_totals, trailing_average
+from reports.figures.marketing import marketing_spend
+from reports.figures.months import (
+    ZERO,
+    MonthTotal,
+    histories,
+    last_full_month,
+    portfolio_totals,
+    trailing_average,
+)
+from reports.figures.runway import CASH_OUT_HORIZON, Runway
 from reports.model import Entity, Guardrail, Kpi, Measure, Portfolio
 from reports.read.measures import LABELS, UNITS
 
@@ -18,36 +27,37 @@ class Metrics(NamedTuple):
 
     last: MonthTotal | None
     avg_net_burn: Decimal | None  # trailing 3 complete months
-    runway: Decimal | None  # the most conservative runway
-    cash: Decimal | None
+    runway: Decimal | None  # the headline runway: months from the as-of date to cash-out
+    cash: Decimal | None  # the cash estimate: cash_on_hand rolled forward to the latest complete month
     largest_expense: Decimal | None
-    infra_cost: Decimal
+    infra_cost: Decimal  # stack costs given
     marketing_spend: Decimal  # live channels only
+    lasts: bool = False  # the projection runs no case out of cash within its horizon
+    infra_not_given: int = 0  # stack items whose cost was not given (not in infra_cost)
 
     @property
     def latest_net_burn(self) -> Decimal | None:
         return net_burn(self.last) if self.last else None
 
 
-LIVE_STATUSES = ("live", "active", "running", "on")
-
-
 def portfolio_metrics(portfolio: Portfolio, as_of: date, months: list[MonthTotal] | None = None,
-                      conservative: Decimal | None = None) -> Metrics:
+                      way: Runway | None = None) -> Metrics:
     """Compute the headline figures from complete months; pass them when already summed."""
     if months is None:
-        months = portfolio_totals(portfolio, as_of, histories(portfolio, month_of(as_of))).complete
+        months = portfolio_totals(portfolio, as_of, histories(portfolio, last_full_month(as_of))).complete
     burn = trailing_average([net_burn(m) for m in months])
     amounts = [x.amount for e in portfolio.entities for x in e.expenses if x.amount is not None]
+    headline = way.headline if way is not None else None
     return Metrics(
         last=months[-1] if months else None,
         avg_net_burn=burn,
-        runway=conservative if conservative is not None else runway(portfolio.cash_on_hand, burn),
-        cash=portfolio.cash_on_hand,
+        runway=headline.cash_out.months if headline and headline.cash_out else None,
+        cash=way.cash.estimate if way is not None else portfolio.cash_on_hand,
         largest_expense=max(amounts) if amounts else None,
         infra_cost=sum((stack_cost(e) for e in portfolio.entities), ZERO),
-        marketing_spend=sum((c.spend or ZERO for e in portfolio.entities for c in e.channels
-                             if c.status in LIVE_STATUSES), ZERO),
+        marketing_spend=marketing_spend(portfolio.entities).spend,
+        lasts=way is not None and way.base is not None and headline is None,
+        infra_not_given=sum(1 for e in portfolio.entities for x in e.stack if x.monthly_cost is None),
     )
 
 
@@ -88,8 +98,9 @@ def evaluate_guardrail(g: Guardrail, m: Metrics, expenses_over: int = 0) -> Eval
         Measure.REVENUE: revenue,
     }[g.measure]
     if value is None:
-        if g.measure == Measure.RUNWAY and m.avg_net_burn is not None and m.avg_net_burn <= 0:
-            return Evaluation("OK" if g.comparison == ">=" else "BREACHED", None, label, "cash-flow positive")
+        if g.measure == Measure.RUNWAY and m.lasts:
+            return Evaluation("OK" if g.comparison == ">=" else "BREACHED", None, label,
+                              f"no cash-out within {CASH_OUT_HORIZON} months")
         return Evaluation("NOT EVALUATED", None, f"{label}: no data")
     ok = value <= g.limit if g.comparison == "<=" else value >= g.limit
     return Evaluation("OK" if ok else "BREACHED", value, label)
@@ -106,6 +117,11 @@ def kpi_gap(kpi: Kpi) -> Decimal | None:
     scale = abs(kpi.target) or Decimal(1)
     diff = kpi.actual - kpi.target if kpi.lower_is_better else kpi.target - kpi.actual
     return diff / scale
+
+
+def kpi_difference(kpi: Kpi) -> Decimal | None:
+    """The absolute gap in the KPI's own unit: actual − target; None without a target."""
+    return None if kpi.target is None else kpi.actual - kpi.target
 
 
 def kpi_gaps(entities: Iterable[Entity]) -> list[tuple[Entity, Kpi, Decimal]]:

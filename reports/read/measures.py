@@ -4,7 +4,7 @@ from reports.model import Measure
 
 UNITS = {Measure.RUNWAY: "months", Measure.INFRA_SHARE: "%"}  # the rest are in $
 LABELS = {
-    Measure.RUNWAY: "runway (most conservative)",
+    Measure.RUNWAY: "runway to cash-out",
     Measure.NET_BURN_LATEST: "net burn, latest full month",
     Measure.NET_BURN_3M: "net burn, 3-month average",
     Measure.SINGLE_EXPENSE: "single expenses (review)",

@@ -61,6 +61,9 @@ def _cell(cells: list[str], cols: dict[str, int], key: str) -> str:
     return cells[i].strip() if i is not None and i < len(cells) else ""
 
 
+_ZERO_DASHES = ("-", "\u2014", "\u2013")
+
+
 def _blank(text: str) -> bool:
     return text in ("", "-", "\u2014", "\u2013", "n/a", "N/A", "tbd", "TBD")
 
@@ -90,8 +93,8 @@ def _read_financials(blk: Block, path: str) -> Found:
         if month is None:
             out.warn(line, f"financials: month '{short(month_text)}' is not YYYY-MM; row skipped")
             continue
-        rev = _money_cell(cells, cols, "revenue", line, f"financials {month}", out)
-        exp = _money_cell(cells, cols, "expenses", line, f"financials {month}", out)
+        rev, exp = (Decimal(0) if _cell(cells, cols, k) in _ZERO_DASHES  # an accountant's dash is zero
+                    else _money_cell(cells, cols, k, line, f"financials {month}", out) for k in ("revenue", "expenses"))
         out.add(MonthFinancials(month, rev, exp, Src(path, line)))
     return out
 
@@ -107,8 +110,9 @@ def _read_expenses(blk: Block, path: str) -> Found:
         if when is None and not _blank(date_text):
             out.warn(line, f"expense: date '{short(date_text)}' is not YYYY-MM-DD; the rest of the row is kept")
         amount = _money_cell(cells, cols, "amount", line, "expense", out)
-        out.add(Expense(when, _cell(cells, cols, "vendor"),
-                        _cell(cells, cols, "category").lower() or "uncategorised", amount, Src(path, line)))
+        vendor, category = (v.split_markers(_cell(cells, cols, k)) for k in ("vendor", "category"))
+        out.add(Expense(when, vendor.text, category.text.lower() or "uncategorised", amount, Src(path, line),
+                        vendor.tags + category.tags))
     return out
 
 
@@ -143,11 +147,11 @@ def _read_accounts(blk: Block, path: str) -> Found:
     if cols is None:
         return out
     for line, cells in blk.rows:
-        name = _cell(cells, cols, "account")
-        if not name:
+        name = v.split_markers(_cell(cells, cols, "account"))
+        if not name.text:
             continue
-        balance = _money_cell(cells, cols, "balance", line, f"account '{name}'", out)
-        out.add(Account(name, _cell(cells, cols, "type").lower(), balance, Src(path, line)))
+        balance = _money_cell(cells, cols, "balance", line, f"account '{name.text}'", out)
+        out.add(Account(name.text, _cell(cells, cols, "type").lower(), balance, Src(path, line), name.tags))
     return out
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures.cash import growth_rate, projection
+from reports.figures.cash import reconcile
 from reports.figures.changes import Changes
-from reports.figures.costs import expense_jumps, large_expenses
-from reports.figures.months import MonthTotal, month_of
+from reports.figures.costs import Jump, expense_jumps, large_expenses
+from reports.figures.months import last_full_month, month_of, monthly_expenses
 from reports.figures.revrec import revrec_adjustment
 from reports.figures.shared import Figures
+from reports.figures.trend import projection
 from reports.model import Entity, Measure, Note, Portfolio
+from reports.render.cash import growth_text, reconciliation_text
 from reports.render.common import Context, cite_financials, cite_portfolio_file, who, write
 from reports.render.register import owned_items
 from reports.render.text import money, percent
@@ -57,6 +59,10 @@ def chart_of_accounts(ctx: Context) -> None:
     r.table(["Account", "Type", "Entities", "Balance"],
             [[name, typ or "\u2014", _names(set(owners)), money(sum(balances, Decimal(0)))]
              for (_, typ), (name, owners, balances) in merged], 60, right=(3,), empty="No accounts reported.")
+    rec = reconcile(ctx.portfolio)
+    if rec is not None and ctx.shared.runway is not None:
+        cite_portfolio_file(r, ctx.portfolio)
+        r.para(reconciliation_text(rec, ctx.shared.runway.cash), "  ")
 
 
 def expenses_by_category(ctx: Context) -> None:
@@ -78,20 +84,25 @@ def expenses_by_category(ctx: Context) -> None:
 
 
 def expenses_by_entity(ctx: Context) -> None:
-    """Each entity's expenses in the last three complete months, from its financials."""
-    r, history = ctx.report, ctx.shared.by_entity
+    """Each entity's expenses in the last three complete months, from its financials: a month
+    it did not report reads "missing", a blank or unreadable figure "blank", never $0."""
+    r, recent = ctx.report, _recent(ctx)
     cite_financials(r, ctx.portfolio.entities)
-    recent = _recent(ctx)
     r.blank()
     r.para("By entity (expenses from monthly financials):", "  ")
-    reporting = sorted((e for e in ctx.portfolio.entities if any(m.month in recent for m in history[e.name][-3:])),
+    full = last_full_month(ctx.as_of)
+    spent = {e.name: monthly_expenses(e, full) for e in ctx.portfolio.entities}
+    reporting = sorted((e for e in ctx.portfolio.entities if set(spent[e.name]) & set(recent)),
                        key=lambda e: e.name.casefold())
 
-    def spent_row(e: Entity) -> list[str]:
-        spent = {m.month: m.expenses for m in history[e.name]}
-        return [e.name] + [money(spent.get(mo)) for mo in recent]
+    def cell(given: dict[str, Decimal | None], month: str) -> str:
+        if month in given:
+            amount = given[month]
+            return money(amount) if amount is not None else "blank"
+        return "missing" if given and month > min(given) else "\u2014"
 
-    r.table(["Entity"] + recent, reporting, 40, spent_row, right=tuple(range(1, len(recent) + 1)))
+    r.table(["Entity"] + recent, reporting, 40, lambda e: [e.name] + [cell(spent[e.name], m) for m in recent],
+            right=tuple(range(1, len(recent) + 1)), empty="No complete months of financials.")
 
 
 def expense_jump_list(ctx: Context) -> None:
@@ -101,19 +112,22 @@ def expense_jump_list(ctx: Context) -> None:
     r.para(f"Month-over-month expense jumps over 25% and {money(floor)} in the last three "
            "months, with the logged expenses of that month:", "  ")
     recent = _recent(ctx)
-    jumps = [(e, m, c) for e in ctx.portfolio.entities
-             for m, c in expense_jumps(ctx.shared.by_entity[e.name], floor=floor, recent=recent)]
-    jumps.sort(key=lambda t: (-t[2], t[0].name))
-    r.bullets(jumps, 20, _jump)
+    jumps = [(e, j) for e in ctx.portfolio.entities
+             for j in expense_jumps(ctx.shared.by_entity[e.name], floor=floor, recent=recent)]
+    jumps.sort(key=lambda t: (-t[1].rise, t[0].name))  # dollars first: a big % of little is little
+    empty = (f"None: no month's expenses rose over 25% and {money(floor)}." if len(recent) > 1
+             else "Fewer than two complete months: nothing to compare.")
+    r.bullets(jumps, 20, _jump, empty=empty)
 
 
-def _jump(t: tuple[Entity, MonthTotal, Decimal]) -> str:
-    e, month, rise = t
+def _jump(t: tuple[Entity, Jump]) -> str:
+    e, jump = t
+    month = jump.month
     logged = sorted((x for x in e.expenses if x.date and month_of(x.date) == month.month and x.amount),
                     key=lambda x: -(x.amount or Decimal(0)))
     why = "; ".join(f"{x.vendor or x.category} {money(x.amount)}" for x in logged[:3])
-    return (f"{who(e)}: {month.month} expenses {money(month.expenses)}, up {percent(rise * 100)}"
-            + (f" (logged: {why})" if why else " (no logged expenses explain it)"))
+    return (f"{who(e)}: {month.month} expenses {money(month.expenses)}, up {money(jump.rise)} "
+            f"({percent(jump.change * 100)})" + (f" (logged: {why})" if why else " (no logged expenses explain it)"))
 
 
 def single_expense_review(ctx: Context) -> None:
@@ -126,9 +140,11 @@ def single_expense_review(ctx: Context) -> None:
         return
     r.cite([review])
     r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
+    logged = any(e.expenses for e in portfolio.entities)
     r.bullets(large_expenses(portfolio.entities, review.limit), 20,
               lambda t: f"{who(t[0])}: {t[1].date or 'undated'} {t[1].vendor}, {t[1].category}, "
-              f"{money(t[1].amount)}")
+              f"{money(t[1].amount)}", empty="None: no logged expense is over it." if logged
+              else "No expense log given: nothing to check against it.")
 
 
 def profitability_roadmap(ctx: Context) -> None:
@@ -140,14 +156,19 @@ def profitability_roadmap(ctx: Context) -> None:
     cite_portfolio_file(r, portfolio)  # the horizon
     rows = [[m.month, "actual", money(m.revenue), money(m.expenses), money(m.net),
              money(targets.get(m.month))] for m in months[-3:]]
+    growth = ctx.shared.growth
     rows += [[mo, "projected", money(rev), money(exp), money(rev - exp), money(targets.get(mo))]
-             for mo, rev, exp in projection(months, portfolio.horizon)]
+             for mo, rev, exp in projection(months, portfolio.horizon, growth.rate if growth else None)]
     r.table(["Month", "Basis", "Revenue", "Expenses", "Net", "Target"], rows, 36,
             right=(2, 3, 4, 5), empty="No financials to project from.")
     if rows:
-        growth = growth_rate([m.revenue for m in months])
-        r.para(f"Projection: revenue grows {percent(growth * 100) if growth is not None else '0.0%'} "
-               "a month (trailing compound rate); expenses stay at their trailing 3-month average.", "  ")
+        r.para(f"Projection (trend case): revenue {growth_text(growth)}; expenses stay at their trailing "
+               "3-month average. Revenue basis: booked; the targets are compared on recognised revenue "
+               "in the CFO report.", "  ")
+        way = ctx.shared.runway
+        if way is not None and growth is not None and growth.rate is not None:
+            r.para(f"Base case (revenue flat at {way.latest_month}'s {money(way.revenue)}): net "
+                   f"{money(way.revenue - way.expenses)} a month.", "  ")
 
 
 SECTIONS = (revenue_recognition, chart_of_accounts, expenses_by_category, expenses_by_entity,

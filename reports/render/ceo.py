@@ -23,12 +23,13 @@ from reports.figures.agenda import (
 from reports.figures.changes import Changes
 from reports.figures.costs import share
 from reports.figures.deals import is_overdue, pipeline
-from reports.figures.guardrails import kpi_gaps
+from reports.figures.guardrails import kpi_difference, kpi_gaps
 from reports.figures.months import MonthTotal
 from reports.figures.routing import PEOPLE, ROLES_SHOWING_ALL, route
 from reports.figures.shared import Figures
-from reports.model import Action, Entity, Portfolio, Risk
+from reports.model import Action, Entity, Kpi, Portfolio, Risk
 from reports.read.values import PRIORITIES
+from reports.render.cash import headline_lines
 from reports.render.common import (
     CHECK,
     COUNTED,
@@ -45,7 +46,7 @@ from reports.render.common import (
     write,
 )
 from reports.render.register import NAMED_MAX, Pair, action_text, item_list
-from reports.render.text import ELLIPSIS, Report, change, money, months, percent, quantity, sparkline
+from reports.render.text import ELLIPSIS, Report, change, money, percent, quantity, sparkline
 
 HEADLINE_CRITICAL = 5  # critical risks the headline names; the register has the rest
 PEOPLE_REST = 5  # people risks (and actions) below high (P1) named; the rest are counted
@@ -65,16 +66,8 @@ def headline(ctx: Context) -> None:
                f"{money(m.last.expenses)}, net {money(m.last.net)}.", "  ")
     if m.cash is not None:
         cite_portfolio_file(r, ctx.portfolio)
-    way = ctx.shared.runway
-    best = way.conservative() if way else None
-    if way is not None and best is not None:
-        others = [x for x in (f"trailing 3-month {months(way.trailing)}" if way.trailing is not None else "",
-                              f"latest month {months(way.latest)}" if way.latest is not None else "") if x]
-        r.para(f"Runway {months(best[0])}, the most conservative basis: {best[1]}"
-               + (f" (also: {'; '.join(others)})" if others else "")
-               + f"; cash {money(way.cash)} as of {way.cash_month}.", "  ")
-    elif m.avg_net_burn is not None and m.avg_net_burn <= 0:
-        r.para("Cash-flow positive over the trailing 3 months.", "  ")
+    for line in headline_lines(ctx.shared.runway, ctx.as_of) if ctx.shared.runway else ():
+        r.para(line, "  ")
     for line in left_out_lines(ctx.shared.totals):
         r.para(line, "  ")
 
@@ -153,7 +146,7 @@ def revenue_pipeline(ctx: Context) -> None:
                f"{money(pipe.weighted_one_off)} and {money(pipe.weighted_monthly)}/mo.", "  ")
         if pipe.overdue_one_off or pipe.overdue_monthly:
             part = percent(share(pipe.overdue_one_off, open_one_off))
-            r.para(f"Past their close date: {money(pipe.overdue_one_off)} one-off ({part} of open) and "
+            r.para(f"Past their close date (not weighted): {money(pipe.overdue_one_off)} one-off ({part} of open) and "
                    f"{money(pipe.overdue_monthly)}/mo.", "  ")
     if pipe.won.deals:
         r.para(f"Won (not in the table): {pipe.won.deals} deal(s), {money(pipe.won.one_off)} one-off and "
@@ -242,13 +235,33 @@ def _people(entities: Sequence[Entity]) -> tuple[Pairs, Pairs]:
 
 
 def kpi_gap_table(ctx: Context) -> None:
-    """Every missed KPI target, worst first."""
+    """Every missed KPI target, worst first: the gap in the KPI's unit and as a % of the target."""
+    entities = ctx.portfolio.entities
+    kpis = [k for e in entities for k in e.kpis]
+    targeted = [k for k in kpis if k.target is not None]
+    if not kpis:
+        empty = "No KPI given."
+    elif not targeted:
+        empty = f"No KPI has a target ({len(kpis)} given without one)."
+    else:
+        empty = f"Every KPI with a target meets it ({len(targeted)} of {len(kpis)} have one)."
     ctx.report.section("KPI gaps (worst first)")
-    ctx.report.table(["Entity", "KPI", "Actual", "Target", "Gap"], kpi_gaps(ctx.portfolio.entities), 25,
-                     lambda t: [t[0].name, t[1].name, quantity(t[1].actual, t[1].unit),
+    ctx.report.table(["Code", "KPI", "Actual", "Target", "Gap (% of target)"], kpi_gaps(entities), 25,
+                     lambda t: [t[0].code or t[0].name, t[1].name, quantity(t[1].actual, t[1].unit),
                                 ("\u2264 " if t[1].lower_is_better else "") + quantity(t[1].target, t[1].unit),
-                                percent(t[2] * 100)],
-                     right=(2, 3, 4), empty="Every KPI with a target meets it.")
+                                f"{_gap(t[1])} ({percent(t[2] * 100)})"],
+                     right=(2, 3, 4), empty=empty)
+
+
+def _gap(kpi: Kpi) -> str:
+    """actual − target in the KPI's own unit: `+2.0 pp`, `−$160`, `+18 days`."""
+    diff = kpi_difference(kpi)
+    if diff is None:
+        return "\u2014"
+    sign = "+" if diff >= 0 else "\u2212"
+    if kpi.unit == "%":
+        return f"{sign}{abs(diff).quantize(Decimal('0.1'))} pp"
+    return sign + quantity(abs(diff), kpi.unit)
 
 
 def thirty_day_agenda(ctx: Context) -> None:

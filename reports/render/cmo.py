@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from reports.figures.changes import Changes
-from reports.figures.marketing import blast_conflicts, cost_per_lead
+from reports.figures.marketing import blast_conflicts, cost_per_lead, marketing_spend
 from reports.figures.shared import Figures
 from reports.model import Channel, Entity, Portfolio
 from reports.render.common import Context, who, write
@@ -78,25 +78,33 @@ def local_seo(ctx: Context) -> None:
 
 
 def spend_per_lead(ctx: Context) -> None:
-    """Each channel's spend, leads and cost per lead, then the totals."""
-    r, entities = ctx.report, _with_channels(ctx)
+    """Live channels' spend, leads and cost per lead, their totals, and the rest apart."""
+    r = ctx.report
     r.section("Spend and cost per lead")
-    rows = sorted(((e, c) for e in entities for c in e.channels if c.spend or c.leads),
-                  key=lambda t: -(t[1].spend or ZERO))
-    total_spend = sum((c.spend or ZERO for e in entities for c in e.channels), ZERO)
-    total_leads = sum((c.leads or ZERO for e in entities for c in e.channels), ZERO)
+    spend = marketing_spend(ctx.portfolio.entities)
+    rows = sorted(spend.live, key=lambda t: -(t[1].spend or ZERO))
     r.table(["Entity", "Channel", "Spend/mo", "Leads", "Per lead"], rows, 30, _spend_row,
-            right=(2, 3, 4), empty="No spend or leads reported.")
+            right=(2, 3, 4), empty="No live channel reports spend or leads.")
     if rows:
-        cpl = cost_per_lead(total_spend, total_leads)
-        r.para(f"All channels: {money(total_spend)}/mo for {number(total_leads)} leads"
-               f"{', ' + money(cpl) + ' per lead' if cpl is not None else ''}.", "  ")
+        blended, paid = spend.blended, spend.paid
+        r.para(f"Live channels: {money(spend.spend)}/mo for {number(spend.leads)} leads; cost per lead "
+               f"{money(blended) if blended is not None else 'n/a (no leads)'} blended (all live leads), "
+               f"{money(paid) if paid is not None else 'n/a (no paid leads)'} paid only (spend \u00f7 "
+               f"{number(spend.paid_leads)} leads from channels that spend).", "  ")
+        if spend.not_given:
+            r.para(f"{spend.not_given} live channel(s) without a spend given: not in the total.", "  ")
+    if spend.apart:
+        r.cite(spend.apart)
+        r.para("Not live, so not in the totals: " + "; ".join(
+            f"{who(e)} {c.channel} ({c.status}) {money(c.spend or ZERO)}/mo, {number(c.leads or ZERO)} leads"
+            for e, c in spend.apart[:10]) + (f"; \u2026 and {len(spend.apart) - 10} more" if len(spend.apart) > 10
+                                              else "") + ".", "  ")
 
 
 def _spend_row(t: tuple[Entity, Channel]) -> list[str]:
     e, c = t
     cpl = cost_per_lead(c.spend or ZERO, c.leads or ZERO)
-    return [e.name, c.channel, money(c.spend or ZERO), number(c.leads or ZERO),
+    return [e.name, c.channel, money(c.spend) if c.spend is not None else "not given", number(c.leads or ZERO),
             money(cpl) if cpl is not None else "no leads"]
 
 

@@ -8,12 +8,11 @@ from datetime import date
 from typing import NamedTuple
 
 from reports.figures.agenda import unrated
-from reports.figures.cash import CASH_OUT_HORIZON, Runway
 from reports.figures.changes import Changes
 from reports.figures.months import Totals
 from reports.figures.shared import Figures, figures
 from reports.model import Action, Entity, Portfolio, Risk, Src, Warning_
-from reports.render.text import ELLIPSIS, Report, clean, money, months, truncate
+from reports.render.text import ELLIPSIS, Report, clean, truncate
 
 MAX_SOURCES = 40
 MAX_WARNINGS = 40
@@ -199,10 +198,14 @@ def left_out_lines(totals: Totals | None) -> list[str]:
         return []
     out = []
     if totals.incomplete:
-        shown = "; ".join(f"{m} (missing {', '.join(names)})" for m, names in sorted(totals.incomplete.items())[-4:])
+        shown = "; ".join(f"{m} ({_why(names, totals.blank.get(m, ()))})"
+                          for m, names in sorted(totals.incomplete.items())[-4:])
         out.append(f"Left out of the totals as incomplete: {shown}.")
+    aside = sorted((m, what) for m, whats in totals.blank.items() if m not in totals.incomplete for what in whats)
+    if aside:
+        out.append("Left out, blank or unreadable: " + "; ".join(f"{what} for {m}" for m, what in aside[-4:]) + ".")
     if totals.partial is not None:
-        out.append(f"{totals.partial.month} is not over: left out of the totals (partial month).")
+        out.append(f"{totals.partial} is not over: left out of the totals, trends and sparklines (partial month).")
     if len(totals.left_out) > NAMES_PER_LINE:
         out.append(f"No financials from {len(totals.left_out):,} operating entities: not in the totals "
                    "(`send-exec-reports check --json` names them).")
@@ -211,27 +214,12 @@ def left_out_lines(totals: Totals | None) -> list[str]:
     return out
 
 
-def runway_lines(way: Runway) -> list[str]:
-    """Each runway with its basis (docs/reports.md)."""
-    lines = []
-    if way.trailing is not None:
-        lines.append(f"Trailing: {months(way.trailing)} \u2014 cash {money(way.cash)} \u00f7 the average net "
-                     f"burn of {way.trailing_window}.")
-    if way.latest is not None:
-        lines.append(f"Latest month: {months(way.latest)} \u2014 cash \u00f7 the net burn of {way.latest_month}.")
-    if way.cash_out is not None:
-        lines.append(f"Projected cash-out: {way.cash_out}, {way.months_to_cash_out} month(s) after the cash "
-                     "date (revenue growing at its trailing rate, expenses at their 3-month average).")
-    elif way.cash is not None and way.cash_month is not None:
-        lines.append(f"Projected cash-out: none within {CASH_OUT_HORIZON} months of the last actual month.")
-    if way.floor is not None:
-        if way.floor_month is not None:
-            lines.append(f"Reserve floor {money(way.floor)}: reached in {way.floor_month}, "
-                         f"{way.months_to_floor} month(s) after the cash date.")
-        else:
-            lines.append(f"Reserve floor {money(way.floor)}: not reached within the projection.")
-    lines.append(f"Cash {money(way.cash)} as of {way.cash_month or 'an unknown date'} ({way.cash_basis}).")
-    return lines
+def _why(missing: Sequence[str], blank: Sequence[str]) -> str:
+    """`missing Beta; Alpha's revenue blank or unreadable`."""
+    parts = [f"missing {', '.join(missing)}"] if missing else []
+    if blank:
+        parts.append(f"{', '.join(blank)} blank or unreadable")
+    return "; ".join(parts)
 
 
 def who(entity: Entity) -> str:

@@ -72,8 +72,9 @@ def infrastructure_cost(ctx: Context) -> None:
     r.table(["Entity", "Cost/mo", "Revenue", "Share"], costs, 40, cost_row, right=(1, 2, 3),
             empty="No infrastructure costs reported.")
     if costs and m.last is not None:
-        r.para(f"Total {money(m.infra_cost)}/mo, {percent(share(m.infra_cost, m.last.revenue))} "
-               f"of portfolio revenue in {m.last.month}.", "  ")
+        r.para(f"Total {'at least ' if m.infra_not_given else ''}{money(m.infra_cost)}/mo"
+               f"{f', {m.infra_not_given} not given' if m.infra_not_given else ''}, "
+               f"{percent(share(m.infra_cost, m.last.revenue))} of portfolio revenue in {m.last.month}.", "  ")
 
 
 def ux_shortfalls(ctx: Context) -> None:
