@@ -294,11 +294,12 @@ def doctor(ctx: click.Context, state: State, settings: Settings) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from reports.run.collector import freeze_for_exit, off_for_this_process
+
+    off_for_this_process()
     try:
         cli(prog_name="send-exec-reports")
     finally:
-        from reports.run.collector import freeze_for_exit
-
         freeze_for_exit()
 
 

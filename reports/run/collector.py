@@ -1,4 +1,5 @@
-"""The garbage collector's policy, in one place: off while reading and rendering, frozen at exit."""
+"""The garbage collector's policy, in one place: off while reading and rendering, off for the
+short life of a console-script process, frozen at exit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def off_for_this_process() -> None:
+    """For the console script: a process that lives for one command. Start-up builds tens of
+    thousands of objects (click, the model's tuples, compiled patterns) and the collector's
+    passes over them cost about 4 ms of an 85 ms preview (measured with farm-bench, 31 pairs);
+    what a command leaves as cyclic garbage is small and ends with the process."""
+    gc.disable()
 
 
 def freeze_for_exit() -> None:
