@@ -247,15 +247,19 @@ def audit(ctx: click.Context, state: State, settings: Settings, verify: bool, ro
       send-exec-reports audit --role cfo --limit 5
       send-exec-reports audit --verify --expect-head 3f2a...
     """
+    from reports.aws.session import Aws
     from reports.ledger import view
+    from reports.ledger.stores import open_store
     from reports.run import audit_path
 
-    path = audit_path(settings, state.audit_log)
+    aws = Aws(settings)
+    store = open_store(audit_path(settings, state.audit_log), aws.s3)
     if copy_to is not None or verify or expect_head:
-        result = view.copy_to(path, copy_to) if copy_to is not None else view.verify(path, expect_head)
+        result = (view.copy_to(store, open_store(copy_to, aws.s3)) if copy_to is not None
+                  else view.verify(store, expect_head))
         click.echo(safe_lines(result.text))
         ctx.exit(0 if result.ok else 4)
-    for line in view.listing(path, role=role, limit=limit, as_json=as_json):
+    for line in view.listing(store, role=role, limit=limit, as_json=as_json):
         click.echo(safe(line))
 
 
@@ -279,7 +283,7 @@ def events(ctx: click.Context, state: State, settings: Settings, queue_url: str 
 
     from reports.aws import feedback
     from reports.aws.session import Aws, check_endpoint
-    from reports.ledger.audit import open_log
+    from reports.ledger.stores import open_store
     from reports.run import audit_path
 
     url = queue_url or settings.events_queue_url
@@ -294,9 +298,10 @@ def events(ctx: click.Context, state: State, settings: Settings, queue_url: str 
             click.echo(json.dumps(note._asdict(), ensure_ascii=False))
 
     try:
-        with open_log(audit_path(settings, state.audit_log)) as opened:
+        aws = Aws(settings)
+        with open_store(audit_path(settings, state.audit_log), aws.s3) as opened:
             opened.load_feedback_index()
-            done = feedback.drain(url, opened, Aws(settings).sqs(), seconds=seconds, said=said)
+            done = feedback.drain(url, opened, aws.sqs(), seconds=seconds, said=said)
     except Exception as exc:
         if type(exc).__module__.startswith("botocore"):
             raise ConfigError(f"cannot read the queue {url}: {exc}") from None

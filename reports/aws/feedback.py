@@ -16,7 +16,7 @@ import time
 from typing import Any, NamedTuple
 
 from reports.digest import sha256_hex
-from reports.ledger.audit import AuditLog
+from reports.ledger.store import AuditStore
 from reports.progress import DETAIL, RESULT, logger
 
 log = logger(__name__)
@@ -102,7 +102,7 @@ class Drained(NamedTuple):
     malformed: int
 
 
-def drain(queue_url: str, audit_log: AuditLog, client: Any, *, seconds: float = 30, wait: int = 2,
+def drain(queue_url: str, audit_log: AuditStore, client: Any, *, seconds: float = 30, wait: int = 2,
           said: Any = None, visibility: int = 30) -> Drained:
     """Drain the queue for up to `seconds`: apply each notification to the log, then delete it."""
     applied = duplicates = unknown = malformed = 0
@@ -138,7 +138,7 @@ def drain(queue_url: str, audit_log: AuditLog, client: Any, *, seconds: float = 
     return Drained(applied, duplicates, unknown, malformed)
 
 
-def apply(audit_log: AuditLog, note: Notification) -> str:
+def apply(audit_log: AuditStore, note: Notification) -> str:
     """Append the notification's record: applied, duplicate or unknown (not our message)."""
     if not audit_log.feedback_loaded:
         audit_log.load_feedback_index()

@@ -61,13 +61,13 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     applied to the audit log (AUDIT_LOG) as `events` does. Answers SQS's partial-batch
     form: the messages that could not be applied come back as failures, for the redrive policy."""
     from reports.aws import feedback
-    from reports.ledger.audit import open_log
+    from reports.ledger.stores import open_store
 
     say = _json_line
     failures = []
     with progress.routed(say, 0):
         settings = load_settings(None, os.environ)
-        with open_log(run.audit_path(settings)) as opened:
+        with open_store(run.audit_path(settings), Aws(settings).s3) as opened:
             opened.load_feedback_index()
             for record in (event or {}).get("Records", []):
                 try:
