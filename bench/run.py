@@ -86,10 +86,10 @@ def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> Non
                                         "Body": {"Text": {"Data": m.body, "Charset": "UTF-8"}}}})
         print(json.dumps({"seconds": time.perf_counter() - started}))
     elif kind == "verify":
-        from reports.ledger import audit
+        from reports.ledger.local import LocalStore
 
         started = time.perf_counter()
-        result = audit.verify(Path(folder))
+        result = LocalStore(Path(folder)).verify()
         verified = time.perf_counter()
         with open(folder, "rb") as fh:
             for line in fh:
@@ -150,7 +150,8 @@ def measure(kind: str, folder: Path, repeat: int, endpoint: str = "", env: dict[
 
 def build_log(path: Path, n: int) -> None:
     """A valid audit log of `n` records (attempts and sends, five roles), then its checkpoint."""
-    from reports.ledger import audit
+    from reports.ledger import records as audit
+    from reports.ledger.local import LocalStore
 
     path.parent.mkdir(parents=True, exist_ok=True)
     prev = None
@@ -171,7 +172,7 @@ def build_log(path: Path, n: int) -> None:
             rec["hash"] = audit.record_hash(rec)
             prev = str(rec["hash"])
             fh.write(audit.canonical(rec) + b"\n")
-    with audit.open_log(path):  # the first run after a log grew by other means builds the checkpoint
+    with LocalStore(path):  # the first run after a log grew by other means chains its state
         pass
 
 

@@ -14,7 +14,7 @@ from the caller (reports.aws.session): this module never imports boto3.
 from __future__ import annotations
 
 import json
-import random
+import os
 import time
 from collections.abc import Iterable, Iterator
 from types import TracebackType
@@ -36,7 +36,7 @@ from reports.ledger.states import (
 )
 from reports.ledger.states import current as current_fold
 from reports.ledger.store import CHECKPOINT_VERSION, REBUILT, AuditWriteError, Tail, damaged, empty
-from reports.ledger.verify import CheckpointCheck, Fold, Verification, bulk_sha256
+from reports.ledger.verify import CheckpointCheck, Fold, Verification, openssl_sha256
 from reports.location import S3Url
 from reports.progress import DETAIL, logger
 
@@ -187,7 +187,7 @@ class S3Store:
 
     def _fold_after(self, tail: Tail, *, remember: bool, check_states: bool = True) -> Tail:
         """Verify and fold in every record after `tail`; refuse (exit 4) on damage."""
-        fold = Fold(tail.seq, tail.head, tail.states, bulk_sha256 if tail.seq == 0 else sha256_hex,
+        fold = Fold(tail.seq, tail.head, tail.states, openssl_sha256() if tail.seq == 0 else sha256_hex,
                     check_states=check_states)
         for name in self._names_after(tail.seq):
             expected = f"{RECORDS}{fold.seq + 1:012d}.json"
@@ -278,14 +278,17 @@ class S3Store:
             raise AuditError(f"the audit log {self.url} kept changing under this run ({tries} tries in "
                              f"{now - started:.0f} s): other runs are writing it; run again")
         first, longest = BACKOFF
-        time.sleep(min(random.uniform(0, min(longest, first * 2 ** tries)), deadline - now))
+        jitter = int.from_bytes(os.urandom(2), "big") / 65536  # "full jitter", without importing random
+        time.sleep(min(jitter * min(longest, first * 2 ** tries), deadline - now))
 
     def append(self, event: str, **fields: Any) -> Record:
         """Claim the next seq with a conditional put; after another run took it, catch up
         and take the next one."""
         started, tries = time.monotonic(), 0
         while True:
-            _, seq, head, _ = self._tail
+            _, seq, head, states = self._tail
+            if event == STATE:  # the state as of its own seq: again after catching up with others
+                fields["states"] = chained(states)
             rec, line = new_record(event, fields, seq + 1, head)
             if self._put_record(seq + 1, line):
                 return self._took(rec)
@@ -404,7 +407,7 @@ class S3Store:
                 raise self._error("read", exc) from None
             raise AuditError(f"no audit log at {self.url}: check --audit-log or AUDIT_LOG")
         check = CheckpointCheck(self._get(CHECKPOINT), f"{self.url}{CHECKPOINT}", frozenset(("v", "seq", "head")))
-        fold = Fold(sha=bulk_sha256)
+        fold = Fold(sha=openssl_sha256(), index=False)
         for n, name in enumerate(names, 1):
             raw = self._get(name)
             expected = f"{RECORDS}{n:012d}.json"
@@ -412,7 +415,8 @@ class S3Store:
                        else fold.feed(raw))
             if problem is not None:
                 return Verification(len(names), n - 1, fold.head, f"{self.url.key(name)}: {problem}")
-            check.watch(fold)
+            if check.at is not None:
+                check.watch(fold)
         return Verification(len(names), len(names), fold.head, check.result(fold))
 
     def writable(self) -> tuple[bool, str]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from reports.digest import sha256_hex
-from reports.ledger.records import FEEDBACK, STATE, Record, canonical, kind_of, label
+from reports.ledger.records import FEEDBACK, Record, canonical, kind_of, label
 
 States = dict[str, Any]
 FEEDBACK_INDEX = ("_messages", "_applied")  # grow with the log: kept apart, never in a state record
@@ -36,31 +36,39 @@ class RoleState(NamedTuple):
 _SENT_FIELDS = ("seq", "ts", "as_of", "sha256", "from", "to", "bcc", "message_id", "subject", "snapshot")
 
 
-def apply(states: States, rec: Record) -> None:
-    """Fold one record into the states (a state record changes nothing: it is checked)."""
+def apply(states: States, rec: Record, *, index: bool = True) -> None:
+    """Fold one record into the states (a state record changes nothing: it is checked).
+    Without `index`, the delivery-feedback index is left out (verify does not need it)."""
     role = rec.get("role")
-    what = label(rec)
+    if rec.get("v") is None:  # version 1: its own words for outcomes and test sends
+        what: Any = label(rec)
+        kind = kind_of(rec)
+    else:
+        what = rec.get("event")
+        kind = rec.get("kind") or "real"
     if what in FEEDBACK:
-        states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
+        if index:
+            states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
         if what == "complained" or (what == "bounced" and rec.get("bounce_type") == "Permanent"):
             why = "complaint" if what == "complained" else "hard bounce"
             for address in rec.get("recipients") or ():
                 states.setdefault("_bounced", {})[str(address).lower()] = {"ts": rec.get("ts"), "why": why,
                                                                          "role": role}
         return
-    if what.removeprefix("test ") == "sent" and rec.get("message_id"):
-        states.setdefault("_messages", {})[str(rec["message_id"])] = {
-            "role": role, "kind": kind_of(rec), "ts": rec.get("ts"), "to": rec.get("to"), "bcc": rec.get("bcc")}
-    if not isinstance(role, str) or what in ("inputs", "skipped", STATE):
+    outcome = what.removeprefix("test ") if isinstance(what, str) else what
+    if outcome not in _CHANGES or not isinstance(role, str):
         return
-    key = f"{kind_of(rec)}:{role}"
-    st = states.setdefault(key, {"sent": None, "unknown": None, "baseline": None})
-    outcome = what.removeprefix("test ")
+    if index and outcome == "sent" and rec.get("message_id"):
+        states.setdefault("_messages", {})[str(rec["message_id"])] = {
+            "role": role, "kind": kind, "ts": rec.get("ts"), "to": rec.get("to"), "bcc": rec.get("bcc")}
+    st = states.get(f"{kind}:{role}")
+    if st is None:
+        st = states[f"{kind}:{role}"] = {"sent": None, "unknown": None, "baseline": None}
     if outcome == "attempt":
         st["unknown"] = {"seq": rec.get("seq"), "ts": rec.get("ts"), "run_id": rec.get("run_id")}
     elif outcome == "sent":
         st["unknown"] = None
-        new = {k: rec.get(k) for k in _SENT_FIELDS}
+        new = dict(zip(_SENT_FIELDS, map(rec.get, _SENT_FIELDS), strict=True))
         old = st["sent"]
         if old is not None and str(old.get("as_of") or "") < str(new.get("as_of") or ""):
             st["baseline"] = old
@@ -68,6 +76,9 @@ def apply(states: States, rec: Record) -> None:
     elif outcome == "failed":
         st["unknown"] = None
     # unknown: the open attempt stays open; SES may have sent it.
+
+
+_CHANGES = frozenset(("attempt", "sent", "failed", "unknown"))  # what moves a role's state
 
 
 def as_role_states(states: States, kind: str) -> dict[str, RoleState]:

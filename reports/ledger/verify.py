@@ -39,11 +39,13 @@ class Fold:
     """Records checked in order and folded into the states, from a known point of the chain."""
 
     def __init__(self, seq: int = 0, head: str | None = None, states: States | None = None,
-                 sha: Callable[[bytes], str] = sha256_hex, *, check_states: bool = True) -> None:
+                 sha: Callable[[bytes], str] = sha256_hex, *, check_states: bool = True,
+                 index: bool = True) -> None:
         self.seq, self.head = seq, head
         self.states: States = {} if states is None else states
         self.sha = sha
         self.check_states = check_states  # False when `states` holds only part of the state
+        self.index = index  # whether to fold in the delivery-feedback index too
         self.marks: dict[int, str] = {}  # the state records folded: seq -> hash
         self.last: Record | None = None
 
@@ -58,16 +60,18 @@ class Fold:
                 return (f"(seq {rec['seq']}): the state record does not match the records before it "
                         f"({wrong}): a forged or edited state")
             self.marks[rec["seq"]] = rec["hash"]
-        apply(self.states, rec)
+        apply(self.states, rec, index=self.index)
         self.seq, self.head, self.last = rec["seq"], rec["hash"], rec
         return None
 
 
-def bulk_sha256(data: bytes) -> str:
-    """SHA-256 through OpenSSL: for reading many records (reports.digest says why a preview does not)."""
+def openssl_sha256() -> Callable[[bytes], str]:
+    """SHA-256 through OpenSSL, quicker per byte, for reading many records (hashlib is
+    imported here: a preview never needs it, and reports.digest says what it costs)."""
     import hashlib
 
-    return hashlib.sha256(data).hexdigest()
+    new = hashlib.sha256
+    return lambda data: new(data).hexdigest()
 
 
 class CheckpointCheck:
@@ -80,6 +84,7 @@ class CheckpointCheck:
         self.data: Any = None
         self.problem: str | None = None
         self.older_states: States | None = None  # the chain's states at an older checkpoint's seq
+        self.at: Any = None
         if raw is None:
             return
         try:
@@ -89,13 +94,16 @@ class CheckpointCheck:
             return
         if not isinstance(self.data, dict):
             self.problem = f"the checkpoint {where} is not a JSON object"
+            return
+        # An older checkpoint held the states as of its seq: the chain's are kept there.
+        self.at = self.data.get("seq") if self._older() else None
 
     def _older(self) -> bool:
         return isinstance(self.data, dict) and isinstance(self.data.get("v"), int) and self.data["v"] < CHECKPOINT_VERSION
 
     def watch(self, fold: Fold) -> None:
         """Called after each record: keep the chain's states where an older checkpoint stands."""
-        if self._older() and fold.seq == self.data.get("seq"):
+        if fold.seq == self.at:
             self.older_states = chained(fold.states)
 
     def result(self, fold: Fold, ends: dict[int, int] | None = None) -> str | None:
