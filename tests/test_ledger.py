@@ -132,8 +132,8 @@ def test_a_forged_state_record_is_found_by_verify_and_refused_by_a_send(folder: 
     assert refused.exit_code == 4 and "damaged" in refused.stderr and len(ses.messages()) == 1
 
 
-def test_a_send_reads_only_the_state_record_and_what_follows(folder: Path, ses: Ses,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_send_reads_only_the_state_record_and_what_follows_and_doctor_reads_all(folder: Path,
+                                                                                 ses: Ses) -> None:
     assert run(folder, "2026-11-15").exit_code == 0
     log = folder / "audit.jsonl"
     with log.open("r+b") as fh:  # damage a record the checkpoint's state record already covers
@@ -144,6 +144,9 @@ def test_a_send_reads_only_the_state_record_and_what_follows(folder: Path, ses: 
     assert audit_verify(folder).exit_code == 4  # only the full verify reads it
     result = run(folder, "2026-11-16", "--role", "cfo")
     assert result.exit_code == 0 and len(ses.messages()) == 6
+    doctor = CliRunner().invoke(cli, ["doctor", "--env-file", str(folder / "repos.env"), "--handoffs",
+                                      str(folder / "handoffs"), "--audit-log", str(log)])
+    assert doctor.exit_code == 2 and "[FAIL] audit log: " in doctor.stdout and "hash does not match" in doctor.stdout
 
 
 # --------------------------------------------------------------------------

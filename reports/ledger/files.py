@@ -9,22 +9,27 @@ from reports.ledger.records import Record, parse_record
 
 
 def checkpoint_path(path: Path) -> Path:
+    """`<log>.state.json`: where the last state record ends."""
     return path.with_name(path.name + ".state.json")
 
 
 def feedback_path(path: Path) -> Path:
+    """`<log>.feedback.json`: the delivery-feedback index."""
     return path.with_name(path.name + ".feedback.json")
 
 
 def manifest_path(path: Path, inputs_sha256: str) -> Path:
+    """`<log>.inputs/<hash>.txt`: the input files of a run, named by their combined hash."""
     return path.with_name(path.name + ".inputs") / f"{inputs_sha256}.txt"
 
 
 def snapshot_path(path: Path, digest: str) -> Path:
+    """`<log>.snapshots/<hash>.json`: a sent report's figures, named by their hash."""
     return path.with_name(path.name + ".snapshots") / f"{digest}.json"
 
 
 def sent_path(path: Path, identity: str) -> Path:
+    """`<log>.sent/<identity>.json`: the record of one message sent."""
     return path.with_name(path.name + ".sent") / f"{identity}.json"
 
 

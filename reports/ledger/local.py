@@ -45,7 +45,7 @@ from reports.ledger.states import (
 from reports.ledger.states import current as current_fold
 from reports.ledger.store import CHECKPOINT_VERSION, REBUILT, AuditWriteError, Tail, damaged, empty
 from reports.ledger.verify import CheckpointCheck, Fold, Verification, openssl_sha256
-from reports.progress import DETAIL, logger
+from reports.progress import DETAIL, WARNING, logger
 
 log = logger(__name__)
 MANY = 64  # index entries written at once beyond which one os.sync() replaces an fsync each
@@ -62,6 +62,7 @@ class LocalStore:
         self._mark = 0  # the seq of the last state record read or written
         self._pointer: tuple[int, int, str | None] | None = None  # what the checkpoint file says
         self._found: dict[str, Record] = {}  # sent records read or written here, by identity
+        self._level = WARNING  # what an ignored checkpoint is said at: a preview only notes it
 
     @property
     def location(self) -> Path:
@@ -96,6 +97,7 @@ class LocalStore:
             self._fd = None
 
     def peek(self) -> None:
+        self._level = DETAIL  # a preview never believes it either, and leaves it for the next send
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
@@ -125,19 +127,19 @@ class LocalStore:
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
-            log.warning(REBUILT, where, "it cannot be read")
+            log.log(self._level, REBUILT, where, "it cannot be read")
             return None
         version = data.get("v") if isinstance(data, dict) else None
         if isinstance(version, int) and version < CHECKPOINT_VERSION:
-            log.warning(REBUILT, where, "it is of an older version")
+            log.log(self._level, REBUILT, where, "it is of an older version")
             return None
         if not isinstance(data, dict) or set(data) != {"v", "offset", "seq", "head"} or version != CHECKPOINT_VERSION:
-            log.warning(REBUILT, where, "it is not a checkpoint of this version")
+            log.log(self._level, REBUILT, where, "it is not a checkpoint of this version")
             return None
         offset, seq, head = data["offset"], data["seq"], data["head"]
         rec = points_at(fd, size, offset, seq, head) if isinstance(offset, int) else None
         if rec is None or rec.get("event") != STATE or fields_problem(rec):
-            log.warning(REBUILT, where, f"it names seq {seq}, which is not a state record of this log")
+            log.log(self._level, REBUILT, where, f"it names seq {seq}, which is not a state record of this log")
             return None
         if not current_fold(rec):
             log.log(DETAIL, "the state record at seq %s is of another version: rebuilt from the log", seq)

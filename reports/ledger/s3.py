@@ -38,7 +38,7 @@ from reports.ledger.states import current as current_fold
 from reports.ledger.store import CHECKPOINT_VERSION, REBUILT, AuditWriteError, Tail, damaged, empty
 from reports.ledger.verify import CheckpointCheck, Fold, Verification, openssl_sha256
 from reports.location import S3Url
-from reports.progress import DETAIL, logger
+from reports.progress import DETAIL, WARNING, logger
 
 log = logger(__name__)
 RECORDS = "records/"
@@ -69,6 +69,7 @@ class S3Store:
         self._mark = 0
         self._pointer: tuple[int, str | None] | None = None
         self._found: dict[str, Record] = {}
+        self._level = WARNING  # what an ignored checkpoint is said at: a preview only notes it
 
     @property
     def location(self) -> S3Url:
@@ -144,6 +145,7 @@ class S3Store:
             self._open = False
 
     def peek(self) -> None:
+        self._level = DETAIL  # a preview never believes it either, and leaves it for the next send
         self.refresh()
 
     def refresh(self) -> None:
@@ -167,17 +169,17 @@ class S3Store:
             data = None
         version = data.get("v") if isinstance(data, dict) else None
         if isinstance(version, int) and version < CHECKPOINT_VERSION:
-            log.warning(REBUILT, f"{self.url}{CHECKPOINT}", "it is of an older version")
+            log.log(self._level, REBUILT, f"{self.url}{CHECKPOINT}", "it is of an older version")
             return None
         where = f"{self.url}{CHECKPOINT}"
         if not isinstance(data, dict) or set(data) != {"v", "seq", "head"} or version != CHECKPOINT_VERSION:
-            log.warning(REBUILT, where, "it is not a checkpoint of this version")
+            log.log(self._level, REBUILT, where, "it is not a checkpoint of this version")
             return None
         seq, head = data["seq"], data["head"]
         rec = parse_record(self._get(f"{RECORDS}{seq:012d}.json") or b"") if isinstance(seq, int) else None
         if (rec is None or rec.get("seq") != seq or rec.get("hash") != head or rec.get("event") != STATE
                 or fields_problem(rec)):
-            log.warning(REBUILT, where, f"it names seq {seq}, which is not a state record of this log")
+            log.log(self._level, REBUILT, where, f"it names seq {seq}, which is not a state record of this log")
             return None
         if not current_fold(rec):
             log.log(DETAIL, "the state record at seq %s is of another version: rebuilt from the log", seq)
