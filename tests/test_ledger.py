@@ -181,3 +181,15 @@ def test_a_version_2_log_with_its_checkpoint_is_read_and_carried_on(folder: Path
     assert result.exit_code == 0 and "cfo: skipped, unchanged since 2026-11-15T02:00:00" in result.stderr
     assert len(ses.messages()) == 0
     assert verify_log(log).ok and [r["v"] for r in read_records(log, states=True)] == [2, 2, 3, 3]
+
+
+def test_doctor_lists_a_held_report_from_the_chained_state(folder: Path) -> None:
+    log = folder / "audit.jsonl"
+    with store(log) as opened:  # a crash left an attempt open
+        attempt = opened.append("attempt", run_id="dead", kind="real", role="cfo", as_of="2026-11-15", subject="S",
+                                to=["cfo@example.net"], bcc=[], sha256="0" * 64, inputs_sha256="0" * 64,
+                                **{"from": "reports@example.com"})
+    doctor = CliRunner().invoke(cli, ["doctor", "--env-file", str(folder / "repos.env"), "--handoffs",
+                                      str(folder / "handoffs"), "--audit-log", str(log)])
+    assert f"[warn] the cfo report is HELD: an attempt at {attempt['ts']}" in doctor.stdout
+    assert "--role cfo --force" in doctor.stdout and "[ok] audit log: 2/2 records valid" in doctor.stdout

@@ -114,15 +114,15 @@ def copy_to(source: AuditStore, target: AuditStore) -> Outcome:
 
 
 def held(store: AuditStore) -> list[str]:
-    """Each report held by an attempt of unknown outcome, said with when (read from the state)."""
+    """Each report held by an attempt of unknown outcome, said with when and what to do."""
     out = []
     for kind in ("real", "test"):
         for role, state in sorted(store.states(kind).items()):
             if state.unknown is not None:
-                what = "" if kind == "real" else "test "
-                out.append(f"the {what}{role} report is held: an attempt at {state.unknown.get('ts')} (run "
-                           f"{str(state.unknown.get('run_id'))[:8]}) may or may not have been delivered; check "
-                           "the inbox, then send it with --force")
+                what, test = ("", "") if kind == "real" else ("test ", " --test-to ADDRESS")
+                out.append(f"the {what}{role} report is HELD: an attempt at {state.unknown.get('ts')} may or may "
+                           "not have been delivered; check the inbox (and the BCC copy), then send it with "
+                           f"`send-exec-reports --role {role}{test} --force`")
     return out
 
 

@@ -13,7 +13,7 @@ from reports.errors import ConfigError
 from reports.ledger.states import identity
 from reports.ledger.stores import open_store
 from reports.progress import logger
-from reports.run.decide import _bounces, decide
+from reports.run.decide import _bounces, decide, same_message
 from reports.run.inputs import _no_cyclic_gc, audit_path, check_request, read_inputs
 from reports.run.types import Inputs, Plan, Request
 
@@ -102,15 +102,16 @@ def plan(settings: Settings, request: Request, inputs: Inputs, store: AuditStore
     baselines = baselines_for(request.roles, real, inputs.as_of, store)
     messages, snap = _compose(settings, request, inputs, baselines)
     bounced = store.bounced()
-    decisions = tuple(_bounces(decide(m, states.get(m.role), request.force, _earlier(store, kind, m, request)),
+    decisions = tuple(_bounces(decide(m, states.get(m.role), request.force,
+                                      _earlier(store, kind, m, states.get(m.role), request.force)),
                                bounced, request.strict) for m in messages)
     return Plan(request, settings, inputs, messages, decisions, store.location, snap)
 
 
-def _earlier(store: AuditStore, kind: str, msg: Outgoing, request: Request) -> Record | None:
+def _earlier(store: AuditStore, kind: str, msg: Outgoing, state: RoleState | None, force: bool) -> Record | None:
     """The earlier send of this very message, if the store's index has one (not looked up
-    under --force, which sends anyway)."""
-    if request.force:
+    when the last send was this message, or under --force: the decision needs no more)."""
+    if force or (state is not None and state.sent is not None and same_message(state.sent, msg)):
         return None
     return store.sent_before(identity(kind, msg.role, msg.sha256, msg.sender, msg.to, msg.bcc))
 
