@@ -18,6 +18,7 @@ from reports.addresses import allowed as is_allowed
 from reports.errors import ConfigError
 from reports.location import Location, parse_s3_url
 
+DEFAULT_MAX_AGE_DAYS = 8  # a weekly sync plus a day's grace
 KEYS: dict[str, str] = {
     "SES_REGION": "AWS region of the SES identity; required to send",
     "SES_FROM_ADDRESS": "verified sender, may carry a display name; required to send",
@@ -29,10 +30,12 @@ KEYS: dict[str, str] = {
     "SES_ALLOWED_DOMAINS": "comma list; any recipient outside it is an error",
     "SES_SEND_DEADLINE": "seconds one send may take, retries included (default 30)",
     "HANDOFFS_DIR": "the folder of handoff files",
+    "HANDOFFS_MAX_AGE_DAYS": "warn when the newest handoff is older than this many days (default 8; 0: off)",
     "AUDIT_LOG": "path of the audit log",
     "REPORT_TZ": "IANA time zone of the report date (default UTC)",
     "REPORT_SUBJECT_PREFIX": "subject prefix (default [Exec Report])",
     "SES_EVENTS_QUEUE_URL": "the SQS queue SES delivery notifications arrive on (for `events`)",
+    "SES_EVENTS_TOPIC_ARN": "the SNS topic SES publishes to; when set, `events` accepts only notifications from it",
     "SES_HTML_MONOSPACE": "on: add an HTML part, the text in a monospaced <pre> block (default off)",
     "PIPELINE_STAGE_WEIGHTS": "stage=weight pairs for the weighted pipeline, e.g. lead=0.1,proposal=0.3",
     "EXPENSE_JUMP_FLOOR": "smallest month-over-month expense rise worth flagging, in $ (default 500)",
@@ -65,9 +68,11 @@ class Settings(NamedTuple):
     env_found: bool = False
     unknown_ses_keys: tuple[str, ...] = ()  # an error when sending: a typo may misdirect a report
     events_queue_url: str | None = None
+    events_topic_arn: str | None = None  # when set, only SNS notifications from this topic are believed
     html_monospace: bool = False  # add a text/html part: the same text in a monospaced <pre>
     stage_weights: dict[str, Decimal] = {}  # noqa: RUF012 - overrides of finance.STAGE_WEIGHTS
     jump_floor: Decimal = DEFAULT_JUMP_FLOOR
+    handoffs_max_age_days: int = DEFAULT_MAX_AGE_DAYS
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "aws_env")
@@ -245,8 +250,9 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         tz=tz, subject_prefix=(values.get("REPORT_SUBJECT_PREFIX") or DEFAULT_PREFIX).strip(),
         origin=origin, warnings=tuple(warnings), aws_env=aws,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),
+        handoffs_max_age_days=_days(get("HANDOFFS_MAX_AGE_DAYS"), origin.get("HANDOFFS_MAX_AGE_DAYS", "")),
         env_file=env_file, env_found=found, unknown_ses_keys=tuple(unknown),
-        events_queue_url=get("SES_EVENTS_QUEUE_URL"),
+        events_queue_url=get("SES_EVENTS_QUEUE_URL"), events_topic_arn=get("SES_EVENTS_TOPIC_ARN"),
         html_monospace=_flag(get("SES_HTML_MONOSPACE"), "SES_HTML_MONOSPACE", origin.get("SES_HTML_MONOSPACE", "")),
         stage_weights=_weights(get("PIPELINE_STAGE_WEIGHTS"), origin.get("PIPELINE_STAGE_WEIGHTS", "")),
         jump_floor=_dollars(get("EXPENSE_JUMP_FLOOR"), "EXPENSE_JUMP_FLOOR", origin.get("EXPENSE_JUMP_FLOOR", "")),
@@ -316,6 +322,15 @@ def _dollars(raw: str | None, key: str, where: str) -> Decimal:
     if value is None or value < 0:
         raise ConfigError(f"{key} '{raw}' is not an amount of dollars ({where})")
     return value
+
+
+def _days(raw: str | None, where: str) -> int:
+    if raw is None:
+        return DEFAULT_MAX_AGE_DAYS
+    if not raw.isdigit() or int(raw) > 3660:
+        raise ConfigError(f"HANDOFFS_MAX_AGE_DAYS '{raw}' is not a whole number of days from 0 (off) to 3660 "
+                          f"({where})")
+    return int(raw)
 
 
 def _seconds(raw: str | None, where: str) -> float:

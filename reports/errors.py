@@ -48,3 +48,17 @@ class DeliveryError(ReportsError):
         self.code = code
         self.outcome = outcome  # failed: SES did not send it; unknown: it may have
         self.endpoint_down = endpoint_down  # the endpoint itself failed: try no more reports
+
+
+def explain(exc: BaseException) -> tuple[str | None, int]:
+    """What an entry point says of an error that ended a command, and its exit code."""
+    if isinstance(exc, ReportsError):
+        return f"error: {exc}", exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):  # before a send began; a send's own is an Interrupted error
+        return "interrupted: nothing was sent", 130
+    if isinstance(exc, BrokenPipeError):
+        return None, 141
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"error:{where}: {exc.strerror or exc}", 2
+    raise exc

@@ -26,6 +26,13 @@ def safe_lines(text: str) -> str:
     return "\n".join(safe(line) for line in text.split("\n"))
 
 
+def as_json_line(value: Any) -> str:
+    """One JSON line, as `--json` prints each item."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def confirm_screen(plan: Plan) -> str:
     """One screen: each role's recipients, BCC, subject, hash and decision."""
     lines = [f"About to send from {plan.settings.sender} (audit log {plan.audit_path}):"]

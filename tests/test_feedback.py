@@ -4,7 +4,9 @@ notifications in their documented formats on an SQS queue, read into the audit l
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reports import SAMPLE_DIR
-from reports.aws import feedback
+from reports.aws import events
+from reports.aws.session import Aws
+from reports.config import load_settings
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
-from .stores import read_records, store, verify_log
+from .stores import read_records, verify_log
 
 
 class World:
@@ -103,7 +107,7 @@ def test_a_duplicate_an_unknown_id_and_a_malformed_body(world: World) -> None:
     delivered = sns(event("Delivery", world.ids["ceo"], delivery={"recipients": ["owner@example.com"]}), "d1")
     world.put(delivered)
     world.put(delivered)  # SQS delivers at least once
-    world.put(sns(event("Delivery", "someone-elses-message", delivery={"recipients": ["x@example.org"]}), "d2"))
+    world.put(sns(event("Delivery", "someone-elses-message", delivery={"recipients": ["x@elsewhere.test"]}), "d2"))
     world.put("{not json")
     result = world.events("-v")
     assert result.exit_code == 1  # one could not be parsed
@@ -116,7 +120,8 @@ def test_a_duplicate_an_unknown_id_and_a_malformed_body(world: World) -> None:
     assert verify_log(world.tmp / "audit.jsonl").ok
 
 
-def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: World) -> None:
+def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: World,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     world.put(sns(event("Delivery", world.ids["cfo"], delivery={"recipients": ["owner@example.com"]}), "c1"))
 
     class Crashing:
@@ -131,16 +136,14 @@ def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: 
         def delete_message(self, **kw: Any) -> Any:
             raise ConnectionError("killed before the delete")
 
-    with store(world.tmp / "audit.jsonl") as opened, pytest.raises(ConnectionError):
-        opened.load_feedback_index()
-        feedback.drain(world.queue, opened, Crashing(), seconds=5, visibility=1)
+    settings = load_settings(world.tmp / "repos.env", os.environ)
+    log_path = world.tmp / "audit.jsonl"
+    with monkeypatch.context() as patched, pytest.raises(ConnectionError):
+        patched.setattr(Aws, "sqs", lambda self: Crashing())
+        events.drain(settings, audit_log=log_path, queue_url=world.queue, seconds=5, visibility=1)
     assert len(world.records("delivered")) == 1
-    import time
-
     time.sleep(1.2)  # the message comes back once its visibility timeout ends
-    with store(world.tmp / "audit.jsonl") as opened:
-        opened.load_feedback_index()
-        done = feedback.drain(world.queue, opened, boto3.client("sqs", region_name="us-east-1"), seconds=5)
+    done = events.drain(settings, audit_log=log_path, queue_url=world.queue, seconds=5)
     assert done.duplicates == 1 and done.applied == 0
     assert len(world.records("delivered")) == 1 and world.left() == 0
     assert verify_log(world.tmp / "audit.jsonl").ok

@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from reports.config import Settings
-from reports.figures import finance as f
+from reports.figures.agenda import agenda
+from reports.figures.months import last_full_month
+from reports.figures.revrec import Adjustment, revrec_adjustment
+from reports.figures.shared import figures
 from reports.model import Measure, Portfolio
 from reports.read.folder import read_portfolio
+from reports.read.measures import resolve_measure
 from reports.render.compose import compose_all
 
 AS_OF = date(2026, 11, 15)
@@ -106,7 +110,7 @@ def small(tmp_path: Path) -> Portfolio:
 
 
 def test_a_missing_month_is_left_out_not_counted_as_zero(small: Portfolio) -> None:
-    fig = f.figures(small, AS_OF)
+    fig = figures(small, AS_OF)
     assert fig.totals is not None
     # 2026-09: Beta reported nothing, so the month is incomplete; 2026-11 is not over.
     assert [(m.month, m.revenue, m.expenses) for m in fig.months] == [
@@ -116,7 +120,7 @@ def test_a_missing_month_is_left_out_not_counted_as_zero(small: Portfolio) -> No
 
 
 def test_every_runway_with_its_basis(small: Portfolio) -> None:
-    way = f.figures(small, AS_OF).runway
+    way = figures(small, AS_OF).runway
     assert way is not None
     # Net burn: 2026-08 $1,000, 2026-10 $2,000; average $1,500.
     assert way.trailing == D(10000) / D(1500)  # 6.67 months
@@ -159,7 +163,7 @@ def test_guardrails_are_measured_by_a_vocabulary_resolved_when_read(small: Portf
 
 
 def test_a_risk_is_addressed_only_by_an_action_that_links_to_it(small: Portfolio) -> None:
-    items = f.agenda(small, AS_OF)
+    items = agenda(small, AS_OF)
     texts = [i.text for i in items]
     assert "Unaddressed critical risk: Only one truck; a breakdown stops all jobs" in texts  # [ops] is not a link
     assert not any("lease ends" in t for t in texts)  # [#lease] links it to the renewal
@@ -173,13 +177,13 @@ def test_a_risk_is_addressed_only_by_an_action_that_links_to_it(small: Portfolio
     ("Net burn", None), ("Burn multiple", None), ("Revenue per employee", None), ("Vibes", None),
 ])
 def test_the_measure_vocabulary(name: str, measure: Measure | None) -> None:
-    assert f.resolve_measure(name)[0] == measure
-    assert (f.resolve_measure(name)[1] is None) == (measure is not None)
+    assert resolve_measure(name)[0] == measure
+    assert (resolve_measure(name)[1] is None) == (measure is not None)
 
 
 def test_an_explicit_measure_wins_and_an_unknown_one_is_a_problem() -> None:
-    assert f.resolve_measure("Anything", "runway") == (Measure.RUNWAY, None)
-    assert f.resolve_measure("Anything", "vibes")[0] is None
+    assert resolve_measure("Anything", "runway") == (Measure.RUNWAY, None)
+    assert resolve_measure("Anything", "vibes")[0] is None
 
 
 def test_sample_guardrails_are_each_resolved() -> None:
@@ -190,9 +194,9 @@ def test_sample_guardrails_are_each_resolved() -> None:
 
 
 def test_last_full_month() -> None:
-    assert f.last_full_month(date(2026, 11, 15)) == "2026-10"
-    assert f.last_full_month(date(2026, 11, 30)) == "2026-11"
-    assert f.last_full_month(date(2026, 1, 1)) == "2025-12"
+    assert last_full_month(date(2026, 11, 15)) == "2026-10"
+    assert last_full_month(date(2026, 11, 30)) == "2026-11"
+    assert last_full_month(date(2026, 1, 1)) == "2025-12"
 
 
 def test_docs_define_every_runway_basis() -> None:
@@ -352,5 +356,5 @@ def test_a_revenue_recognition_amount_shows_the_adjusted_figure_beside_the_raw_o
     assert ("adjusted: 2026-10 revenue $11,900 as booked, $7,800 recognised ($4,100 belongs to 2026-12)."
             in text)  # 11,900 − 4,100
     assert "net of commission —" not in text  # no amount: no adjustment
-    adj = f.revrec_adjustment("Deposits for December charters ($4,100) were booked as October revenue", AS_OF)
-    assert adj == f.Adjustment(D(4100), "2026-10", "2026-12")
+    adj = revrec_adjustment("Deposits for December charters ($4,100) were booked as October revenue", AS_OF)
+    assert adj == Adjustment(D(4100), "2026-10", "2026-12")

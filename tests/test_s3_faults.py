@@ -185,3 +185,17 @@ def test_eight_concurrent_writers_back_off_instead_of_giving_up(world: World,
     sent: list[Any] = [r["role"] for r in read_records(parse_s3_url(world.url)) if r["event"] == "sent"]
     assert sorted(sent) == sorted(["ceo", "cto", "accounting", "cmo", "cfo"])
     assert verify_log(parse_s3_url(world.url)).ok
+
+
+def test_an_index_entry_that_cannot_be_written_still_chains_the_state(world: World) -> None:
+    world.proxy.on("PUT", "/audit/sent/", "slow_down", "slow_down")  # say, a policy without audit/sent/*
+    result = world.send("--role", "cfo")
+    assert result.exit_code == 0 and "the index of messages sent" in result.stderr
+    url = parse_s3_url(world.url)
+    last = read_records(url, states=True)[-1]
+    assert last["event"] == "state" and last["states"]["real:cfo"]["sent"] is not None
+    saved = json.loads(boto3.client("s3", region_name="us-east-1").get_object(
+        Bucket=url.bucket, Key=url.key("checkpoint.json"))["Body"].read())
+    assert (saved["seq"], saved["head"]) == (last["seq"], last["hash"])
+    again = world.send("--role", "cfo")  # the last send is in the chained state: still skipped
+    assert again.exit_code == 0 and "cfo: skipped, unchanged" in again.stderr

@@ -33,7 +33,8 @@ def logging_name(level: int) -> str:
 
 def send_handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
     """The scheduled run. The event may give `roles`, `as_of`, `dry_run`, `strict` and `force`.
-    Returns {"results": [{"role", "outcome", "message_id", "sha256"}]}; raises, after every
+    Returns {"results": [{"role", "outcome", "message_id", "sha256"}], "warnings": [...]}
+    (stale handoffs, say); raises, after every
     role is done, when the run did not succeed (a failure, a hold, an unknown outcome), so
     the function's error alarm and on-failure destination see it."""
     with progress.routed(_json_line, 0):
@@ -45,11 +46,13 @@ def send_handler(event: dict[str, Any] | None, context: Any = None) -> dict[str,
         if dry_run:
             the_plan = run.preview(settings, request, aws=aws)
             return {"results": [{"role": d.role, "outcome": f"preview: {d.action}", "message_id": None,
-                                 "sha256": d.message.sha256} for d in the_plan.decisions]}
+                                 "sha256": d.message.sha256} for d in the_plan.decisions],
+                    "warnings": list(the_plan.inputs.notices)}
         the_plan, results = run.run(settings, request, aws=aws)
     hashes = {m.role: m.sha256 for m in the_plan.messages}
     answer = {"results": [{"role": r.role, "outcome": r.outcome, "message_id": r.message_id,
-                           "sha256": hashes.get(r.role)} for r in results]}
+                           "sha256": hashes.get(r.role)} for r in results],
+              "warnings": list(the_plan.inputs.notices)}
     if not run.succeeded(results):
         failed = [r.role for r in results if not r.ok]
         raise RuntimeError(f"{len(failed)} report(s) not delivered ({', '.join(failed)}): " + json.dumps(answer))
@@ -60,21 +63,7 @@ def events_handler(event: dict[str, Any] | None, context: Any = None) -> dict[st
     """The SQS-triggered delivery feedback: each record's body is an SES notification,
     applied to the audit log (AUDIT_LOG) as `events` does. Answers SQS's partial-batch
     form: the messages that could not be applied come back as failures, for the redrive policy."""
-    from reports.aws import feedback
-    from reports.ledger.stores import open_store
+    from reports.aws.events import handle_batch
 
-    say = _json_line
-    failures = []
-    with progress.routed(say, 0):
-        settings = load_settings(None, os.environ)
-        with open_store(run.audit_path(settings), Aws(settings).s3) as opened:
-            opened.load_feedback_index()
-            for record in (event or {}).get("Records", []):
-                try:
-                    note = feedback.parse(str(record.get("body", "")))
-                except feedback.Malformed as exc:
-                    say(progress.WARNING, f"message {record.get('messageId')} is not an SES notification ({exc})")
-                    failures.append({"itemIdentifier": record.get("messageId")})
-                    continue
-                feedback.apply(opened, note)  # SQS deletes the batch's others once this returns
-    return {"batchItemFailures": failures}
+    with progress.routed(_json_line, 0):
+        return handle_batch(load_settings(None, os.environ), (event or {}).get("Records") or [])

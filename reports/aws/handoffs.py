@@ -20,6 +20,7 @@ class S3Handoffs:
     def __init__(self, url: S3Url, client: Any) -> None:
         self.url = url
         self._s3 = client
+        self.newest: float | None = None  # the newest LastModified among the handoffs, as a timestamp
 
     def files(self) -> tuple[list[tuple[str, str]], list[Warning_]]:
         """(key, name shown) of every `*.md` object, sorted, and a warning for each key that
@@ -47,6 +48,9 @@ class S3Handoffs:
                                              "names no file under the prefix; skipped"))
                     continue
                 out.append((key, key))
+                modified = item.get("LastModified")
+                if modified is not None:
+                    self.newest = max(self.newest or 0.0, modified.timestamp())
             if not page.get("IsTruncated"):
                 break
             kwargs["ContinuationToken"] = page["NextContinuationToken"]

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from reports.digest import sha256_hex
-from reports.figures import finance as f
+from reports.figures.costs import large_expenses
+from reports.figures.guardrails import evaluate_guardrail
+from reports.figures.shared import Figures
 from reports.model import Measure, Portfolio
 from reports.render.text import money, months, quantity
 
@@ -28,14 +30,14 @@ class Changes(NamedTuple):
     lines: tuple[str, ...]
 
 
-def snapshot(portfolio: Portfolio, shared: f.Figures, as_of: date) -> dict[str, Any]:
+def snapshot(portfolio: Portfolio, shared: Figures, as_of: date) -> dict[str, Any]:
     """The figures a later report compares against, as plain JSON values."""
     m = shared.metrics
     best = shared.runway.conservative() if shared.runway else None
     guardrails = {}
     for g in portfolio.guardrails:
-        over = len(f.large_expenses(portfolio.entities, g.limit)) if g.measure == Measure.SINGLE_EXPENSE else 0
-        guardrails[g.name] = f.evaluate_guardrail(g, m, over).status
+        over = len(large_expenses(portfolio.entities, g.limit)) if g.measure == Measure.SINGLE_EXPENSE else 0
+        guardrails[g.name] = evaluate_guardrail(g, m, over).status
     overdue = [f"{e.label}: {a.text}" for e in portfolio.entities for a in e.actions
                if not a.done and a.due is not None and a.due < as_of]
     return {

@@ -43,7 +43,15 @@ from reports.ledger.states import (
     identity_of,
 )
 from reports.ledger.states import current as current_fold
-from reports.ledger.store import CHECKPOINT_VERSION, REBUILT, AuditWriteError, Tail, damaged, empty
+from reports.ledger.store import (
+    CHECKPOINT_VERSION,
+    INDEX_LOST,
+    REBUILT,
+    AuditWriteError,
+    Tail,
+    damaged,
+    empty,
+)
 from reports.ledger.verify import CheckpointCheck, Fold, Verification, openssl_sha256
 from reports.progress import DETAIL, WARNING, logger
 
@@ -254,6 +262,10 @@ class LocalStore:
         self._tail = Tail(offset + len(line), seq + 1, rec["hash"], states)
         return rec
 
+    def try_append(self, event: str, **fields: Any) -> bool:
+        self.append(event, **fields)  # nobody else writes a locked file
+        return True
+
     def claim(self, fields: Record, expected: RoleState | None) -> bool:
         if self.states(str(fields["kind"])).get(str(fields["role"])) != expected:
             return False  # cannot happen under the lock; said for the protocol's sake
@@ -268,6 +280,9 @@ class LocalStore:
             return
         try:
             self._write_index()
+        except OSError as exc:
+            log.warning(INDEX_LOST, self.path, exc.strerror or exc)
+        try:
             if self._tail.seq != self._mark:
                 self.append(STATE, run_id=None, fold=FOLD, states=chained(self._tail.states))
             offset, seq, head, states = self._tail

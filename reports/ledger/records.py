@@ -20,8 +20,9 @@ SCHEMA = 3  # version 3 adds the `state` record; a record of every version is re
 KINDS = ("real", "test")
 OUTCOMES = ("sent", "failed", "unknown")
 FEEDBACK = ("delivered", "bounced", "complained", "delayed", "rejected")  # from SES, via `events`
+FORGOTTEN = "forgotten"  # `events --forget`: a bounce or complaint cleared by a person
 STATE = "state"  # each role's state as of this record, appended by every run that wrote
-EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped", *FEEDBACK, STATE)
+EVENTS = ("inputs", "attempt", *OUTCOMES, "skipped", *FEEDBACK, FORGOTTEN, STATE)
 # The first version's records had exactly these fields.
 V1_FIELDS = frozenset(("seq", "ts", "run_id", "event", "role", "subject", "from", "to", "bcc", "sha256",
                        "inputs_sha256", "message_id", "error", "prev", "hash"))
@@ -36,6 +37,7 @@ V2_REQUIRED: dict[str, tuple[str, ...]] = {
     "unknown": (*_MESSAGE, "outcome", "error"),
     "skipped": (*_MESSAGE, "reason"),
     **{event: ("role", "message_id", "event_id", "recipients") for event in FEEDBACK},
+    FORGOTTEN: ("recipients", "cleared"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {**V2_REQUIRED, STATE: ("fold", "states")}  # version 3
 BASE = ("v", "seq", "ts", "event", "run_id", "prev", "hash")

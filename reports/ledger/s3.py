@@ -35,7 +35,15 @@ from reports.ledger.states import (
     identity_of,
 )
 from reports.ledger.states import current as current_fold
-from reports.ledger.store import CHECKPOINT_VERSION, REBUILT, AuditWriteError, Tail, damaged, empty
+from reports.ledger.store import (
+    CHECKPOINT_VERSION,
+    INDEX_LOST,
+    REBUILT,
+    AuditWriteError,
+    Tail,
+    damaged,
+    empty,
+)
 from reports.ledger.verify import CheckpointCheck, Fold, Verification, openssl_sha256
 from reports.location import S3Url
 from reports.progress import DETAIL, WARNING, logger
@@ -298,6 +306,15 @@ class S3Store:
             tries += 1
             self.refresh()
 
+    def try_append(self, event: str, **fields: Any) -> bool:
+        _, seq, head, _ = self._tail
+        rec, line = new_record(event, fields, seq + 1, head)
+        if self._put_record(seq + 1, line):
+            self._took(rec)
+            return True
+        self.refresh()
+        return False
+
     def claim(self, fields: Record, expected: RoleState | None) -> bool:
         kind, role = str(fields["kind"]), str(fields["role"])
         started, tries = time.monotonic(), 0
@@ -323,7 +340,10 @@ class S3Store:
             for name, entry in list(self._found.items()):
                 self._put(f"sent/{name}.json", json.dumps({"seq": entry["seq"], "hash": entry["hash"]}).encode(),
                           new=True)
-            self._found = {}
+        except (AuditError, ConfigError) as exc:
+            log.warning(INDEX_LOST, self.url, exc)
+        self._found = {}
+        try:
             if self._tail.seq != self._mark:
                 self.append(STATE, run_id=None, fold=FOLD, states=chained(self._tail.states))
             _, seq, head, states = self._tail

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from reports.digest import sha256_hex
-from reports.ledger.records import FEEDBACK, Record, canonical, kind_of, label
+from reports.ledger.records import FEEDBACK, FORGOTTEN, Record, canonical, kind_of, label
 
 States = dict[str, Any]
 FEEDBACK_INDEX = ("_messages", "_applied")  # grow with the log: kept apart, never in a state record
@@ -46,14 +46,8 @@ def apply(states: States, rec: Record, *, index: bool = True) -> None:
     else:
         what = rec.get("event")
         kind = rec.get("kind") or "real"
-    if what in FEEDBACK:
-        if index:
-            states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
-        if what == "complained" or (what == "bounced" and rec.get("bounce_type") == "Permanent"):
-            why = "complaint" if what == "complained" else "hard bounce"
-            for address in rec.get("recipients") or ():
-                states.setdefault("_bounced", {})[str(address).lower()] = {"ts": rec.get("ts"), "why": why,
-                                                                         "role": role}
+    if what in FEEDBACK or what == FORGOTTEN:
+        _fold_feedback(states, rec, what, index)
         return
     outcome = what.removeprefix("test ") if isinstance(what, str) else what
     if outcome not in _CHANGES or not isinstance(role, str):
@@ -79,6 +73,27 @@ def apply(states: States, rec: Record, *, index: bool = True) -> None:
 
 
 _CHANGES = frozenset(("attempt", "sent", "failed", "unknown"))  # what moves a role's state
+
+
+def _fold_feedback(states: States, rec: Record, what: str, index: bool) -> None:
+    """A hard bounce or complaint marks its addresses until `forgotten`; a delivery of a
+    message sent no earlier than the bounced one clears a hard bounce. No clock clears either."""
+    bounced = states.setdefault("_bounced", {})
+    if what == FORGOTTEN:
+        for address in rec.get("recipients") or ():
+            bounced.pop(str(address).lower(), None)
+        return
+    if index:
+        states.setdefault("_applied", {})[str(rec.get("event_id"))] = rec.get("seq")
+    sent_ts = str(rec.get("sent_ts") or rec.get("ts") or "")  # when the message it is about was sent
+    for address in rec.get("recipients") or ():
+        key = str(address).lower()
+        if what == "complained" or (what == "bounced" and rec.get("bounce_type") == "Permanent"):
+            bounced[key] = {"ts": rec.get("ts"), "why": "complaint" if what == "complained" else "hard bounce",
+                            "role": rec.get("role"), "sent_ts": sent_ts}
+        elif what == "delivered" and key in bounced and bounced[key].get("why") == "hard bounce" \
+                and sent_ts >= str(bounced[key].get("sent_ts") or bounced[key].get("ts") or ""):
+            del bounced[key]
 
 
 def as_role_states(states: States, kind: str) -> dict[str, RoleState]:

@@ -19,7 +19,7 @@ from reports.ledger.states import RoleState, States
 from reports.ledger.verify import CHECKPOINT_VERSION, Verification
 from reports.location import Location
 
-__all__ = ["CHECKPOINT_VERSION", "REBUILT", "AuditStore", "AuditWriteError", "Tail", "damaged", "empty"]
+__all__ = ["CHECKPOINT_VERSION", "INDEX_LOST", "REBUILT", "AuditStore", "AuditWriteError", "Tail", "damaged", "empty"]
 
 class Tail(NamedTuple):
     """Where the log ends and what it says."""
@@ -96,6 +96,11 @@ class AuditStore(Protocol):
         """Write one record, durably, before returning it; AuditWriteError when it cannot."""
         ...
 
+    def try_append(self, event: str, **fields: Any) -> bool:
+        """Write one record unless another run's record took its seq first: then catch up and
+        return False, so the caller decides again from what it finds (delivery feedback)."""
+        ...
+
     def claim(self, fields: Record, expected: RoleState | None) -> bool:
         """Write the attempt record unless the role's state is no longer `expected`: False
         when another run's records changed it (decide again; never send on a lost claim)."""
@@ -159,5 +164,7 @@ def damaged(location: Location, problem: str) -> AuditError:
         "torn last line off a copy after checking it")
 
 
+INDEX_LOST = ("warning: the index of messages sent beside the audit log %s could not be written (%s): a report "
+              "identical to one this run sent would not be recognised later, and could go again")
 REBUILT = ("warning: the checkpoint %s does not match the audit log (%s): ignored; the role states "
            "are rebuilt from the whole log")

@@ -14,8 +14,9 @@ from reports.digest import sha256_hex
 from reports.ledger.records import STATE, Record, check_line
 from reports.ledger.states import FOLD, States, apply, chained, mismatch
 
-# Version 4: the checkpoint only points at a state record of the chain (see docs/security.md).
-CHECKPOINT_VERSION = 4
+# Version 5: the checkpoint only points at a state record of the chain (see docs/security.md);
+# versions 3 and 4 held the states themselves.
+CHECKPOINT_VERSION = 5
 
 
 class Verification(NamedTuple):

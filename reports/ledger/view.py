@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from reports.addresses import addr_spec
 from reports.errors import ConfigError
-from reports.ledger.records import FEEDBACK, STATE, Record, label
+from reports.ledger.records import FEEDBACK, FORGOTTEN, STATE, Record, label
 from reports.ledger.store import AuditStore
 from reports.progress import logger
 
@@ -24,6 +23,8 @@ def describe(rec: Record) -> str:
     if what == "inputs":
         return (f"{rec.get('seq')} {rec.get('ts')} - inputs files={rec.get('files')} "
                 f"inputs={str(rec.get('inputs_sha256'))[:12]}")
+    if what == FORGOTTEN:
+        return f"{rec.get('seq')} {rec.get('ts')} - forgotten {', '.join(rec.get('recipients') or []) or '-'}"
     if what == STATE:
         roles = sorted(k for k in (rec.get("states") or {}) if not k.startswith("_"))
         return f"{rec.get('seq')} {rec.get('ts')} - state of {', '.join(roles) or 'no role'}"
@@ -126,10 +127,10 @@ def held(store: AuditStore) -> list[str]:
     return out
 
 
-def audit_checks(store: AuditStore, bcc: tuple[str, ...], days: int = 30) -> list[tuple[str, str]]:
+def audit_checks(store: AuditStore, bcc: tuple[str, ...]) -> list[tuple[str, str]]:
     """The log's lines for `doctor` as (ok | warn | FAIL, text): writable, the full verify
     (every record, state record and the checkpoint), private, held reports, and recipients
-    that hard-bounced or complained in the last `days` days (a bounced BCC audit address fails)."""
+    that hard-bounced or complained and were not cleared (a bounced BCC audit address fails)."""
     ok, text = store.writable()
     out = [("ok" if ok else "FAIL", text)]
     if not store.exists():
@@ -142,24 +143,21 @@ def audit_checks(store: AuditStore, bcc: tuple[str, ...], days: int = 30) -> lis
         return out  # the state would be read from a damaged log
     store.peek()
     out += [("warn", line) for line in held(store)]
-    out += bounce_checks(store.bounced(), bcc, days)
+    out += bounce_checks(store.bounced(), bcc)
     return out
 
 
-def bounce_checks(bounced: dict[str, dict[str, Any]], bcc: tuple[str, ...], days: int = 30
-                  ) -> list[tuple[str, str]]:
-    """Recipients that hard-bounced or complained in the last `days` days (a warning), and a
-    bounced BCC audit address (an error: the paper trail is broken)."""
+def bounce_checks(bounced: dict[str, dict[str, Any]], bcc: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Recipients that hard-bounced or complained and were not cleared since (a warning; no
+    clock clears them), and a bounced BCC audit address (an error: the paper trail is broken)."""
     out: list[tuple[str, str]] = []
-    cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
     audit_copies = {addr_spec(b) for b in bcc}
     for address, info in sorted(bounced.items()):
-        if str(info.get("ts") or "") < cutoff:
-            continue
+        clear = f"; once fixed, clear it with `send-exec-reports events --forget {address}`"
         if address in audit_copies:
             out.append(("FAIL", f"the BCC audit address {address} had a {info.get('why')} at {info.get('ts')}: "
-                        "the audit copies are not arriving; fix SES_BCC_ADDRESS"))
+                        f"the audit copies are not arriving; fix SES_BCC_ADDRESS{clear}"))
         else:
             out.append(("warn", f"{address} had a {info.get('why')} at {info.get('ts')} (the "
-                        f"{info.get('role')} report)"))
+                        f"{info.get('role')} report){clear}"))
     return out

@@ -524,7 +524,7 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
         comparison = "<="
     else:
         comparison = ">=" if any(w in name.lower() for w in _FLOOR_WORDS) else "<="
-    from reports.figures.finance import resolve_measure
+    from reports.read.measures import resolve_measure
 
     measure, problem = resolve_measure(name, explicit)
     if problem:

@@ -5,34 +5,32 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures import finance as f
+from reports.figures.cash import growth_rate, projection
 from reports.figures.changes import Changes
+from reports.figures.costs import expense_jumps, large_expenses
+from reports.figures.months import MonthTotal, month_of
+from reports.figures.revrec import revrec_adjustment
+from reports.figures.shared import Figures
 from reports.model import Entity, Measure, Note, Portfolio
-from reports.render.common import cite_financials, cite_portfolio_file, finish, start, who
+from reports.render.common import Context, cite_financials, cite_portfolio_file, who, write
 from reports.render.text import money, percent
 
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
-           changes: Changes | None = None) -> str:
-    """Render the Accounting report."""
-    r = start("Accounting", portfolio, as_of, tz, changes)
-    entities = portfolio.entities
-    shared = shared or f.figures(portfolio, as_of)
-    history, months = shared.by_entity, shared.months
-
-    r.cite_lists([*(e.revenue_recognition for e in entities), *(e.accounts for e in entities),
-                  *(e.expenses for e in entities)])
-    cite_financials(r, entities)
+def revenue_recognition(ctx: Context) -> None:
+    """Each revenue-recognition item, with the adjustment it states against the booked month."""
+    r, entities = ctx.report, ctx.portfolio.entities
+    r.cite_lists(e.revenue_recognition for e in entities)
     r.section("Revenue-recognition issues")
+
     def recognised(t: tuple[Entity, Note]) -> str:
         e, item = t
         line = f"{who(e)}: {item.text}"
-        adj = f.revrec_adjustment(item.text, as_of)
+        adj = revrec_adjustment(item.text, ctx.as_of)
         if adj is None:
             return line
-        booked = {m.month: m.revenue for m in history[e.name]}.get(adj.booked)
+        booked = {m.month: m.revenue for m in ctx.shared.by_entity[e.name]}.get(adj.booked)
         moved = f" ({money(adj.amount)} belongs to {adj.belongs})" if adj.belongs else ""
         if booked is None:
             return f"{line} \u2014 adjusted: {money(adj.amount)} out of {adj.booked}{moved}."
@@ -42,6 +40,11 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.bullets([(e, n) for e in entities for n in e.revenue_recognition], 30, recognised,
               empty="None reported.")
 
+
+def chart_of_accounts(ctx: Context) -> None:
+    """Every entity's accounts merged by name and type, with the entities holding them."""
+    r, entities = ctx.report, ctx.portfolio.entities
+    r.cite_lists(e.accounts for e in entities)
     r.section("Chart of accounts (all entities)")
     accounts: dict[tuple[str, str], tuple[str, list[str], list[Decimal]]] = {}
     for e in entities:
@@ -54,6 +57,11 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
             [[name, typ or "\u2014", _names(set(owners)), money(sum(balances, Decimal(0)))]
              for (_, typ), (name, owners, balances) in merged], 60, right=(3,), empty="No accounts reported.")
 
+
+def expenses_by_category(ctx: Context) -> None:
+    """The logged expenses summed by category (the expense audit begins)."""
+    r, entities = ctx.report, ctx.portfolio.entities
+    r.cite_lists(e.expenses for e in entities)
     r.section("Expense audit")
     by_cat: dict[str, tuple[set[str], list[Decimal]]] = {}
     for e in entities:
@@ -66,10 +74,16 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     r.table(["Category", "Entities", "Total"],
             [[c, _names(by_cat[c][0]), money(totals[c])] for c in sorted(totals, key=lambda c: -totals[c])],
             20, right=(2,), empty="No expense logs reported.")
+
+
+def expenses_by_entity(ctx: Context) -> None:
+    """Each entity's expenses in the last three complete months, from its financials."""
+    r, history = ctx.report, ctx.shared.by_entity
+    cite_financials(r, ctx.portfolio.entities)
+    recent = _recent(ctx)
     r.blank()
-    recent = [m.month for m in months[-3:]]
     r.para("By entity (expenses from monthly financials):", "  ")
-    reporting = sorted((e for e in entities if any(m.month in recent for m in history[e.name][-3:])),
+    reporting = sorted((e for e in ctx.portfolio.entities if any(m.month in recent for m in history[e.name][-3:])),
                        key=lambda e: e.name.casefold())
 
     def spent_row(e: Entity) -> list[str]:
@@ -77,33 +91,48 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         return [e.name] + [money(spent.get(mo)) for mo in recent]
 
     r.table(["Entity"] + recent, reporting, 40, spent_row, right=tuple(range(1, len(recent) + 1)))
+
+
+def expense_jump_list(ctx: Context) -> None:
+    """Month-over-month expense jumps in the last three months, with what was logged then."""
+    r, floor = ctx.report, ctx.shared.jump_floor
     r.blank()
-    r.para(f"Month-over-month expense jumps over 25% and {money(shared.jump_floor)} in the last three "
+    r.para(f"Month-over-month expense jumps over 25% and {money(floor)} in the last three "
            "months, with the logged expenses of that month:", "  ")
-    jumps = [(e, m, c) for e in entities
-             for m, c in f.expense_jumps(history[e.name], floor=shared.jump_floor, recent=recent)]
+    recent = _recent(ctx)
+    jumps = [(e, m, c) for e in ctx.portfolio.entities
+             for m, c in expense_jumps(ctx.shared.by_entity[e.name], floor=floor, recent=recent)]
     jumps.sort(key=lambda t: (-t[2], t[0].name))
+    r.bullets(jumps, 20, _jump)
 
-    def jump(t: tuple[Entity, f.MonthTotal, Decimal]) -> str:
-        e, month, rise = t
-        logged = sorted((x for x in e.expenses if x.date and f.month_of(x.date) == month.month and x.amount),
-                        key=lambda x: -(x.amount or Decimal(0)))
-        why = "; ".join(f"{x.vendor or x.category} {money(x.amount)}" for x in logged[:3])
-        return (f"{who(e)}: {month.month} expenses {money(month.expenses)}, up {percent(rise * 100)}"
-                + (f" (logged: {why})" if why else " (no logged expenses explain it)"))
 
-    r.bullets(jumps, 20, jump)
+def _jump(t: tuple[Entity, MonthTotal, Decimal]) -> str:
+    e, month, rise = t
+    logged = sorted((x for x in e.expenses if x.date and month_of(x.date) == month.month and x.amount),
+                    key=lambda x: -(x.amount or Decimal(0)))
+    why = "; ".join(f"{x.vendor or x.category} {money(x.amount)}" for x in logged[:3])
+    return (f"{who(e)}: {month.month} expenses {money(month.expenses)}, up {percent(rise * 100)}"
+            + (f" (logged: {why})" if why else " (no logged expenses explain it)"))
+
+
+def single_expense_review(ctx: Context) -> None:
+    """Single expenses over the review guardrail's threshold, largest first."""
+    r, portfolio = ctx.report, ctx.portfolio
     review = next((g for g in portfolio.guardrails if g.measure == Measure.SINGLE_EXPENSE), None)
     r.blank()
     if review is None:
         r.para("No single-expense review guardrail is set in the portfolio file.", "  ")
-    else:
-        r.cite([review])
-        r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
-        r.bullets(f.large_expenses(entities, review.limit), 20,
-                  lambda t: f"{who(t[0])}: {t[1].date or 'undated'} {t[1].vendor}, {t[1].category}, "
-                  f"{money(t[1].amount)}")
+        return
+    r.cite([review])
+    r.para(f"Single expenses over the review threshold of {money(review.limit)}:", "  ")
+    r.bullets(large_expenses(portfolio.entities, review.limit), 20,
+              lambda t: f"{who(t[0])}: {t[1].date or 'undated'} {t[1].vendor}, {t[1].category}, "
+              f"{money(t[1].amount)}")
 
+
+def profitability_roadmap(ctx: Context) -> None:
+    """The last three months and the projection to the horizon, against the revenue targets."""
+    r, portfolio, months = ctx.report, ctx.portfolio, ctx.shared.months
     r.section(f"Profitability roadmap to {portfolio.horizon or 'the horizon'}")
     targets = {t.month: t.revenue for t in portfolio.targets}
     r.cite(portfolio.targets)
@@ -111,14 +140,28 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     rows = [[m.month, "actual", money(m.revenue), money(m.expenses), money(m.net),
              money(targets.get(m.month))] for m in months[-3:]]
     rows += [[mo, "projected", money(rev), money(exp), money(rev - exp), money(targets.get(mo))]
-             for mo, rev, exp in f.projection(months, portfolio.horizon)]
+             for mo, rev, exp in projection(months, portfolio.horizon)]
     r.table(["Month", "Basis", "Revenue", "Expenses", "Net", "Target"], rows, 36,
             right=(2, 3, 4, 5), empty="No financials to project from.")
     if rows:
-        growth = f.growth_rate([m.revenue for m in months])
+        growth = growth_rate([m.revenue for m in months])
         r.para(f"Projection: revenue grows {percent(growth * 100) if growth is not None else '0.0%'} "
                "a month (trailing compound rate); expenses stay at their trailing 3-month average.", "  ")
-    return finish(r, portfolio)
+
+
+SECTIONS = (revenue_recognition, chart_of_accounts, expenses_by_category, expenses_by_entity,
+            expense_jump_list, single_expense_review, profitability_roadmap)
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
+           changes: Changes | None = None) -> str:
+    """Render the Accounting report."""
+    return write("Accounting", SECTIONS, portfolio, as_of, tz, shared, changes)
+
+
+def _recent(ctx: Context) -> list[str]:
+    """The last three complete months: the window the expense audit looks at."""
+    return [m.month for m in ctx.shared.months[-3:]]
 
 
 def _names(names: set[str], limit: int = 6) -> str:

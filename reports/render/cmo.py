@@ -5,22 +5,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures import finance as f
 from reports.figures.changes import Changes
+from reports.figures.marketing import blast_conflicts, cost_per_lead
+from reports.figures.shared import Figures
 from reports.model import Channel, Entity, Portfolio
-from reports.render.common import finish, start, who
+from reports.render.common import Context, who, write
 from reports.render.text import money, number
 
 MATRIX_ENTITIES = 7
+ZERO = Decimal(0)
 
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
-           changes: Changes | None = None) -> str:
-    """Render the CMO report."""
-    r = start("CMO", portfolio, as_of, tz, changes)
-    entities = [e for e in portfolio.entities if e.channels]
-    r.cite_lists([*(e.channels for e in entities), *(e.campaigns for e in portfolio.entities)])
-
+def channel_matrix(ctx: Context) -> None:
+    """Each channel's status for the entities with the most channels."""
+    r = ctx.report
+    entities = _with_channels(ctx)
+    r.cite_lists(e.channels for e in entities)
     r.section("Channel visibility matrix")
     shown = sorted(entities, key=lambda e: (-len(e.channels), e.name))[:MATRIX_ENTITIES]
     channels: list[str] = []
@@ -37,9 +37,14 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
     if len(entities) > MATRIX_ENTITIES:
         r.para(f"\u2026 and {len(entities) - MATRIX_ENTITIES:,} more entities with channels", "  ")
 
+
+def blast_sequencing(ctx: Context) -> None:
+    """Every campaign send by date, and the coming sends too close to the last to the same list."""
+    r, as_of, entities = ctx.report, ctx.as_of, ctx.portfolio.entities
+    r.cite_lists(e.campaigns for e in entities)
     r.section("Blast email sequencing")
-    sends = sorted(((e, c) for e in portfolio.entities for c in e.campaigns), key=lambda t: (t[1].date, t[0].name))
-    pairs = [(e, a, b) for e in portfolio.entities for a, b in f.blast_conflicts(e.campaigns) if b.date >= as_of]
+    sends = sorted(((e, c) for e in entities for c in e.campaigns), key=lambda t: (t[1].date, t[0].name))
+    pairs = [(e, a, b) for e in entities for a, b in blast_conflicts(e.campaigns) if b.date >= as_of]
     clashes = {id(b) for _, _, b in pairs}
     r.table(["Date", "Entity", "Campaign", "List", "Spacing"], sends, 40,
             lambda t: [t[1].date.isoformat(), t[0].code or t[0].name, t[1].name, t[1].list or "\u2014",
@@ -50,36 +55,58 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures
         r.bullets(pairs, 20, lambda t: f"{who(t[0])}: '{t[2].name}' goes to {t[2].list} "
                   f"{(t[2].date - t[1].date).days} days after '{t[1].name}' (keep sends at least 7 days apart)")
 
-    r.section("OTA deployment roadmap")
-    otas = [e for e in portfolio.entities if any(c.ota for c in e.channels)]
-    r.bullets(otas, 20, lambda e: f"{who(e)}: " + " \u2192 ".join(
+
+def ota_roadmap(ctx: Context) -> None:
+    """Each entity's OTA channels and their status."""
+    ctx.report.section("OTA deployment roadmap")
+    otas = [e for e in ctx.portfolio.entities if any(c.ota for c in e.channels)]
+    ctx.report.bullets(otas, 20, lambda e: f"{who(e)}: " + " \u2192 ".join(
         f"{c.channel} ({c.status})" for c in e.channels if c.ota), empty="No OTA channels reported.")
 
+
+def local_seo(ctx: Context) -> None:
+    """Actions tagged seo, done or not, by due date."""
+    r, as_of = ctx.report, ctx.as_of
     r.section("Local SEO milestones")
-    seo = [(e, a) for e in portfolio.entities for a in e.actions if "seo" in a.tags]
+    seo = [(e, a) for e in ctx.portfolio.entities for a in e.actions if "seo" in a.tags]
     seo.sort(key=lambda t: (t[1].due or date.max, t[0].name))
     r.cite(a for _, a in seo)
     r.bullets(seo, 25, lambda t: f"{'[done]' if t[1].done else ('[overdue]' if t[1].due and t[1].due < as_of else '[open]')} "
               f"{t[1].due.isoformat() if t[1].due else 'no date'} {who(t[0])}: {t[1].text}",
               empty="No SEO milestones reported.")
 
+
+def spend_per_lead(ctx: Context) -> None:
+    """Each channel's spend, leads and cost per lead, then the totals."""
+    r, entities = ctx.report, _with_channels(ctx)
     r.section("Spend and cost per lead")
-    zero = Decimal(0)
     rows = sorted(((e, c) for e in entities for c in e.channels if c.spend or c.leads),
-                  key=lambda t: -(t[1].spend or zero))
-    total_spend = sum((c.spend or zero for e in entities for c in e.channels), zero)
-    total_leads = sum((c.leads or zero for e in entities for c in e.channels), zero)
-
-    def spend_row(t: tuple[Entity, Channel]) -> list[str]:
-        e, c = t
-        cpl = f.cost_per_lead(c.spend or zero, c.leads or zero)
-        return [e.name, c.channel, money(c.spend or zero), number(c.leads or zero),
-                money(cpl) if cpl is not None else "no leads"]
-
-    r.table(["Entity", "Channel", "Spend/mo", "Leads", "Per lead"], rows, 30, spend_row,
+                  key=lambda t: -(t[1].spend or ZERO))
+    total_spend = sum((c.spend or ZERO for e in entities for c in e.channels), ZERO)
+    total_leads = sum((c.leads or ZERO for e in entities for c in e.channels), ZERO)
+    r.table(["Entity", "Channel", "Spend/mo", "Leads", "Per lead"], rows, 30, _spend_row,
             right=(2, 3, 4), empty="No spend or leads reported.")
     if rows:
-        cpl = f.cost_per_lead(total_spend, total_leads)
+        cpl = cost_per_lead(total_spend, total_leads)
         r.para(f"All channels: {money(total_spend)}/mo for {number(total_leads)} leads"
                f"{', ' + money(cpl) + ' per lead' if cpl is not None else ''}.", "  ")
-    return finish(r, portfolio)
+
+
+def _spend_row(t: tuple[Entity, Channel]) -> list[str]:
+    e, c = t
+    cpl = cost_per_lead(c.spend or ZERO, c.leads or ZERO)
+    return [e.name, c.channel, money(c.spend or ZERO), number(c.leads or ZERO),
+            money(cpl) if cpl is not None else "no leads"]
+
+
+SECTIONS = (channel_matrix, blast_sequencing, ota_roadmap, local_seo, spend_per_lead)
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
+           changes: Changes | None = None) -> str:
+    """Render the CMO report."""
+    return write("CMO", SECTIONS, portfolio, as_of, tz, shared, changes)
+
+
+def _with_channels(ctx: Context) -> list[Entity]:
+    return [e for e in ctx.portfolio.entities if e.channels]

@@ -1,17 +1,43 @@
-"""The header and footer every report shares, and citing the facts a report shows."""
+"""What every report shares: its header and footer, its section context, and citing facts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import NamedTuple
 
+from reports.figures.agenda import unrated
+from reports.figures.cash import CASH_OUT_HORIZON, Runway
 from reports.figures.changes import Changes
-from reports.figures.finance import CASH_OUT_HORIZON, Runway, Totals
+from reports.figures.months import Totals
+from reports.figures.shared import Figures, figures
 from reports.model import Action, Entity, Portfolio, Risk, Src
 from reports.render.text import ELLIPSIS, Report, clean, money, months, truncate
 
 MAX_SOURCES = 40
 MAX_WARNINGS = 40
+
+
+class Context(NamedTuple):
+    """What a report's sections read, and the report they write into."""
+
+    report: Report
+    portfolio: Portfolio
+    as_of: date
+    shared: Figures
+
+
+Section = Callable[[Context], None]
+
+
+def write(role: str, sections: Sequence[Section], portfolio: Portfolio, as_of: date, tz: str,
+          shared: Figures | None, changes: Changes | None) -> str:
+    """Write a report: its header, each section in order, then its sources and warnings."""
+    report = start(role, portfolio, as_of, tz, changes)
+    context = Context(report, portfolio, as_of, shared or figures(portfolio, as_of))
+    for section in sections:
+        section(context)
+    return finish(report, portfolio)
 
 
 def start(role: str, portfolio: Portfolio, as_of: date, tz: str, changes: Changes | None = None) -> Report:
@@ -94,6 +120,11 @@ def unrated_section(report: Report, items: Sequence[tuple[Entity, Risk | Action]
         return f"[unrated action] {who(e)}: {item.text}{due}"
 
     report.bullets(items, limit, line)
+
+
+def unrated_items(ctx: Context) -> None:
+    """The section of unrated risks and actions, when there are any."""
+    unrated_section(ctx.report, unrated(ctx.portfolio.entities))
 
 
 def left_out_lines(totals: Totals | None) -> list[str]:

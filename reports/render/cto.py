@@ -4,84 +4,110 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import partial
 
-from reports.figures import finance as f
+from reports.figures.agenda import ENGINEERING_TAGS, open_actions, risks_tagged, unrated
 from reports.figures.changes import Changes
+from reports.figures.costs import share, stack_cost
+from reports.figures.shared import Figures
 from reports.model import Action, Entity, Portfolio, Risk
-from reports.render.common import cite_financials, finish, start, unrated_section, who
+from reports.render.common import Context, cite_financials, unrated_items, who, write
 from reports.render.text import DASH, NOT_GIVEN, cost_text, due_text, money, percent
 
+STACKS_SHOWN = 30
 
-def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: f.Figures | None = None,
-           changes: Changes | None = None) -> str:
-    """Render the CTO report."""
-    r = start("CTO", portfolio, as_of, tz, changes)
-    action = partial(_action, as_of=as_of)
-    entities = portfolio.entities
-    shared = shared or f.figures(portfolio, as_of)
-    by_entity, m = shared.by_entity, shared.metrics
-    last_month = m.last.month if m.last else None
 
-    with_stack = [e for e in entities if e.stack]
+def security_posture(ctx: Context) -> None:
+    """Risks tagged security, then the open security actions."""
+    r, entities = ctx.report, ctx.portfolio.entities
     r.section("Security posture")
-    risks = f.risks_tagged(entities, ("security",))
-    loose = f.unrated(entities)
-    no_severity = sum(1 for _, x in loose if isinstance(x, Risk))
+    risks = risks_tagged(entities, ("security",))
+    no_severity = sum(1 for _, x in unrated(entities) if isinstance(x, Risk))
     r.bullets(risks, 15, _risk, empty=(f"No risks tagged security; {no_severity} unrated risk(s) are not "
                                        "classified (see Unrated risks and actions)." if no_severity
                                        else "No open security risks reported."))
-    acts = f.open_actions(entities, ("security",))
+    acts = open_actions(entities, ("security",))
     if acts:
         r.blank()
         r.para("Open security actions:", "  ")
-        r.bullets(acts, 15, action)
+        r.bullets(acts, 15, lambda t: _action(t, ctx.as_of))
 
+
+def stack_audit(ctx: Context) -> None:
+    """Each entity's stack, layer by layer, costliest entity first."""
+    r = ctx.report
+    with_stack = [e for e in ctx.portfolio.entities if e.stack]
     r.section("Stack-by-stack audit")
     r.cite_lists(e.stack for e in with_stack)
     cite_financials(r, with_stack)  # revenue for the infrastructure share
     if not with_stack:
         r.para("No stacks reported.", "  ")
-    for e in sorted(with_stack, key=lambda e: -f.stack_cost(e))[:30]:
+    for e in sorted(with_stack, key=lambda e: -stack_cost(e))[:STACKS_SHOWN]:
         r.blank()
         given = any(s.monthly_cost is not None for s in e.stack)
-        r.para(f"{who(e)} \u2014 " + (f"{money(f.stack_cost(e))}/mo" + ("" if all(
+        r.para(f"{who(e)} \u2014 " + (f"{money(stack_cost(e))}/mo" + ("" if all(
             s.monthly_cost is not None for s in e.stack) else " (some costs not given)")
             if given else "cost not given"), "  ")
         r.table(["Layer", "Technology", "Cost/mo"],
                 [[s.layer, s.tech, cost_text(s.monthly_cost)] for s in e.stack], 15, right=(2,))
-    if len(with_stack) > 30:
-        r.para(f"\u2026 and {len(with_stack) - 30:,} more entities with stacks", "  ")
+    if len(with_stack) > STACKS_SHOWN:
+        r.para(f"\u2026 and {len(with_stack) - STACKS_SHOWN:,} more entities with stacks", "  ")
 
+
+def infrastructure_cost(ctx: Context) -> None:
+    """Each entity's stack cost and its share of the entity's revenue, then the total."""
+    r, m = ctx.report, ctx.shared.metrics
     r.section("Infrastructure cost")
-    costs = sorted(((f.stack_cost(e), e) for e in with_stack), key=lambda t: (-t[0], t[1].name))
+    costs = sorted(((stack_cost(e), e) for e in ctx.portfolio.entities if e.stack),
+                   key=lambda t: (-t[0], t[1].name))
+    last_month = m.last.month if m.last else None
 
     def cost_row(t: tuple[Decimal, Entity]) -> list[str]:
         cost, e = t
-        history = by_entity[e.name]
+        history = ctx.shared.by_entity[e.name]
         revenue = history[-1].revenue if history and history[-1].month == last_month else None
         if all(s.monthly_cost is None for s in e.stack):
             return [e.name, NOT_GIVEN, money(revenue), DASH]
-        return [e.name, money(cost), money(revenue), percent(f.share(cost, revenue))]
+        return [e.name, money(cost), money(revenue), percent(share(cost, revenue))]
 
     r.table(["Entity", "Cost/mo", "Revenue", "Share"], costs, 40, cost_row, right=(1, 2, 3),
             empty="No infrastructure costs reported.")
     if costs and m.last is not None:
-        r.para(f"Total {money(m.infra_cost)}/mo, {percent(f.share(m.infra_cost, m.last.revenue))} "
+        r.para(f"Total {money(m.infra_cost)}/mo, {percent(share(m.infra_cost, m.last.revenue))} "
                f"of portfolio revenue in {m.last.month}.", "  ")
 
-    for title, tag, empty in (("UX shortfalls", "ux", "No UX shortfalls reported."),
-                              ("Dev-cycle gaps", "devcycle", "No dev-cycle gaps reported.")):
-        r.section(title)
-        tagged_risks, tagged_actions = f.risks_tagged(entities, (tag,)), f.open_actions(entities, (tag,))
-        items: list[tuple[Entity, Risk | Action]] = [*tagged_risks, *tagged_actions]
-        r.bullets(items, 15, partial(_risk_or_action, as_of=as_of), empty=empty)
 
-    r.section("Top 10 engineering actions")
-    engineering = f.open_actions(entities, f.ENGINEERING_TAGS)
-    r.bullets(engineering, 10, action, empty="No open engineering actions.")
-    unrated_section(r, loose)
-    return finish(r, portfolio)
+def ux_shortfalls(ctx: Context) -> None:
+    """Risks and open actions tagged ux."""
+    _tagged(ctx, "UX shortfalls", "ux", "No UX shortfalls reported.")
+
+
+def dev_cycle_gaps(ctx: Context) -> None:
+    """Risks and open actions tagged devcycle."""
+    _tagged(ctx, "Dev-cycle gaps", "devcycle", "No dev-cycle gaps reported.")
+
+
+def engineering_actions(ctx: Context) -> None:
+    """The ten most pressing open engineering actions."""
+    ctx.report.section("Top 10 engineering actions")
+    engineering = open_actions(ctx.portfolio.entities, ENGINEERING_TAGS)
+    ctx.report.bullets(engineering, 10, lambda t: _action(t, ctx.as_of), empty="No open engineering actions.")
+
+
+SECTIONS = (security_posture, stack_audit, infrastructure_cost, ux_shortfalls, dev_cycle_gaps,
+            engineering_actions, unrated_items)
+
+
+def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
+           changes: Changes | None = None) -> str:
+    """Render the CTO report."""
+    return write("CTO", SECTIONS, portfolio, as_of, tz, shared, changes)
+
+
+def _tagged(ctx: Context, title: str, tag: str, empty: str) -> None:
+    entities = ctx.portfolio.entities
+    ctx.report.section(title)
+    items: list[tuple[Entity, Risk | Action]] = [*risks_tagged(entities, (tag,)), *open_actions(entities, (tag,))]
+    ctx.report.bullets(items, 15, lambda t: _risk_or_action(t, ctx.as_of), empty=empty)
 
 
 def _action(t: tuple[Entity, Action], as_of: date) -> str:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +13,7 @@ from reports.config import Settings
 from reports.errors import ConfigError, HandoffError
 from reports.location import Location, S3Url
 from reports.progress import logger
+from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.types import Inputs, Request
 
 if TYPE_CHECKING:
@@ -83,19 +81,6 @@ def exists(path: Location) -> bool:
     return isinstance(path, S3Url) or path.exists()
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Reading and rendering build large acyclic structures: the cyclic collector's
-    passes over them are pure overhead (10-15% at 10,000 entities)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def read_inputs(settings: Settings, request: Request, *, strict: bool | None = None,
                 announce: bool = True, aws: Aws | None = None) -> Inputs:
     """Read the handoff folder into a Portfolio, applying --strict; `announce` says how
@@ -118,6 +103,13 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
               len(portfolio.entities), time.perf_counter() - started)
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
+    from reports.run.freshness import newest_mtime, stale_notice
+
+    stale = stale_notice(settings, folder, newest_mtime(folder, portfolio, remote.newest if remote else None))
+    if stale:
+        log.warning("warning: %s", stale)
+        if request.strict if strict is None else strict:
+            raise HandoffError(f"--strict: {stale.partition(' (--strict')[0]}; nothing sent")
     if portfolio.warnings and announce:
         log.warning("%d handoff warning(s) in %s; list them with `send-exec-reports check`",
                     len(portfolio.warnings), folder)
@@ -125,7 +117,7 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
             for w in portfolio.warnings[:20]:
                 log.warning("%s: %s", w.source, w.message)
             raise HandoffError(f"--strict: {len(portfolio.warnings)} handoff warning(s); nothing sent")
-    return Inputs(portfolio, folder, is_sample, as_of)
+    return Inputs(portfolio, folder, is_sample, as_of, (stale,) if stale else ())
 
 
 def check_request(request: Request) -> None:

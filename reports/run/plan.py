@@ -13,8 +13,9 @@ from reports.errors import ConfigError
 from reports.ledger.states import identity
 from reports.ledger.stores import open_store
 from reports.progress import logger
+from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.decide import _bounces, decide, same_message
-from reports.run.inputs import _no_cyclic_gc, audit_path, check_request, read_inputs
+from reports.run.inputs import audit_path, check_request, read_inputs
 from reports.run.types import Inputs, Plan, Request
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
     started = time.perf_counter()
     with _no_cyclic_gc():
         from reports.figures.changes import snapshot
-        from reports.figures.finance import figures
+        from reports.figures.shared import figures
         from reports.render.compose import compose_all
 
         shared = figures(inputs.portfolio, inputs.as_of, settings.stage_weights, settings.jump_floor)

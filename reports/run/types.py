@@ -41,6 +41,7 @@ class Inputs(NamedTuple):
     folder: Location
     is_sample: bool
     as_of: date
+    notices: tuple[str, ...] = ()  # said in the run's output and the Lambda result, never in a report
 
 
 class Decision(NamedTuple):
