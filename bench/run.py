@@ -2,7 +2,7 @@
 
 Usage (after `pip install '.[test]'`):
 
-    python bench/run.py                 # the full table, about two minutes
+    python bench/run.py                 # the full table, a few minutes
     python bench/run.py --quick         # smaller sizes, fewer repetitions
     python bench/run.py --markdown docs/benchmarks.md
 
@@ -24,105 +24,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-AS_OF = "2026-11-15"
+
+from bench.children import AS_OF, child  # noqa: E402 - needs ROOT on the path when run as a script
+
 PY = sys.executable
 CLI = [PY, "-m", "send_exec_reports"]
 SCRIPT = shutil.which("send-exec-reports", path=str(Path(PY).parent)) or ""
-
-
-# --------------------------------------------------------------------------
-# Children: each measurement runs in a fresh process and prints one JSON line
-
-
-def child(kind: str, folder: str, endpoint: str = "", log_path: str = "") -> None:
-    """Run one measurement inside this (fresh) process."""
-    from datetime import date
-
-    as_of = date.fromisoformat(AS_OF)
-    if kind in ("parse", "render"):
-        from reports import run as pipeline
-        from reports.config import Settings
-
-        settings, request = Settings(), pipeline.Request(handoffs=Path(folder), as_of=as_of)
-        started = time.perf_counter()
-        inputs = pipeline.read_inputs(settings, request)
-        parsed = time.perf_counter()
-        if kind == "render":
-            pipeline.compose(settings, request, inputs)
-        done = time.perf_counter()
-        seconds = {"parse": parsed - started, "render": done - parsed}[kind]
-        print(json.dumps({"seconds": seconds, "both": done - started}))
-    elif kind in ("send", "bare"):
-        import boto3
-
-        from reports import ROLES
-        from reports import run as pipeline
-        from reports.config import Settings
-        from reports.location import Location, parse_s3_url
-
-        log: Location = (parse_s3_url(log_path) if log_path.startswith("s3://")
-                         else Path(log_path) if log_path else Path(tempfile.mkdtemp()) / "audit.jsonl")
-        settings = Settings(region="us-east-1", sender="reports@example.com",
-                            recipients={r: ("owner@example.com",) for r in ROLES},
-                            bcc=("audit@example.com",), audit_log=log)
-        request = pipeline.Request(handoffs=Path(folder), as_of=as_of, force=True)
-        # Both sides read and render the portfolio inside the timing (the run API
-        # does it under the lock); imports are not timed.
-        started = time.perf_counter()
-        if kind == "send":
-            pipeline.run(settings, request)
-        else:
-            messages = pipeline.compose(settings, request, pipeline.read_inputs(settings, request))
-            client = boto3.client("sesv2", region_name="us-east-1", endpoint_url=endpoint)
-            for m in messages:
-                client.send_email(
-                    FromEmailAddress=m.sender,
-                    Destination={"ToAddresses": list(m.to), "BccAddresses": list(m.bcc)},
-                    Content={"Simple": {"Subject": {"Data": m.subject, "Charset": "UTF-8"},
-                                        "Body": {"Text": {"Data": m.body, "Charset": "UTF-8"}}}})
-        print(json.dumps({"seconds": time.perf_counter() - started}))
-    elif kind == "verify":
-        from reports.ledger.local import LocalStore
-
-        started = time.perf_counter()
-        result = LocalStore(Path(folder)).verify()
-        verified = time.perf_counter()
-        with open(folder, "rb") as fh:
-            for line in fh:
-                json.loads(line)
-        loaded = time.perf_counter()
-        assert result.ok, result.problem
-        print(json.dumps({"seconds": verified - started, "loads": loaded - verified}))
-    elif kind == "dry-run":
-        import contextlib
-        import io
-
-        from send_exec_reports import cli
-
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            try:
-                cli.main(["--dry-run", "-q", "--handoffs", folder, "--as-of", AS_OF], standalone_mode=False)
-            except SystemExit:
-                pass
-        print(json.dumps({"seconds": 0.0}))
-    print(json.dumps({"peak_kb": _peak_kb()}))
-
-
-def _peak_kb() -> int:
-    """This process's peak resident set since exec (VmHWM), in KB."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
-# --------------------------------------------------------------------------
-# The parent: build portfolios, run children, print the table
+SAMPLE = ROOT / "reports" / "sample"
+TINY_FILES = 20_000
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, str]:
@@ -185,11 +99,20 @@ def interleaved(a: list[str], b: list[str], repeat: int, cwd: Path = ROOT) -> tu
     return statistics.median(ta), statistics.median(tb)
 
 
+def alternate(times: int, a: Callable[[], float], b: Callable[[], float]) -> tuple[float, float]:
+    """Median of `a` and of `b`, run alternately so that drift hits both alike."""
+    ta, tb = [], []
+    for _ in range(times):
+        ta.append(a())
+        tb.append(b())
+    return statistics.median(ta), statistics.median(tb)
+
+
 def start_ses() -> tuple[subprocess.Popen[bytes], str]:
     """A local SES server with the sender's domain verified."""
     import boto3
 
-    from tests.ses_server import start_moto_server
+    from bench.servers import start_moto_server
 
     proc, url = start_moto_server()
     boto3.client("sesv2", region_name="us-east-1", endpoint_url=url).create_email_identity(
@@ -208,8 +131,138 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+class Bench:
+    """One benchmark run: its settings, its folders, and the lines of its tables."""
+
+    def __init__(self, quick: bool, work: Path, endpoint: str) -> None:
+        self.quick, self.work, self.endpoint = quick, work, endpoint
+        self.sizes = (10, 100, 1000) if quick else (10, 100, 1000, 10000)
+        self.repeat = 1 if quick else 3
+        self.alternations = 3 if quick else 7
+        self.env = dict(os.environ, AWS_ENDPOINT_URL=endpoint)
+        self.lines: list[str] = []
+        self.results: list[bool] = []
+        self.folders: dict[int, Path] = {}
+        self.both: dict[int, float] = {}
+
+    def say(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.lines.append(text)
+
+    def target(self, name: str, measured: float, baseline: float | None, limit: float, unit: str = "s") -> None:
+        ratio = measured / baseline if baseline else measured
+        ok = ratio <= limit
+        self.results.append(ok)
+        base = f"{baseline:.3f} {unit}" if baseline else "\u2014"
+        self.say(f"| {name} | {measured:.3f} {unit} | {base} | {ratio:.3f} | {limit:g} | "
+                 f"{'yes' if ok else 'NO'} |")
+
+    def send(self, log: Path | str | None = None, kind: str = "send") -> tuple[float, int]:
+        figures, peak = measure(kind, SAMPLE, 1, self.endpoint, self.env, log=log)
+        return figures["seconds"], peak
+
+
+def sizes_table(b: Bench) -> None:
+    """Parse, render, preview and send at each portfolio size."""
+    from bench.synth import build
+
+    b.folders = {n: build(b.work / f"p{n}", n) for n in sorted(set(b.sizes) | {2000})}
+    b.say(f"Date: {time.strftime('%Y-%m-%d')}; medians of {b.repeat} run(s) in fresh processes; "
+          "peak MB = the measuring process's peak resident memory (VmHWM)")
+    b.say()
+    b.say("| entities | parse s | peak MB | render s | peak MB | dry-run s | peak MB | send s | peak MB "
+          "| bare boto3 send s |")
+    b.say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in b.sizes:
+        folder = b.folders[n]
+        p, p_peak = measure("parse", folder, b.repeat)
+        r, r_peak = measure("render", folder, b.repeat)
+        b.both[n] = r["both"]
+        dry = statistics.median(run(CLI + ["--dry-run", "-q", "--handoffs", str(folder), "--as-of",
+                                            AS_OF])[0] for _ in range(b.repeat))
+        _, d_peak = measure("dry-run", folder, 1)
+        s, s_peak = measure("send", folder, b.repeat, b.endpoint, b.env)
+        bare, _ = measure("bare", folder, b.repeat, b.endpoint, b.env)
+        b.say(f"| {n:,} | {p['seconds']:.3f} | {p_peak / 1024:.0f} | {r['seconds']:.3f} | {r_peak / 1024:.0f} "
+              f"| {dry:.3f} | {d_peak / 1024:.0f} | {s['seconds']:.3f} | {s_peak / 1024:.0f} "
+              f"| {bare['seconds']:.3f} |")
+
+
+def hostile_table(b: Bench) -> tuple[float, float]:
+    """Read each hostile file (with one ordinary handoff beside it): (slowest s, largest peak MB)."""
+    from bench.synth import HOSTILE, build_hostile
+
+    b.say("| hostile file (under 5 MB) | read s | peak MB | warnings |")
+    b.say("|---|---:|---:|---:|")
+    slowest = largest = 0.0
+    for i, name in enumerate(HOSTILE):
+        folder = build_hostile(b.work / f"hostile{i}", name)
+        figures, peak = measure("read", folder, b.repeat)
+        slowest, largest = max(slowest, figures["seconds"]), max(largest, peak / 1024)
+        b.say(f"| {name} | {figures['seconds']:.3f} | {peak / 1024:.0f} | {figures['warnings']:.0f} |")
+        shutil.rmtree(folder, ignore_errors=True)
+    return slowest, largest
+
+
+def reading_targets(b: Bench, slowest: float, largest: float) -> None:
+    """Hostile files in bounded time and memory; many tiny files near the cost of reading them."""
+    from bench.synth import build_tiny
+
+    b.target("slowest hostile file above (seconds)", slowest, None, 2.0)
+    b.target("largest peak memory of a hostile file (MB)", largest, None, 200.0, "MB")
+    tiny = build_tiny(b.work / "tiny", TINY_FILES)
+    measure("walk", tiny, 1)  # warm the page cache for both sides
+    read, walk = alternate(b.alternations, lambda: measure("read", tiny, 1)[0]["seconds"],
+                           lambda: measure("walk", tiny, 1)[0]["seconds"])
+    b.target(f"read {TINY_FILES:,} tiny files \u00f7 a bare walk, read and hash of them", read, walk, 8.0)
+
+
+def startup_targets(b: Bench) -> None:
+    """A preview's start-up against importing boto3, without and with a repos.env."""
+    script = [SCRIPT] if SCRIPT else CLI
+    dry, boto = interleaved(script + ["--dry-run", "-q"], [PY, "-c", "import boto3"], 7 if b.quick else 21)
+    b.target("dry-run of the sample \u00f7 `python -c \"import boto3\"`", dry, boto, 0.5)
+    configured = b.work / "configured"  # the everyday case: a repos.env in the current folder
+    configured.mkdir()
+    shutil.copy(ROOT / "repos.env.example", configured / "repos.env")
+    dry, boto = interleaved(script + ["--dry-run", "-q"], [PY, "-c", "import boto3"], 7 if b.quick else 21,
+                            cwd=configured)
+    b.target("dry-run with repos.env \u00f7 `python -c \"import boto3\"`", dry, boto, 0.5)
+
+
+def scale_targets(b: Bench) -> None:
+    """Parse and render at 2,000 entities, and how they grow tenfold."""
+    r2000, _ = measure("render", b.folders[2000], b.repeat)
+    b.target("parse + render five reports, 2,000 entities (seconds)", r2000["both"], None, 3.0)
+    big = max(b.sizes)
+    b.target(f"parse + render, {big:,} \u00f7 {big // 10:,} entities", b.both[big], b.both[big // 10], 11.0)
+
+
+def send_targets(b: Bench) -> None:
+    """Sending with the audit log: against bare boto3, a big log, and a log on S3."""
+    sends, bares = alternate(b.alternations, lambda: b.send()[0], lambda: b.send(kind="bare")[0])
+    b.target("send five with the audit log \u00f7 a bare boto3 loop", sends, bares, 1.5)
+    big_log = b.work / "big-log" / "audit.jsonl"
+    build_log(big_log, 100_000)
+    runs = [(b.send(big_log), b.send()) for _ in range(b.alternations)]
+    b.target("send five, 100,000-record audit log \u00f7 an empty log",
+             statistics.median(big[0] for big, _ in runs), statistics.median(empty[0] for _, empty in runs), 1.3)
+    b.target("peak memory of that send \u00f7 with an empty log (MB)", max(big[1] for big, _ in runs) / 1024,
+             max(empty[1] for _, empty in runs) / 1024, 1.1, "MB")
+    import boto3
+
+    boto3.client("s3", region_name="us-east-1", endpoint_url=b.endpoint).create_bucket(Bucket="bench-audit")
+    counter = iter(range(1000))  # a fresh prefix each time: the same work as a fresh local log
+    on_s3, local = alternate(b.alternations, lambda: b.send(f"s3://bench-audit/run{next(counter)}/")[0],
+                             lambda: b.send()[0])
+    b.target("send five, audit log on S3 \u00f7 a local audit log", on_s3, local, 3.0)
+    checked, _ = measure("verify", big_log, 3)
+    b.target("`audit --verify` of 100,000 records \u00f7 json.loads of each line", checked["seconds"],
+             checked["loads"], 2.0)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repetitions")
     parser.add_argument("--markdown", type=Path, help="also write the results to this file")
@@ -217,116 +270,35 @@ def main() -> int:
     if args.child:
         child(*args.child)
         return 0
-
-    sizes = (10, 100, 1000) if args.quick else (10, 100, 1000, 10000)
-    repeat = 1 if args.quick else 3
     work = Path(tempfile.mkdtemp(prefix="ser-bench-"))
-    from tests.synth import build
-
-    folders = {n: build(work / f"p{n}", n) for n in sorted(set(sizes) | {2000})}
     # Dummy credentials for the local SES server only; nothing here talks to AWS.
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                       AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     os.environ.pop("AWS_PROFILE", None)
     ses, endpoint = start_ses()
-    env = dict(os.environ, AWS_ENDPOINT_URL=endpoint)
-    lines: list[str] = []
-
-    def say(text: str = "") -> None:
-        print(text, flush=True)
-        lines.append(text)
-
+    b = Bench(args.quick, work, endpoint)
     try:
-        say(f"Machine: {machine()}")
-        say()
-        say(f"Date: {time.strftime('%Y-%m-%d')}; medians of {repeat} run(s) in fresh processes; "
-            "peak MB = the measuring process's peak resident memory (VmHWM)")
-        say()
-        say("| entities | parse s | peak MB | render s | peak MB | dry-run s | peak MB | send s | peak MB "
-            "| bare boto3 send s |")
-        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        both: dict[int, float] = {}
-        for n in sizes:
-            p, p_peak = measure("parse", folders[n], repeat)
-            r, r_peak = measure("render", folders[n], repeat)
-            both[n] = r["both"]
-            dry = statistics.median(run(CLI + ["--dry-run", "-q", "--handoffs", str(folders[n]), "--as-of",
-                                                AS_OF])[0] for _ in range(repeat))
-            _, d_peak = measure("dry-run", folders[n], 1)
-            s, s_peak = measure("send", folders[n], repeat, endpoint, env)
-            bare, _ = measure("bare", folders[n], repeat, endpoint, env)
-            say(f"| {n:,} | {p['seconds']:.3f} | {p_peak / 1024:.0f} | {r['seconds']:.3f} | {r_peak / 1024:.0f} "
-                f"| {dry:.3f} | {d_peak / 1024:.0f} | {s['seconds']:.3f} | {s_peak / 1024:.0f} "
-                f"| {bare['seconds']:.3f} |")
-
-        say()
-        say("| target | measured | baseline | ratio | limit | met |")
-        say("|---|---:|---:|---:|---:|---|")
-        results = []
-
-        def target(name: str, measured: float, baseline: float | None, limit: float, unit: str = "s") -> None:
-            ratio = measured / baseline if baseline else measured
-            ok = ratio <= limit
-            results.append(ok)
-            base = f"{baseline:.3f} {unit}" if baseline else "\u2014"
-            say(f"| {name} | {measured:.3f} {unit} | {base} | {ratio:.3f} | {limit:g} | "
-                f"{'yes' if ok else 'NO'} |")
-
-        script = [SCRIPT] if SCRIPT else CLI
-        dry, boto = interleaved(script + ["--dry-run", "-q"], [PY, "-c", "import boto3"], 21 if repeat > 1 else 7)
-        target("dry-run of the sample \u00f7 `python -c \"import boto3\"`", dry, boto, 0.5)
-        configured = work / "configured"  # the everyday case: a repos.env in the current folder
-        configured.mkdir()
-        shutil.copy(ROOT / "repos.env.example", configured / "repos.env")
-        dry, boto = interleaved(script + ["--dry-run", "-q"], [PY, "-c", "import boto3"],
-                                21 if repeat > 1 else 7, cwd=configured)
-        target("dry-run with repos.env \u00f7 `python -c \"import boto3\"`", dry, boto, 0.5)
-        r2000, _ = measure("render", folders[2000], repeat)
-        target("parse + render five reports, 2,000 entities (seconds)", r2000["both"], None, 3.0)
-        big = max(sizes)
-        target(f"parse + render, {big:,} \u00f7 {big // 10:,} entities", both[big], both[big // 10], 11.0)
-        sends, bares = [], []
-        for _ in range(7 if repeat > 1 else 3):  # alternate, so drift hits both alike
-            sends.append(measure("send", ROOT / "reports" / "sample", 1, endpoint, env)[0]["seconds"])
-            bares.append(measure("bare", ROOT / "reports" / "sample", 1, endpoint, env)[0]["seconds"])
-        target("send five with the audit log \u00f7 a bare boto3 loop", statistics.median(sends),
-               statistics.median(bares), 1.5)
-        big_log = work / "big-log" / "audit.jsonl"
-        build_log(big_log, 100_000)
-        with_big, empty, big_peaks, empty_peaks = [], [], [], []
-        for _ in range(7 if repeat > 1 else 3):
-            figures, peak = measure("send", ROOT / "reports" / "sample", 1, endpoint, env, log=big_log)
-            with_big.append(figures["seconds"])
-            big_peaks.append(peak)
-            figures, peak = measure("send", ROOT / "reports" / "sample", 1, endpoint, env)
-            empty.append(figures["seconds"])
-            empty_peaks.append(peak)
-        target("send five, 100,000-record audit log \u00f7 an empty log", statistics.median(with_big),
-               statistics.median(empty), 1.3)
-        target("peak memory of that send \u00f7 with an empty log (MB)", max(big_peaks) / 1024,
-               max(empty_peaks) / 1024, 1.1, "MB")
-        import boto3
-
-        boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint).create_bucket(Bucket="bench-audit")
-        on_s3, local = [], []
-        for i in range(7 if repeat > 1 else 3):  # a fresh prefix each time: the same work as a fresh local log
-            on_s3.append(measure("send", ROOT / "reports" / "sample", 1, endpoint, env,
-                                 log=f"s3://bench-audit/run{i}/")[0]["seconds"])
-            local.append(measure("send", ROOT / "reports" / "sample", 1, endpoint, env)[0]["seconds"])
-        target("send five, audit log on S3 \u00f7 a local audit log", statistics.median(on_s3),
-               statistics.median(local), 3.0)
-        checked, _ = measure("verify", big_log, 3)
-        target("`audit --verify` of 100,000 records \u00f7 json.loads of each line", checked["seconds"],
-               checked["loads"], 2.0)
-        say()
-        say("every target met" if all(results) else "SOME TARGETS MISSED")
+        b.say(f"Machine: {machine()}")
+        b.say()
+        sizes_table(b)
+        b.say()
+        slowest, largest = hostile_table(b)
+        b.say()
+        b.say("| target | measured | baseline | ratio | limit | met |")
+        b.say("|---|---:|---:|---:|---:|---|")
+        startup_targets(b)
+        scale_targets(b)
+        send_targets(b)
+        reading_targets(b, slowest, largest)
+        b.say()
+        b.say("every target met" if all(b.results) else "SOME TARGETS MISSED")
     finally:
         ses.terminate()
         ses.wait(10)
         shutil.rmtree(work, ignore_errors=True)
     if args.markdown:
-        args.markdown.write_text(_document(args.markdown, lines), encoding="utf-8")
-    return 0 if all(results) else 1
+        args.markdown.write_text(_document(args.markdown, b.lines), encoding="utf-8")
+    return 0 if all(b.results) else 1
 
 
 def _document(path: Path, lines: list[str]) -> str:

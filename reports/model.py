@@ -193,6 +193,7 @@ class Entity(NamedTuple):
     revenue_recognition: tuple[Note, ...] = ()
     accounts: tuple[Account, ...] = ()
     notes: tuple[Note, ...] = ()
+    sector: str = ""  # `sector:` in front matter; `software` sends untagged items to the CTO too
 
     @property
     def label(self) -> str:
@@ -225,9 +226,10 @@ class Portfolio(NamedTuple):
     inputs_sha256: str = ""
     coverage: tuple[Coverage, ...] = ()
     cash_as_of: date | None = None  # when cash_on_hand was counted; None: the last financial month
+    newest_mtime: float | None = None  # the newest handoff file's modification time, as read (local folders)
 
 
-NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage"})
+NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage", "newest_mtime"})
 
 
 def to_jsonable(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Build synthetic handoff folders of any size (tests and the benchmark)."""
+"""Build synthetic handoff folders of any size for the tests (the benchmark has its own)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,10 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports.model import Entity, Portfolio
+from reports.read import bounds
 from reports.read.folder import read_portfolio
+from reports.read.markdown import markdown_blocks
 from send_exec_reports import cli
 
 from .conftest import AS_OF
@@ -243,3 +246,100 @@ def test_reading_any_folder_finishes_and_never_raises(tmp_path_factory: pytest.T
     from reports.render.compose import compose_all
 
     compose_all(("ceo", "cfo"), portfolio, __import__("datetime").date(2026, 11, 15), Settings())
+
+
+# --------------------------------------------------------------------------
+# Files under the size limit built to be slow or large (issue 23): each bound is a
+# warning naming the file and line, and the rest of the file and of the folder is read.
+
+
+def _entity(portfolio: Portfolio, name: str) -> Entity:
+    return next(e for e in portfolio.entities if e.name == name)
+
+
+def _warnings(portfolio: Portfolio) -> list[tuple[str, str]]:
+    return [(str(w.source), w.message) for w in portfolio.warnings]
+
+
+def test_lists_nested_past_the_cap_are_read_at_the_cap_with_a_warning(folder: Path) -> None:
+    deep = "- " * 500 + "[high] Deep risk\n"  # issue 23: 5,100 of these lines took 11 s and 977 MB
+    (folder / "deep.md").write_text("# Deep\n\n## Risks\n\n" + deep * 3 + "- [low] After the deep ones\n")
+    portfolio = read_portfolio(folder)
+    assert _warnings(portfolio) == [("deep.md:5", bounds.NESTING_MESSAGE)]
+    assert bounds.MAX_NESTING == 16 and "nested more than 16 deep" in bounds.NESTING_MESSAGE
+    assert [(r.text, r.severity) for r in _entity(portfolio, "Deep").risks] == [
+        ("Deep risk", "high"), ("Deep risk", "high"), ("Deep risk", "high"), ("After the deep ones", "low")]
+    assert [r.text for r in _entity(portfolio, "Acme").risks] == ["The van is old"]  # the folder goes on
+    blocks, _ = markdown_blocks(deep)
+    assert len(blocks) == bounds.MAX_NESTING and max(b.level for b in blocks) == bounds.MAX_NESTING - 1
+
+
+@pytest.mark.parametrize("text, line, deepest", [
+    (("> - " * 250 + "[high] r\n") * 3, 1, 7),  # issue 23 (5.5 s, 550 MB): 8 quotes and 8 lists kept
+    (("1. " * 400 + "x\n") * 3, 1, 15),
+    ("".join("  " * k + "- x\n" for k in range(40)), bounds.MAX_NESTING + 1, 15),  # nested by indentation
+])
+def test_every_kind_of_deep_nesting_is_cut_to_the_cap(text: str, line: int, deepest: int) -> None:
+    blocks, problems = markdown_blocks(text)
+    assert problems == [(line, bounds.NESTING_MESSAGE)]
+    assert max(b.level for b in blocks if b.kind == "item") == deepest  # list levels count from 0
+
+
+def test_a_file_past_the_block_cap_is_read_up_to_it_with_a_warning(folder: Path) -> None:
+    assert bounds.MAX_BLOCKS == 20_000
+    items = "".join(f"- [low] Risk {i}\n" for i in range(bounds.MAX_BLOCKS + 10))
+    (folder / "big.md").write_text("# Big\n\n## Risks\n\n" + items)
+    portfolio = read_portfolio(folder)
+    first_unread = 5 + bounds.MAX_BLOCKS - 2  # the title and the heading are blocks too
+    assert _warnings(portfolio) == [(f"big.md:{first_unread}", bounds.blocks_message(first_unread))]
+    assert "the rest of the file from line 20003 is not read" in bounds.blocks_message(first_unread)
+    risks = _entity(portfolio, "Big").risks
+    assert len(risks) == bounds.MAX_BLOCKS - 2 and risks[-1].text == f"Risk {bounds.MAX_BLOCKS - 3}"
+    assert [r.text for r in _entity(portfolio, "Acme").risks] == ["The van is old"]
+
+
+def test_table_rows_count_towards_the_block_cap(folder: Path) -> None:
+    rows = "| 2026-10-01 | V | ops | $1 |\n" * (bounds.MAX_BLOCKS + 10)
+    (folder / "log.md").write_text("# Log\n\n## Expenses\n\n| Date | Vendor | Category | Amount |\n|---|---|---|---|\n"
+                                   + rows)
+    portfolio = read_portfolio(folder)
+    first_unread = 7 + bounds.MAX_BLOCKS - 3  # the title, the heading and the table are blocks too
+    assert _warnings(portfolio) == [(f"log.md:{first_unread}", bounds.blocks_message(first_unread))]
+    assert len(_entity(portfolio, "Log").expenses) == bounds.MAX_BLOCKS - 3
+
+
+def test_a_line_past_the_length_cap_is_cut_and_the_next_lines_are_read(folder: Path) -> None:
+    (folder / "wide.md").write_text("# Wide\n\n## Risks\n\n- [high] " + "x" * 50_000 + "\n- [low] Next one\n")
+    portfolio = read_portfolio(folder)
+    assert _warnings(portfolio) == [("wide.md:5", f"a line over {bounds.MAX_LINE:,} characters; the rest of the "
+                                                  "line is not read")]
+    risks = _entity(portfolio, "Wide").risks
+    assert [(len(r.text), r.severity) for r in risks] == [(bounds.MAX_LINE - len("- [high] "), "high"), (8, "low")]
+
+
+def test_did_you_mean_stops_after_a_hundred_unknown_headings_in_a_file(folder: Path) -> None:
+    (folder / "typos.md").write_text("# Typos\n\n" + "## Finacials\n\nsome text\n\n" * 150)
+    portfolio = read_portfolio(folder)
+    hints = [m for _, m in _warnings(portfolio) if "did you mean 'Financials'" in m]
+    assert len(hints) == bounds.MAX_SUGGESTIONS == 100
+    coverage = next(c for c in portfolio.coverage if c.path == "typos.md")
+    assert len(coverage.skipped) == 150  # every unknown heading is still listed by `check`
+
+
+@pytest.mark.parametrize("args", [["check"], ["--dry-run"]])
+def test_a_folder_whose_only_file_is_over_the_size_limit_says_why_nothing_was_read(tmp_path: Path,
+                                                                                    args: list[str]) -> None:
+    folder = tmp_path / "h"
+    folder.mkdir()
+    (folder / "big.md").write_bytes(b"# Big\n" + b"x" * (5 * 1024 * 1024))
+    result = run(*args, "--handoffs", str(folder), "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert result.stderr == (f"error: no handoff file could be read under {folder}: big.md:0: file is 5,242,886 "
+                             "bytes, over the 5 MB limit; skipped\n")
+    os.mkfifo(folder / "pipe.md")
+    result = run(*args, "--handoffs", str(folder), "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "big.md:0: file is 5,242,886 bytes, over the 5 MB limit; skipped",
+        f"error: no handoff file could be read under {folder}: pipe.md:0: not a regular file (a FIFO, device or "
+        "socket); skipped (and 1 more, above)"]

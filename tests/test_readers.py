@@ -2,14 +2,16 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.model import to_jsonable
+from reports.read.document import Document, parse_document
 from reports.read.folder import read_portfolio
-from reports.read.sections import SECTIONS, Document, classify_heading, parse_document
+from reports.read.headings import SECTIONS, classify_heading
 
 from .conftest import SAMPLE, Write
 
@@ -293,7 +295,7 @@ def test_conflicting_identity_across_files_keeps_the_first_and_says_so(write: Wr
 def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None:
     import yaml
 
-    from reports.read.markdown import simple_front_matter
+    from reports.read.frontmatter import simple_front_matter
 
     raw = f"entity: X\nkey: {value}\n# a comment\n"
     fast = simple_front_matter(raw)
@@ -310,7 +312,7 @@ def test_simple_front_matter_reads_exactly_what_pyyaml_reads(value: str) -> None
 def test_simple_front_matter_never_disagrees_with_pyyaml(value: str) -> None:
     import yaml
 
-    from reports.read.markdown import simple_front_matter
+    from reports.read.frontmatter import simple_front_matter
 
     raw = f"key: {value}\n"
     fast = simple_front_matter(raw)
@@ -328,3 +330,44 @@ def test_the_start_up_friendly_sha256_is_sha256(size: int) -> None:
 
     data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_large_file_read_in_pieces_gives_the_blocks_it_gives_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past bounds.WHOLE characters a text is parsed in pieces (so memory stays flat): cut at
+    blank lines outside fenced code, a table cut in two goes on with its header repeated."""
+    from reports.read import bounds
+    from reports.read.markdown import markdown_blocks
+
+    sample = "".join(p.read_text() for p in sorted(SAMPLE.rglob("*.md"))).replace("---\n", "\n")
+    table = "\n## Expenses\n\n| Date | Vendor | Amount |\n|---|---|---:|\n" + "".join(
+        f"| 2026-10-{i % 28 + 1:02d} | V{i} | ${i} |\n" for i in range(500)) + "\n"
+    code = "\n```\n" + "x = 1\n\n" * 150 + "```\n"
+    text = sample * 2 + table + sample + code + table.replace("Vendor", "Payee") + sample
+
+    def seen(blocks: list[Any]) -> list[tuple[Any, ...]]:
+        return [(b.kind, b.line, b.text, b.level, b.checked, b.struck, b.header, b.rows) for b in blocks]
+
+    whole, problems = markdown_blocks(text)
+    assert problems == [] and sum(len(b.rows) for b in whole if b.kind == "table") > 1000
+    monkeypatch.setattr(bounds, "WHOLE", 0)
+    tables_cut = 0
+    for piece in range(1200, 2000, 50):  # cuts fall all over: in tables, in the fenced block
+        monkeypatch.setattr(bounds, "PIECE", piece)
+        in_pieces, problems = markdown_blocks(text)
+        assert problems == [] and seen(in_pieces) == seen(whole)
+        tables_cut += sum(table for _, _, table in bounds.pieces(text))
+    assert tables_cut > 10
+
+
+def test_the_newest_handoff_time_comes_from_reading_the_files(tmp_path: Path) -> None:
+    """The staleness check takes it from the reader's own fstat: no second stat of every file."""
+    import os
+
+    for i, name in enumerate(("a.md", "sub/b.md", "c.md")):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"# Unit {i}\n")
+        os.utime(path, (1_700_000_000 + i * 1000, 1_700_000_000 + [5, 9, 1][i] * 1000))
+    (tmp_path / "big.md").write_bytes(b"x" * (5 * 1024 * 1024 + 1))  # skipped unread: not counted
+    os.utime(tmp_path / "big.md", (1_800_000_000, 1_800_000_000))
+    assert read_portfolio(tmp_path).newest_mtime == 1_700_009_000

@@ -1,20 +1,20 @@
-"""Markdown -> blocks with their line numbers, and YAML front matter -> a dict.
+"""Markdown -> blocks (headings, list items, tables, paragraphs) with their line numbers.
 
 Nothing here raises on bad input: a problem becomes `(line, message)` for the
-caller to turn into a warning.
+caller to turn into a warning. What a file may cost is bounded (`bounds.py`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 import pyromark
 
-MAX_FRONT_MATTER_BYTES = 64 * 1024
-Problem = tuple[int, str]  # (line, message)
+from reports.read import bounds
+from reports.read.found import Problem
 
 
 class Block:
@@ -60,77 +60,135 @@ class _Builder:
     owner (a heading, item, paragraph or table cell); `owners` and `parts` are one
     stack of (owner, text buffer) kept as two lists for speed."""
 
-    def __init__(self, text: str) -> None:
-        data = text.encode()
-        self.newlines = [m.start() for m in re.finditer(b"\n", data)]
+    # Class-level starting values: most documents never change most of them.
+    data = b""
+    newlines: list[int] | None = None
+    base = 0  # lines before the piece being parsed
+    count = 0  # blocks and table rows so far, against bounds.MAX_BLOCKS
+    deepest = 0  # the first line whose list nesting passed bounds.MAX_NESTING
+    table: Block | None = None
+    row: list[str] | None = None
+    lists = 0  # how many lists are open around the current item
+    last_table: Block | None = None
+    resume: Block | None = None  # a table the next piece goes on with (its header repeated)
+    skip_head = False
+
+    def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.parts: list[list[str]] = []
         self.owners: list[Block | None] = []  # None: a table cell
-        self.table: Block | None = None
-        self.row: list[str] | None = None
-        self.lists = 0  # how many lists are open around the current item
+
+    def piece(self, text: str, lines_before: int, table: bool) -> None:
+        """Start on the next piece of the text: its line numbers follow the pieces before it."""
+        self.data = text.encode()  # the parser's positions are in UTF-8 bytes
+        # A short text counts its newlines per block; a long one looks them up (bisect).
+        self.newlines = [m.start() for m in re.finditer(b"\n", self.data)] if len(self.data) > 4096 else None
+        self.base = lines_before
+        self.resume = self.last_table if table else None
+
+    def counted(self, line: int) -> int:
+        """Count one more block (or table row) at `line`; past the cap, stop parsing."""
+        self.count += 1
+        if self.count > bounds.MAX_BLOCKS:
+            raise _Full(line)
+        return line
+
+    def flush(self) -> None:
+        """Give the blocks still open the text read so far (parsing stopped inside them)."""
+        for owner, parts in zip(self.owners, self.parts, strict=True):
+            chunk = _finish(parts, owner)
+            if owner is not None and chunk:
+                owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
 
     def line_of(self, pos: int) -> int:
-        return bisect_left(self.newlines, pos) + 1
+        if self.newlines is None:
+            return self.base + self.data.count(b"\n", 0, pos) + 1
+        return self.base + bisect_left(self.newlines, pos) + 1
 
     def open(self, blk: Block | None) -> None:
         if blk is not None:
+            self.count += 1
+            if self.count > bounds.MAX_BLOCKS:
+                raise _Full(blk.line)
             self.blocks.append(blk)
         self.parts.append([])
         self.owners.append(blk)
 
-    def start(self, tag: str, start: Any, pos: int) -> None:
-        if tag == "Item":
-            owner = self.owners[-1] if self.owners else None
-            if owner is not None and owner.kind == "item":  # text so far belongs to the outer item
-                owner.text = _finish(self.parts[-1], owner)
-                self.parts[-1] = []
-            self.open(Block("item", self.line_of(pos), level=max(self.lists - 1, 0)))
-        elif tag == "List":
-            self.lists += 1
-        elif tag == "Strikethrough":
-            if self.parts:
-                self.parts[-1].append(_STRUCK_ON)
-        elif tag == "TableCell":
-            self.open(None)
-        elif tag == "TableRow":
-            self.row = []
-            if self.table is not None:
-                self.table.rows.append((self.line_of(pos), self.row))
-        elif tag in ("Paragraph", "CodeBlock"):
-            if not (self.owners and self.owners[-1] is not None):
-                self.open(Block("para", self.line_of(pos)))
-        elif tag == "Heading":
-            self.open(Block("heading", self.line_of(pos), level=int(str(start["Heading"]["level"])[1:])))
-        elif tag == "Table":
-            self.table, self.row = Block("table", self.line_of(pos)), None
-            self.blocks.append(self.table)
+    # One handler per tag the builder cares about (`_STARTS`, `_ENDS`): a dict lookup in the
+    # hot loop instead of a chain of comparisons; every other tag is skipped.
 
-    def end(self, tag: str) -> None:
-        if tag == "TableCell":
-            self.owners.pop()
-            cell = _finish(self.parts.pop(), None)
-            if self.table is not None and self.row is None:
+    def start_item(self, start: Any, pos: int) -> None:
+        owner = self.owners[-1] if self.owners else None
+        if owner is not None and owner.kind == "item":  # text so far belongs to the outer item
+            owner.text = _finish(self.parts[-1], owner)
+            self.parts[-1] = []
+        line = self.line_of(pos)
+        if self.lists > bounds.MAX_NESTING and not self.deepest:
+            self.deepest = line
+        self.open(Block("item", line, min(max(self.lists - 1, 0), bounds.MAX_NESTING - 1)))
+
+    def start_list(self, start: Any, pos: int) -> None:
+        self.lists += 1
+
+    def start_struck(self, start: Any, pos: int) -> None:
+        if self.parts:
+            self.parts[-1].append(_STRUCK_ON)
+
+    def start_cell(self, start: Any, pos: int) -> None:
+        self.open(None)
+
+    def start_row(self, start: Any, pos: int) -> None:
+        self.row = []
+        if self.table is not None:
+            self.table.rows.append((self.counted(self.line_of(pos)), self.row))
+
+    def start_paragraph(self, start: Any, pos: int) -> None:
+        if not (self.owners and self.owners[-1] is not None):
+            self.open(Block("para", self.line_of(pos)))
+
+    def start_heading(self, start: Any, pos: int) -> None:
+        self.open(Block("heading", self.line_of(pos), int(str(start["Heading"]["level"])[1:])))
+
+    def start_table(self, start: Any, pos: int) -> None:
+        if self.resume is not None:  # the same table, cut between two pieces: its header again
+            self.table, self.row, self.resume, self.skip_head = self.resume, None, None, True
+            return
+        self.table, self.row = Block("table", self.counted(self.line_of(pos))), None
+        self.blocks.append(self.table)
+        self.last_table = self.table
+
+    def end_cell(self) -> None:
+        self.owners.pop()
+        cell = _finish(self.parts.pop(), None)
+        if self.table is not None and self.row is None:
+            if not self.skip_head:
                 self.table.header.append(cell)
-            elif self.row is not None:
-                self.row.append(cell)
-        elif tag == "List":
-            self.lists -= 1
-        elif tag == "Strikethrough":
-            if self.parts:
-                self.parts[-1].append(_STRUCK_OFF)
-        elif tag in ("Heading", "Item") or (tag in ("Paragraph", "CodeBlock") and self.owners
-                                             and self.owners[-1] is not None
-                                             and self.owners[-1].kind == "para"):
-            if self.owners:
-                owner = self.owners.pop()
-                chunk = _finish(self.parts.pop(), owner)
-                if owner is not None and chunk:
-                    owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
-        elif tag in ("TableHead", "TableRow"):
-            self.row = None
-        elif tag == "Table":
-            self.table, self.row = None, None
+        elif self.row is not None:
+            self.row.append(cell)
+
+    def end_list(self) -> None:
+        self.lists -= 1
+
+    def end_struck(self) -> None:
+        if self.parts:
+            self.parts[-1].append(_STRUCK_OFF)
+
+    def end_owner(self) -> None:
+        if self.owners:
+            owner = self.owners.pop()
+            chunk = _finish(self.parts.pop(), owner)
+            if owner is not None and chunk:
+                owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
+
+    def end_paragraph(self) -> None:
+        if self.owners and self.owners[-1] is not None and self.owners[-1].kind == "para":
+            self.end_owner()
+
+    def end_row(self) -> None:
+        self.row, self.skip_head = None, False
+
+    def end_table(self) -> None:
+        self.table, self.row = None, None
 
     def other(self, event: dict[str, Any]) -> None:
         kind, payload = next(iter(event.items()))
@@ -141,10 +199,54 @@ class _Builder:
             self.parts[-1].append(str(payload))
 
 
-def markdown_blocks(text: str) -> list[Block]:
-    """Parse CommonMark (with tables and task lists) into a flat list of blocks."""
-    b = _Builder(text)
+_STARTS: dict[str, Callable[[_Builder, Any, int], None]] = {
+    "Item": _Builder.start_item, "List": _Builder.start_list, "Strikethrough": _Builder.start_struck,
+    "TableCell": _Builder.start_cell, "TableRow": _Builder.start_row, "Paragraph": _Builder.start_paragraph,
+    "CodeBlock": _Builder.start_paragraph, "Heading": _Builder.start_heading, "Table": _Builder.start_table,
+}
+_ENDS: dict[str, Callable[[_Builder], None]] = {
+    "TableCell": _Builder.end_cell, "List": _Builder.end_list, "Strikethrough": _Builder.end_struck,
+    "Heading": _Builder.end_owner, "Item": _Builder.end_owner, "Paragraph": _Builder.end_paragraph,
+    "CodeBlock": _Builder.end_paragraph, "TableHead": _Builder.end_row, "TableRow": _Builder.end_row,
+    "Table": _Builder.end_table,
+}
+
+
+class _Full(Exception):
+    """The block cap is reached at this line: parsing stops there."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def markdown_blocks(text: str) -> tuple[list[Block], list[Problem]]:
+    """Parse CommonMark (with tables and task lists) into a flat list of blocks, within
+    the bounds of `bounds.py`; each bound it meets is a problem naming the line."""
+    b = _Builder()
+    problems: list[Problem] = []
+    try:
+        for lines_before, piece, table in bounds.pieces(text) if len(text) > bounds.WHOLE else ((0, text, False),):
+            tamed, cuts = bounds.tame(piece, lines_before)
+            for cut in cuts:
+                if all(cut[1] != message for _, message in problems):  # once per file
+                    problems.append(cut)
+            b.piece(tamed, lines_before, table)
+            _parse(b, tamed)
+    except _Full as full:
+        b.flush()
+        problems.append((full.line, bounds.blocks_message(full.line)))
+    if b.deepest and not any(message == bounds.NESTING_MESSAGE for _, message in problems):
+        problems.append((b.deepest, bounds.NESTING_MESSAGE))
+    if problems:
+        problems.sort()
+    return [blk for blk in b.blocks if blk.kind == "table" or blk.text or blk.kind == "item"], problems
+
+
+def _parse(b: _Builder, text: str) -> None:
+    """Feed pulldown-cmark's events for `text` to the builder."""
     event: Any
+    starts, ends = _STARTS, _ENDS
     # The hot loop of parsing: the commonest events (text, start, end) are tested first.
     for event, span in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if event.__class__ is str:
@@ -158,107 +260,14 @@ def markdown_blocks(text: str) -> list[Block]:
             continue
         start = event.get("Start")
         if start is not None:
-            b.start(start if start.__class__ is str else next(iter(start)), start, span["start"])
+            handler = starts.get(start if start.__class__ is str else next(iter(start)))
+            if handler is not None:
+                handler(b, start, span["start"])
             continue
         end = event.get("End")
         if end is not None:
-            b.end(end if end.__class__ is str else next(iter(end)))
+            closer = ends.get(end if end.__class__ is str else next(iter(end)))
+            if closer is not None:
+                closer(b)
             continue
         b.other(event)
-    return [blk for blk in b.blocks if blk.kind == "table" or blk.text or blk.kind == "item"]
-
-
-# --------------------------------------------------------------------------
-# Front matter
-
-
-def front_matter(text: str) -> tuple[dict[str, Any], str, list[Problem]]:
-    """Split YAML front matter off `text`, blanking its lines so line numbers hold."""
-    if not text.startswith("---\n") and text.rstrip("\n") != "---":
-        return {}, text, []
-    lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        return {}, text, [(1, "front matter opened with '---' is never closed; read as markdown")]
-    raw = "\n".join(lines[1:end])
-    body = "\n" * end + "\n".join(lines[end:]).removeprefix(lines[end])
-    if len(raw) > MAX_FRONT_MATTER_BYTES:
-        return {}, body, [(1, "front matter is over 64 KB; ignored")]
-    simple = simple_front_matter(raw)
-    if simple is not None:
-        return simple, body, []
-    meta, problem = _yaml_front_matter(raw)
-    return meta, body, [problem] if problem else []
-
-
-def _yaml_front_matter(raw: str) -> tuple[dict[str, Any], Problem | None]:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        # Anchors and aliases are refused before anything is built: eight nested
-        # aliases in a few hundred bytes expand to gigabytes (an "alias bomb").
-        for event in yaml.parse(raw, Loader=loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 2 if event.start_mark else 1
-                return {}, (line, "front matter uses a YAML anchor or alias (& or *); not read: "
-                                  "write each value out")
-        meta = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        return {}, (line, f"front matter: {problem}; the body is still read")
-    except RecursionError:
-        return {}, (1, "front matter is nested too deeply; ignored")
-    except (ValueError, OverflowError) as exc:  # PyYAML's date constructor: 2026-02-30
-        return {}, (1, f"front matter: {exc}; ignored")
-    if meta is None:
-        return {}, None
-    if not isinstance(meta, dict):
-        return {}, (2, "front matter is not a set of `key: value` lines; ignored")
-    return {str(k).strip().lower(): val for k, val in meta.items()}, None
-
-
-_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*$")
-_YAML_INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`<=")
-_YAML_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF "
-                        "null Null NULL ~ y Y n N".split())
-_INT = re.compile(r"^(?:0|[1-9][0-9]*)$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
-
-
-def simple_front_matter(raw: str) -> dict[str, Any] | None:
-    """Read front matter made only of `key: plain value` lines without a YAML parser,
-    giving exactly what PyYAML's safe loader would (str, int or date); None for anything
-    else, which then goes to PyYAML. Most handoffs look like this, and importing PyYAML
-    (its resolvers compile dozens of patterns) is a tenth of a preview's start-up."""
-    meta: dict[str, Any] = {}
-    for line in raw.split("\n"):
-        if not line.strip() or line.startswith("#"):
-            continue
-        m = _SIMPLE_LINE.match(line)
-        if m is None:
-            return None
-        key, value = m[1].lower(), m[2] or ""
-        if not value:
-            meta[key] = None
-            continue
-        if (value[0] in _YAML_INDICATORS or value in _YAML_WORDS or ":" in value or "#" in value
-                or "\t" in value or value.startswith("- ") or value == "-" or not value.isprintable()):
-            return None
-        if value[0] in "-+.0123456789" and " " not in value:
-            if _INT.match(value):
-                meta[key] = int(value)
-                continue
-            if _DATE.match(value):
-                try:
-                    meta[key] = date.fromisoformat(value)
-                except ValueError:
-                    return None
-                continue
-            if not _MONTH.match(value):
-                return None  # numbers in YAML's other forms (0x1F, 1_000, 1.5, .inf)
-        meta[key] = value
-    return meta

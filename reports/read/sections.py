@@ -1,16 +1,15 @@
-"""Sections of one handoff -> facts and warnings: one reader per kind of section.
+"""Bullets in handoff sections -> facts: one reader per kind of section.
 
-Each reader takes one block and returns what it found (`Found`): the facts it
-read and the problems it met, as `(line, message)`. An item no reader could
-read is kept as a note, so nothing is silently lost.
+Each reader takes one bullet (`Block`) and returns what it found (`Found`):
+the facts it read and the problems it met, as `(line, message)`. The document
+keeps a bullet no reader could read as a note, so nothing is silently lost.
+Tables have their readers in `tables.py`.
 """
 
 import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from reports.model import (
     Action,
@@ -24,287 +23,10 @@ from reports.model import (
     Risk,
     Src,
     StackItem,
-    Warning_,
 )
 from reports.read import values as v
-from reports.read.markdown import Block, front_matter, markdown_blocks
-from reports.read.tables import TABLE_READERS, Found, short
-
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "financials": ("financials", "revenue", "p&l", "p & l", "monthly financials", "profit and loss",
-                   "financial summary", "finances", "financial"),
-    "expenses": ("expenses", "expense log", "costs"),
-    "kpis": ("kpis", "kpi", "metrics", "key metrics"),
-    "pipeline": ("pipeline", "deals", "revenue pipeline", "sales pipeline"),
-    "risks": ("risks", "blockers", "issues", "known risks", "known issues", "caveats", "blocked",
-              "open issues", "gotchas", "risks and blockers", "problems"),
-    "actions": ("actions", "next steps", "timeline", "milestones", "roadmap", "todo", "to do", "to-do",
-                "action items", "next actions", "what's next", "whats next", "what is next", "open items",
-                "remaining", "remaining work", "pending", "backlog", "tasks", "follow-ups", "follow ups"),
-    "stack": ("stack", "tech stack", "infrastructure"),
-    "channels": ("channels", "marketing channels", "distribution"),
-    "campaigns": ("campaigns", "email campaigns", "blasts"),
-    "revenue_recognition": ("revenue recognition", "rev rec", "revrec"),
-    "accounts": ("accounts", "chart of accounts"),
-    "guardrails": ("guardrails", "financial guardrails"),
-    "targets": ("targets", "revenue targets", "monthly revenue targets"),
-    "capital_plan": ("capital deployment", "capital plan", "capital deployment framework"),
-}
-_HEADING_TO_SECTION = {h: key for key, names in SECTIONS.items() for h in names}
-# Words inside a longer heading that say what it is about ("Known issues and caveats").
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    "risks": ("known risks", "known issues", "open issues", "caveats", "blockers", "blocked", "risks",
-              "gotchas"),
-    "actions": ("next steps", "next actions", "what's next", "whats next", "what is next", "open items",
-                "action items", "remaining", "pending", "backlog", "todo", "to do"),
-    "kpis": ("metrics", "kpis"),
-}
-# Headings about the state of things: kept as notes, shown by `check`, never warned about.
-STATUS_HEADINGS = ("status", "current state", "current status", "progress", "state", "summary", "overview",
-                   "context", "background", "notes", "done", "completed", "what was done", "what's done",
-                   "recent changes", "changelog", "decisions", "where things stand", "handoff", "handover")
-PORTFOLIO_SECTIONS = ("guardrails", "targets", "capital_plan")
-NOTES = "notes"  # a status heading: read as notes on purpose
-
-
-def normalise_heading(text: str) -> str:
-    """A heading as matched: lower case, without numbering, emoji, parentheticals, a
-    "— qualifier" tail or punctuation. `6) Next Steps (Pick Up Here)` -> `next steps`."""
-    s = text.strip().lower().replace("\u2019", "'")
-    s = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", s)  # (all via CDN)
-    s = re.sub(r"\s+[\u2014\u2013-]+\s+.*$|:\s.*$", "", s)  # "— qualifier", ": qualifier"
-    s = re.sub(r"^[^a-z]*(?=[a-z])", "", s)  # 6) , 1. , emoji
-    s = re.sub(r"[^a-z0-9&' -]+", " ", s).replace("'s ", "'s ").strip(" '-")
-    s = s.replace("kpi's", "kpis")
-    return " ".join(s.split())
-
-
-def classify_heading(text: str) -> str | None:
-    """The section key for a heading, `notes` for a status heading, or None when unknown."""
-    s = normalise_heading(text)
-    if s in _HEADING_TO_SECTION:
-        return _HEADING_TO_SECTION[s]
-    padded = f" {s} "
-    for key, words in KEYWORDS.items():
-        if any(f" {w} " in padded for w in words):
-            return key
-    if s in STATUS_HEADINGS or any(f" {w} " in padded for w in ("status", "progress", "current state")):
-        return NOTES
-    return None
-
-
-def heading_suggestion(text: str) -> str | None:
-    """For an unknown heading that looks like a misspelt known one (`Finacials`), the
-    heading it was probably meant to be."""
-    import difflib
-
-    close = difflib.get_close_matches(normalise_heading(text), list(_HEADING_TO_SECTION), n=1, cutoff=0.8)
-    return close[0].title() if close else None
-
-
-_LEVEL_WORDS = {"critical": ("critical", "P0"), "urgent": ("critical", "P0"), "blocker": ("critical", "P0"),
-                "high": ("high", "P1"), "medium": ("medium", "P2"), "normal": ("medium", "P2"),
-                "low": ("low", "P3"), "later": ("low", "P3"), "nice to have": ("low", "P3"),
-                "someday": ("low", "P3")}
-
-
-def heading_level(text: str) -> tuple[str, str] | None:
-    """(severity, priority) a `###` heading names: `High priority` -> (high, P1),
-    `Later` -> (low, P3), `P2` -> (medium, P2); None for any other heading."""
-    s = normalise_heading(text)
-    s = re.sub(r"\b(priority|severity|risks?|items?|tasks?|issues?)\b", " ", s)
-    s = " ".join(s.split())
-    m = re.fullmatch(r"p([0-3])", s)
-    if m:
-        priority = f"P{m[1]}"
-        return v.PRIORITY_TO_SEVERITY[priority], priority
-    return _LEVEL_WORDS.get(s)
-
-
-# Titles that name the kind of document, not the business it is about.
-GENERIC_TITLES = frozenset((
-    "status", "project status", "handoff", "handover", "hand off", "hand-off", "notes", "session notes",
-    "readme", "todo", "to do", "project notes", "status report", "handoff notes", "handover notes",
-    "session handoff", "agent handoff", "project handoff", "current status", "overview", "summary",
-    "changelog", "progress", "progress report", "work log", "worklog", "next steps", "context",
-))
-_GENERIC_STEMS = frozenset(("handoff", "handover", "status", "readme", "notes", "todo", "index", "progress",
-                            "context", "summary", "session", "session notes", "agents", "claude"))
-
-
-def generic_title(title: str) -> bool:
-    """True when a title names no more than the document type (`Project Status`)."""
-    s = normalise_heading(title)
-    return not s or s in GENERIC_TITLES or all(w in ("project", "status", "handoff", "handover", "notes",
-                                                      "session", "report", "update", "the", "current")
-                                                for w in s.split())
-
-
-def name_from_path(path: str) -> str:
-    """An entity name from a file path: its stem, or its folder when the stem is generic."""
-    p = Path(path)
-    stem = p.stem.replace("-", " ").replace("_", " ").strip()
-    if stem.lower() in _GENERIC_STEMS or generic_title(stem):
-        folder = p.parent.name.replace("-", " ").replace("_", " ").strip()
-        if folder:
-            return folder
-    return stem or path
-
-
-class Document(NamedTuple):
-    """What one handoff file says, before entities are merged."""
-
-    path: str
-    is_portfolio: bool
-    meta: dict[str, Any]
-    name: str
-    facts: dict[str, list[Any]]
-    warnings: list[Warning_]
-    named_by: str  # front matter | heading | file
-    skipped: list[tuple[int, str, str | None]]  # headings not understood: (line, heading, did-you-mean)
-    blocks: list[int]  # [blocks read as facts, blocks kept as notes], counted as they are read
-
-
-class Context(NamedTuple):
-    """What a reader knows besides its block: the report date and a `###` level heading."""
-
-    as_of: date | None = None
-    severity: str | None = None
-    priority: str | None = None
-
-
-def meta_text(meta: dict[str, Any], key: str) -> str:
-    """A front-matter value as one line of text ("" when absent)."""
-    val = meta.get(key)
-    return "" if val is None else " ".join(str(val).split())
-
-
-def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
-    """Read one handoff's text (already decoded) into a Document."""
-    meta, body, problems = front_matter(text)
-    warnings = [Warning_(Src(path, line), message) for line, message in problems]
-    is_portfolio = meta_text(meta, "type").lower() == "portfolio"
-    blocks = markdown_blocks(body)
-    first = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
-    title = first.text if first is not None else ""
-    name = meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")
-    named_by = "front matter"
-    if not name and title and not generic_title(title):
-        name, named_by = title, "heading"
-    if not name:
-        name, named_by = name_from_path(path), "file"
-    doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0])
-    for section in _sections(blocks, first):
-        _read_section(doc, section, as_of)
-    return doc
-
-
-class Section(NamedTuple):
-    """A run of blocks under one heading, and what kind of section that heading names."""
-
-    heading: Block | None  # None: before any heading
-    kind: str | None  # a SECTIONS key, NOTES, or None when not understood
-    blocks: list[Block]
-
-
-def _sections(blocks: list[Block], title: Block | None) -> list[Section]:
-    """Group blocks into sections. `##` headings (and any `#` after the title) open one; a
-    `###` inside a section belongs to it (a level heading, or a subheading), except that a
-    `###` naming a known section inside one that is not opens that section until the next
-    heading of its level or above."""
-    out = [Section(None, NOTES, [])]
-    parent: Section = out[0]
-    for blk in blocks:
-        if blk.kind != "heading":
-            out[-1].blocks.append(blk)
-            continue
-        if blk is title:
-            parent = Section(None, NOTES, [])
-            out.append(parent)
-            continue
-        if blk.level <= 2:
-            parent = Section(blk, classify_heading(blk.text), [])
-            out.append(parent)
-            continue
-        kind = classify_heading(blk.text)
-        if parent.kind in (None, NOTES) and kind not in (None, NOTES):
-            out.append(Section(blk, kind, []))
-        elif out[-1] is not parent and heading_level(blk.text) is None:
-            out.append(Section(parent.heading, parent.kind, [blk]))  # back to the parent's kind
-        else:
-            out[-1].blocks.append(blk)
-    return [sec for sec in out if sec.blocks or (sec.heading is not None and sec.heading.level <= 2)]
-
-
-_EMPTY_ITEMS = frozenset(("none", "n/a", "na", "-", "\u2014", "\u2013", "nothing", "none yet", "none so far",
-                          "none known", "nothing yet", "tbd", "no known issues", "no blockers", "nil"))
-
-
-def _read_section(doc: Document, section: Section, as_of: date | None) -> None:
-    """Read one section's blocks into the document's facts and warnings."""
-    path, facts = doc.path, doc.facts
-    heading = section.heading.text if section.heading is not None else ""
-    kind = section.kind
-
-    def warn(line: int, message: str, topic: str | None = None) -> None:
-        doc.warnings.append(Warning_(Src(path, line), message, topic or kind))
-
-    def note(line: int, text: str, tags: tuple[str, ...] | None = None) -> None:
-        doc.blocks[1] += 1
-        facts.setdefault("notes", []).append(
-            Note(heading or "Overview", text, v.split_markers(text).tags if tags is None else tags,
-                 Src(path, line)))
-
-    if section.heading is not None and kind is None:
-        hint = heading_suggestion(heading)
-        doc.skipped.append((section.heading.line, heading, hint))
-        if hint:
-            warn(section.heading.line, f"heading '{heading}' is not a section the tool reads; did you mean "
-                 f"'{hint}'? Its content is kept as notes", classify_heading(hint))
-    if doc.is_portfolio and kind not in PORTFOLIO_SECTIONS:
-        if any(b.kind not in ("para", "heading") for b in section.blocks):  # prose about the portfolio is fine
-            warn(section.blocks[0].line, f"section '{heading or '(before any ## heading)'}' is not read in "
-                 "the portfolio file (Guardrails, Targets and Capital deployment are); skipped")
-        return
-    if not doc.is_portfolio and kind in PORTFOLIO_SECTIONS:
-        warn(section.blocks[0].line if section.blocks else 1, f"section '{heading}' is read only in the "
-             "portfolio file (front matter `type: portfolio`); kept as notes")
-        kind = None
-    reader = _ITEM_READERS.get(kind or "")
-    table_reader = TABLE_READERS.get(kind or "")
-    ctx = Context(as_of)
-    for blk in section.blocks:
-        found: Found | None = None
-        if blk.kind == "heading":
-            level = heading_level(blk.text)
-            if level is not None and reader is not None:
-                ctx = Context(as_of, *level)
-            else:
-                note(blk.line, blk.text)
-        elif blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
-            note(blk.line, blk.text)
-        elif blk.kind == "item" and reader is not None:
-            if blk.text and " ".join(blk.text.lower().split()).strip(" .") not in _EMPTY_ITEMS:
-                found = reader(blk, Src(path, blk.line), ctx)
-                if not found.facts:
-                    note(blk.line, blk.text)  # unreadable (warned about if it looked like a try)
-        elif blk.kind == "table" and table_reader is not None:
-            found = table_reader(blk, path)
-        elif blk.kind == "table":
-            if kind not in (None, NOTES):
-                warn(blk.line, f"{heading}: expected bullets, found a table; its rows are kept as notes")
-            for line, cells in blk.rows:
-                note(line, " | ".join(cells), ())
-        elif blk.text:
-            warn(blk.line, f"{heading}: expected a table, found a bullet; kept as a note")
-            note(blk.line, blk.text)
-        if found is not None and kind is not None:
-            if found.facts:
-                doc.blocks[0] += 1
-                facts.setdefault(kind, []).extend(found.facts)
-            for line, message in found.problems:
-                warn(line, message)
-
+from reports.read.found import Context, Found, short
+from reports.read.markdown import Block
 
 _DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
 
@@ -381,7 +103,8 @@ def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
 def _read_risk(blk: Block, src: Src, ctx: Context) -> Found:
     out = Found()
     flags = v.read_flags(blk.text)
-    _near_misses(flags, blk.line, out)
+    if flags.near_misses:
+        _near_misses(flags, blk.line, out)
     if flags.done or blk.checked or blk.struck:
         return out  # resolved: kept as a note
     severity = flags.severity or (v.PRIORITY_TO_SEVERITY.get(flags.priority) if flags.priority else None)
@@ -558,7 +281,7 @@ def _read_capital(blk: Block, src: Src, ctx: Context) -> Found:
     return out
 
 
-_ITEM_READERS: dict[str, Callable[[Block, Src, Context], Found]] = {
+ITEM_READERS: dict[str, Callable[[Block, Src, Context], Found]] = {
     "financials": _read_financial_bullet,
     "kpis": _read_kpi,
     "pipeline": _read_deal,

@@ -8,37 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 from reports.model import Account, Channel, Expense, MonthFinancials, Src, Target
 from reports.read import values as v
-from reports.read.markdown import Block, Problem
+from reports.read.found import Found, short
+from reports.read.markdown import Block
 
 OTA_NAMES = (
     "sailo", "getmyboat", "viator", "getyourguide", "gyg", "airbnb", "vrbo",
     "booking.com", "expedia", "tripadvisor", "boatsetter", "klook",
 )
-
-
-class Found:
-    """What one reader found in one block: facts, and problems as (line, message)."""
-
-    __slots__ = ("facts", "problems")
-
-    def __init__(self) -> None:
-        self.facts: list[Any] = []
-        self.problems: list[Problem] = []
-
-    def add(self, fact: Any) -> None:
-        self.facts.append(fact)
-
-    def warn(self, line: int, message: str) -> None:
-        self.problems.append((line, message))
-
-
-def short(text: str, width: int = 60) -> str:
-    """Text cut to `width` characters for a warning."""
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 # Tables: column name synonyms; the first of each tuple is the canonical name.

@@ -178,6 +178,9 @@ _BRACKET = re.compile(r"(?<![\w/.\-\]])\[([^\[\]\n]{1,24})\](?!\()")
 SEVERITY_TO_PRIORITY = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
 PRIORITY_TO_SEVERITY = {v: k for k, v in SEVERITY_TO_PRIORITY.items()}
 _WORDS = {"med": "medium"}
+_LINK = re.compile(r"#[a-z0-9][a-z0-9_-]*")
+_TAG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_MARKER_WORDS = re.compile(r"\s*#?[A-Za-z0-9][\w -]*\s*")  # a bracketed marker, removed from the text
 
 
 class Flags(NamedTuple):
@@ -200,13 +203,15 @@ def read_flags(text: str) -> Flags:
     s = text.strip()
     severity = priority = None
     done = False
-    for mark in _DONE_MARKS:
-        if s.startswith(mark) or s.endswith(mark):
-            done, s = True, s.strip(mark).strip()
-    for emoji, word in _EMOJI_SEVERITY.items():
-        if emoji in s:
-            severity = severity or word
-            s = " ".join(s.replace(emoji, " ").split())
+    if s.startswith(_DONE_MARKS) or s.endswith(_DONE_MARKS):
+        for mark in _DONE_MARKS:
+            if s.startswith(mark) or s.endswith(mark):
+                done, s = True, s.strip(mark).strip()
+    if not s.isascii():  # the severity emoji are not
+        for emoji, word in _EMOJI_SEVERITY.items():
+            if emoji in s:
+                severity = severity or word
+                s = " ".join(s.replace(emoji, " ").split())
     m = _SEVERITY_PREFIX.match(s)
     if m:
         severity = severity or _WORDS.get(m["word"].lower(), m["word"].lower())
@@ -221,9 +226,9 @@ def read_flags(text: str) -> Flags:
     tags: list[str] = []
     near: list[tuple[str, str]] = []
     links: list[str] = []
-    for word in _BRACKET.findall(s):
+    for word in _BRACKET.findall(s) if "[" in s else ():
         low = " ".join(word.lower().split())
-        if re.fullmatch(r"#[a-z0-9][a-z0-9_-]*", low):
+        if _LINK.fullmatch(low):
             links.append(low[1:])
         elif low in SEVERITIES and severity is None:
             severity = low
@@ -231,14 +236,15 @@ def read_flags(text: str) -> Flags:
             priority = low.replace(" ", "").upper()
             if " " in low:
                 near.append((f"[{word}]", f"[{priority}]"))
-        elif re.fullmatch(r"[a-z0-9][a-z0-9_-]*", low):
+        elif _TAG.fullmatch(low):
             guess = _near_marker(low)
             if guess:
                 near.append((f"[{word}]", f"[{guess}]"))
             if low not in tags:
                 tags.append(low)
-    rest = " ".join(_BRACKET.sub(lambda m: " " if re.fullmatch(r"\s*#?[A-Za-z0-9][\w -]*\s*", m[1]) else m[0],
-                                 s).split())
+    if "[" in s:
+        s = _BRACKET.sub(lambda m: " " if _MARKER_WORDS.fullmatch(m[1]) else m[0], s)
+    rest = " ".join(s.split())
     return Flags(rest, severity, priority, tuple(tags), done, tuple(near), tuple(links))
 
 

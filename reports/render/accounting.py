@@ -13,6 +13,7 @@ from reports.figures.revrec import revrec_adjustment
 from reports.figures.shared import Figures
 from reports.model import Entity, Measure, Note, Portfolio
 from reports.render.common import Context, cite_financials, cite_portfolio_file, who, write
+from reports.render.register import owned_items
 from reports.render.text import money, percent
 
 _TYPE_ORDER = ("asset", "liability", "equity", "income", "revenue", "expense")
@@ -150,7 +151,7 @@ def profitability_roadmap(ctx: Context) -> None:
 
 
 SECTIONS = (revenue_recognition, chart_of_accounts, expenses_by_category, expenses_by_entity,
-            expense_jump_list, single_expense_review, profitability_roadmap)
+            expense_jump_list, single_expense_review, profitability_roadmap, owned_items)
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,

@@ -20,6 +20,7 @@ from reports.render.common import (
     runway_lines,
     write,
 )
+from reports.render.register import owned_items
 from reports.render.text import money, months, percent, quantity
 
 # The facts behind each guardrail measure that is not from financials or cash.
@@ -157,7 +158,7 @@ def guardrails(ctx: Context) -> None:
         r.cite([g])
 
 
-SECTIONS = (burn_rate, runway, capital_deployment, break_even, revenue_targets, guardrails)
+SECTIONS = (burn_rate, runway, capital_deployment, break_even, revenue_targets, guardrails, owned_items)
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,

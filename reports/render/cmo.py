@@ -10,6 +10,7 @@ from reports.figures.marketing import blast_conflicts, cost_per_lead
 from reports.figures.shared import Figures
 from reports.model import Channel, Entity, Portfolio
 from reports.render.common import Context, who, write
+from reports.render.register import owned_items
 from reports.render.text import money, number
 
 MATRIX_ENTITIES = 7
@@ -99,7 +100,7 @@ def _spend_row(t: tuple[Entity, Channel]) -> list[str]:
             money(cpl) if cpl is not None else "no leads"]
 
 
-SECTIONS = (channel_matrix, blast_sequencing, ota_roadmap, local_seo, spend_per_lead)
+SECTIONS = (channel_matrix, blast_sequencing, ota_roadmap, local_seo, spend_per_lead, owned_items)
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
@@ -11,7 +12,7 @@ from reports.figures.cash import CASH_OUT_HORIZON, Runway
 from reports.figures.changes import Changes
 from reports.figures.months import Totals
 from reports.figures.shared import Figures, figures
-from reports.model import Action, Entity, Portfolio, Risk, Src
+from reports.model import Action, Entity, Portfolio, Risk, Src, Warning_
 from reports.render.text import ELLIPSIS, Report, clean, money, months, truncate
 
 MAX_SOURCES = 40
@@ -70,11 +71,15 @@ ROLE_TOPICS: dict[str, frozenset[str]] = {
     "ceo": frozenset(("financials", "kpis", "pipeline", "risks", "actions", "guardrails", "portfolio")),
     "cto": frozenset(("stack", "risks", "actions", "financials")),
     "accounting": frozenset(("revenue_recognition", "accounts", "expenses", "financials", "targets",
-                             "guardrails", "portfolio")),
-    "cmo": frozenset(("channels", "campaigns", "actions")),
+                             "guardrails", "portfolio", "risks", "actions")),
+    "cmo": frozenset(("channels", "campaigns", "risks", "actions")),
     "cfo": frozenset(("financials", "guardrails", "targets", "capital_plan", "expenses", "channels", "stack",
-                      "portfolio")),
+                      "portfolio", "risks", "actions")),
 }
+# Risks and actions reach a report by what each one says: their warnings go only to the
+# reports that show something from the same file.
+ROUTED_TOPICS = frozenset(("risks", "actions"))
+_SKIPPED = re.compile(r";\s*(?:file |its files were )?skipped$")
 
 
 def finish(report: Report, portfolio: Portfolio) -> str:
@@ -88,25 +93,52 @@ def finish(report: Report, portfolio: Portfolio) -> str:
         report.lines.append(f"  {truncate(clean(src.path), 74)}")
     if len(cited) > MAX_SOURCES:
         report.para(f"{ELLIPSIS} and {len(cited) - MAX_SOURCES:,} more", "  ")
-    topics = ROLE_TOPICS.get(report.role, frozenset())
-    mine = [w for w in portfolio.warnings if w.topic in topics]
-    others = len(portfolio.warnings) - len(mine)
-    if mine:
-        report.section(f"Data warnings ({len(mine):,})")
+    skipped = skipped_files(portfolio)
+    mine = body_warnings(report, portfolio)
+    if skipped or mine:
+        report.section(f"Data warnings ({len(skipped) + len(mine):,})")
+        for line in skipped:
+            report.bullet(line)
         for w in mine[:MAX_WARNINGS]:
             report.bullet(f"{w.source}: {w.message}")
         if len(mine) > MAX_WARNINGS:
-            report.para(f"{ELLIPSIS} and {len(mine) - MAX_WARNINGS:,} more.", "  ")
-    if others or len(mine) > MAX_WARNINGS:
-        report.blank()
-        report.para(f"{others:,} other handoff warning(s) about what this report does not show; "
-                    "`send-exec-reports check` lists every warning with its file and line.", "  ")
+            report.para(f"{ELLIPSIS} and {len(mine) - MAX_WARNINGS:,} more: `send-exec-reports check` lists "
+                        "every warning with its file and line.", "  ")
     return report.text()
 
 
-def unrated_section(report: Report, items: Sequence[tuple[Entity, Risk | Action]], limit: int = 10) -> None:
-    """Open risks with no severity and actions with no priority, marked unrated (no section
-    when there are none, so a fully rated portfolio reads as before)."""
+def body_warnings(report: Report, portfolio: Portfolio) -> list[Warning_]:
+    """The warnings about what this report shows: those of its sections (risks and actions:
+    only from files it cites). No count of the others: a warning elsewhere must not change
+    this body (stderr and `check` give every one)."""
+    topics = ROLE_TOPICS.get(report.role, frozenset())
+    return [w for w in portfolio.warnings
+            if w.topic in topics and (w.topic not in ROUTED_TOPICS or w.source.path in report.cited)]
+
+
+def skipped_files(portfolio: Portfolio) -> list[str]:
+    """A line per file (or folder) that could not be read at all, for every report: its
+    facts are missing from every total and list ("left out of every total: cafe.md, not UTF-8")."""
+    read = set(portfolio.portfolio_files) | {p for e in portfolio.entities for p in e.sources}
+    lines: dict[str, str] = {}
+    for w in portfolio.warnings:
+        if w.topic is None and w.source.path not in read and w.source.path not in lines:
+            lines[w.source.path] = f"left out of every total: {w.source.path}, {_SKIPPED.sub('', w.message)}"
+    return list(lines.values())
+
+
+UNRATED_SHOWN = 20  # unrated items named, each entity's first before any entity's second
+NAMES_PER_LINE = 10
+NAMES_SHOWN = 100  # entity names listed in a summary line; more: `check` lists them
+COUNTED = 30  # entities a per-entity count names
+CHECK = "`send-exec-reports check --json` lists every risk and action"
+
+
+def unrated_section(report: Report, items: Sequence[tuple[Entity, Risk | Action]],
+                    limit: int = UNRATED_SHOWN) -> None:
+    """Open risks with no severity and actions with no priority, marked unrated, per entity
+    in turn; the rest counted per entity (no section when there are none, so a fully rated
+    portfolio reads as before)."""
     if not items:
         return
     report.section(f"Unrated risks and actions ({len(items):,})")
@@ -119,12 +151,46 @@ def unrated_section(report: Report, items: Sequence[tuple[Entity, Risk | Action]
         due = f" (due {item.due.isoformat()})" if item.due else ""
         return f"[unrated action] {who(e)}: {item.text}{due}"
 
-    report.bullets(items, limit, line)
+    report.bullets(items[:limit], limit, line)
+    more_line(report, list(items[limit:]))
 
 
 def unrated_items(ctx: Context) -> None:
     """The section of unrated risks and actions, when there are any."""
     unrated_section(ctx.report, unrated(ctx.portfolio.entities))
+
+
+def per_entity(counts: Sequence[tuple[Entity, int]], limit: int = COUNTED) -> str:
+    """`Acme (AC) 3, Beta 2` for the entities with a count, at most `limit` of them."""
+    shown = "; ".join(f"{who(e)} {n:,}" for e, n in counts[:limit])
+    return shown + (f"; {ELLIPSIS} and {len(counts) - limit:,} more entities" if len(counts) > limit else "")
+
+
+def tally(items: Sequence[tuple[Entity, object]]) -> list[tuple[Entity, int]]:
+    """How many of `items` each entity has, by entity name."""
+    order: list[Entity] = []
+    counts: dict[int, int] = {}
+    for e, _ in items:
+        if id(e) not in counts:
+            order.append(e)
+            counts[id(e)] = 0
+        counts[id(e)] += 1
+    return [(e, counts[id(e)]) for e in sorted(order, key=lambda e: e.name.casefold())]
+
+
+def more_line(report: Report, hidden: Sequence[tuple[Entity, Risk | Action]]) -> None:
+    """`… and N more (Acme 3; Beta 2): check lists them`, citing what is counted."""
+    if hidden:
+        report.cite(x for _, x in hidden)
+        report.para(f"{ELLIPSIS} and {len(hidden):,} more ({per_entity(tally(hidden))}); {CHECK}.", "  ")
+
+
+def name_lines(names: Sequence[str]) -> list[str]:
+    """Names in lines of ten, up to NAMES_SHOWN of them; more: where to find them."""
+    if len(names) > NAMES_SHOWN:
+        return ["`send-exec-reports check --json` lists them."]
+    return [", ".join(names[i:i + NAMES_PER_LINE]) + ("." if i + NAMES_PER_LINE >= len(names) else ",")
+            for i in range(0, len(names), NAMES_PER_LINE)]
 
 
 def left_out_lines(totals: Totals | None) -> list[str]:
@@ -137,7 +203,10 @@ def left_out_lines(totals: Totals | None) -> list[str]:
         out.append(f"Left out of the totals as incomplete: {shown}.")
     if totals.partial is not None:
         out.append(f"{totals.partial.month} is not over: left out of the totals (partial month).")
-    if totals.left_out:
+    if len(totals.left_out) > NAMES_PER_LINE:
+        out.append(f"No financials from {len(totals.left_out):,} operating entities: not in the totals "
+                   "(`send-exec-reports check --json` names them).")
+    elif totals.left_out:
         out.append(f"No financials from {', '.join(totals.left_out)}: not in the totals.")
     return out
 

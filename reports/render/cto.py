@@ -5,31 +5,30 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures.agenda import ENGINEERING_TAGS, open_actions, risks_tagged, unrated
+from reports.figures.agenda import open_actions, owned, risks_tagged
 from reports.figures.changes import Changes
 from reports.figures.costs import share, stack_cost
+from reports.figures.routing import SECURITY, route
 from reports.figures.shared import Figures
 from reports.model import Action, Entity, Portfolio, Risk
-from reports.render.common import Context, cite_financials, unrated_items, who, write
-from reports.render.text import DASH, NOT_GIVEN, cost_text, due_text, money, percent
+from reports.render.common import Context, cite_financials, who, write
+from reports.render.register import item_list
+from reports.render.text import DASH, NOT_GIVEN, cost_text, money, percent
 
-STACKS_SHOWN = 30
+STACKS_SHOWN = 15  # entities whose stack is shown layer by layer, costliest first
 
 
 def security_posture(ctx: Context) -> None:
-    """Risks tagged security, then the open security actions."""
+    """Every open security risk the CTO owns (by tag or by what it says), then the open
+    security actions."""
     r, entities = ctx.report, ctx.portfolio.entities
     r.section("Security posture")
-    risks = risks_tagged(entities, ("security",))
-    no_severity = sum(1 for _, x in unrated(entities) if isinstance(x, Risk))
-    r.bullets(risks, 15, _risk, empty=(f"No risks tagged security; {no_severity} unrated risk(s) are not "
-                                       "classified (see Unrated risks and actions)." if no_severity
-                                       else "No open security risks reported."))
-    acts = open_actions(entities, ("security",))
+    item_list(ctx, _about(owned(entities, "cto"), SECURITY), empty="No open security risks reported.")
+    acts = _about(owned(entities, "cto", risks=False), SECURITY)
     if acts:
         r.blank()
         r.para("Open security actions:", "  ")
-        r.bullets(acts, 15, lambda t: _action(t, ctx.as_of))
+        item_list(ctx, acts)
 
 
 def stack_audit(ctx: Context) -> None:
@@ -50,7 +49,8 @@ def stack_audit(ctx: Context) -> None:
         r.table(["Layer", "Technology", "Cost/mo"],
                 [[s.layer, s.tech, cost_text(s.monthly_cost)] for s in e.stack], 15, right=(2,))
     if len(with_stack) > STACKS_SHOWN:
-        r.para(f"\u2026 and {len(with_stack) - STACKS_SHOWN:,} more entities with stacks", "  ")
+        r.para(f"\u2026 and {len(with_stack) - STACKS_SHOWN:,} more entities with stacks; "
+               "`send-exec-reports check --json` lists every layer.", "  ")
 
 
 def infrastructure_cost(ctx: Context) -> None:
@@ -86,15 +86,22 @@ def dev_cycle_gaps(ctx: Context) -> None:
     _tagged(ctx, "Dev-cycle gaps", "devcycle", "No dev-cycle gaps reported.")
 
 
+def engineering_risks(ctx: Context) -> None:
+    """The other open risks the CTO owns: not security, not tagged ux or devcycle."""
+    ctx.report.section("Engineering risks")
+    risks = [t for t in owned(ctx.portfolio.entities, "cto")
+             if SECURITY not in route(t[1], t[0]).topics and not set(t[1].tags) & {"ux", "devcycle"}]
+    item_list(ctx, risks, empty="No other engineering risks reported.")
+
+
 def engineering_actions(ctx: Context) -> None:
-    """The ten most pressing open engineering actions."""
-    ctx.report.section("Top 10 engineering actions")
-    engineering = open_actions(ctx.portfolio.entities, ENGINEERING_TAGS)
-    ctx.report.bullets(engineering, 10, lambda t: _action(t, ctx.as_of), empty="No open engineering actions.")
+    """Every open action the CTO owns, by priority then due date: the P0 and P1 ones all."""
+    ctx.report.section("Engineering actions")
+    item_list(ctx, owned(ctx.portfolio.entities, "cto", risks=False), empty="No open engineering actions.")
 
 
 SECTIONS = (security_posture, stack_audit, infrastructure_cost, ux_shortfalls, dev_cycle_gaps,
-            engineering_actions, unrated_items)
+            engineering_risks, engineering_actions)
 
 
 def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures | None = None,
@@ -103,23 +110,12 @@ def render(portfolio: Portfolio, as_of: date, tz: str = "UTC", shared: Figures |
     return write("CTO", SECTIONS, portfolio, as_of, tz, shared, changes)
 
 
+def _about(items: list[tuple[Entity, Risk | Action]], topic: str) -> list[tuple[Entity, Risk | Action]]:
+    return [t for t in items if topic in route(t[1], t[0]).topics]
+
+
 def _tagged(ctx: Context, title: str, tag: str, empty: str) -> None:
     entities = ctx.portfolio.entities
     ctx.report.section(title)
     items: list[tuple[Entity, Risk | Action]] = [*risks_tagged(entities, (tag,)), *open_actions(entities, (tag,))]
-    ctx.report.bullets(items, 15, lambda t: _risk_or_action(t, ctx.as_of), empty=empty)
-
-
-def _action(t: tuple[Entity, Action], as_of: date) -> str:
-    e, a = t
-    return f"[{a.priority or 'unrated'}] {who(e)}: {a.text}{due_text(a.due, as_of)}"
-
-
-def _risk_or_action(t: tuple[Entity, Risk | Action], as_of: date) -> str:
-    e, item = t
-    return _risk((e, item)) if isinstance(item, Risk) else _action((e, item), as_of)
-
-
-def _risk(t: tuple[Entity, Risk]) -> str:
-    e, x = t
-    return f"[{x.severity or 'unrated'}] {who(e)}: {x.text}"
+    item_list(ctx, items, empty=empty)

@@ -19,6 +19,8 @@ def newest_mtime(folder: Location, portfolio: Portfolio, remote_newest: float | 
     (`remote_newest`, seen while listing), else each file's mtime."""
     if isinstance(folder, S3Url):
         return remote_newest
+    if portfolio.newest_mtime is not None:
+        return portfolio.newest_mtime  # the reader's own fstat of each file: no second stat per file
     times = []
     for source in portfolio.files:
         try:

@@ -101,6 +101,12 @@ def read_inputs(settings: Settings, request: Request, *, strict: bool | None = N
         portfolio = read_portfolio(folder, as_of, remote)
     log.debug("read %d handoff file(s) under %s: %d entities, in %.3f s", len(portfolio.files), folder,
               len(portfolio.entities), time.perf_counter() - started)
+    if not portfolio.files and portfolio.warnings:  # every file there was skipped: say why
+        first, more = portfolio.warnings[0], len(portfolio.warnings) - 1
+        for w in portfolio.warnings[1:21]:
+            log.warning("%s: %s", w.source, w.message)
+        raise HandoffError(f"no handoff file could be read under {folder}: {first.source}: {first.message}"
+                           + (f" (and {more} more, above)" if more else ""))
     if not portfolio.files:
         raise HandoffError(f"no handoff files (*.md) found under {folder}")
     from reports.run.freshness import newest_mtime, stale_notice

@@ -1,0 +1,39 @@
+"""What one section reader found in one block, and what it knows besides the block.
+
+Readers never raise and never warn directly: each returns a `Found`, the facts
+it read and its problems as `(line, message)`, for the document to file.
+"""
+
+from datetime import date
+from typing import Any, NamedTuple
+
+Problem = tuple[int, str]  # (line, message)
+
+
+class Found:
+    """What one reader found in one block: facts, and problems as (line, message)."""
+
+    __slots__ = ("facts", "problems")
+
+    def __init__(self) -> None:
+        self.facts: list[Any] = []
+        self.problems: list[Problem] = []
+
+    def add(self, fact: Any) -> None:
+        self.facts.append(fact)
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+
+class Context(NamedTuple):
+    """What a reader knows besides its block: the report date and a `###` level heading."""
+
+    as_of: date | None = None
+    severity: str | None = None
+    priority: str | None = None
+
+
+def short(text: str, width: int = 60) -> str:
+    """Text cut to `width` characters for a warning."""
+    return text if len(text) <= width else text[: width - 1] + "\u2026"

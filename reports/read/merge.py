@@ -1,0 +1,180 @@
+"""Documents -> entities and the portfolio's own settings, merged as they are read.
+
+Files that name the same entity are merged into one (with a warning when only
+their titles or file names say so); the portfolio file's front matter gives
+the cash, horizon and name, each checked here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from reports.digest import sha256_hex
+from reports.model import Coverage, Entity, Portfolio, Source, Src, Warning_
+from reports.read import values as v
+from reports.read.document import Document, meta_text
+
+KINDS = ("operating", "ancillary")
+
+
+class Merge:
+    """Documents merged in the order they are read, and the warnings that merging gives."""
+
+    def __init__(self, warnings: list[Warning_]) -> None:
+        self.warnings = warnings  # the folder's warnings, in order: merging adds to them
+        self.coverage: list[Coverage] = []
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.port: dict[str, Any] = {"guardrails": [], "targets": [], "capital_plan": [], "files": []}
+        self.meta: dict[str, tuple[Any, str]] = {}
+
+    def add(self, doc: Document) -> None:
+        """Merge one document: its facts into its entity, or the portfolio file's settings."""
+        self.warnings.extend(doc.warnings)
+        self.coverage.append(_coverage(doc))
+        if doc.is_portfolio:
+            self.port["files"].append(doc.path)
+            _merge_portfolio(doc, self.port, self.meta, self.warnings)
+        else:
+            _merge_entity(doc, self.entities, self.warnings)
+
+    def portfolio(self, default_name: str, as_of: date | None, sources: list[Source],
+                  newest_mtime: float | None = None) -> Portfolio:
+        """The merged Portfolio, named by the portfolio file or else `default_name`."""
+        meta, warnings, port = self.meta, self.warnings, self.port
+        inputs = sha256_hex("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode())
+        name, _ = meta.get("name", (default_name or "Portfolio", ""))
+        cash = _meta_money(meta, "cash_on_hand", warnings)
+        horizon = _meta_horizon(meta, as_of, warnings)
+        cash_as_of = _meta_date(meta, "cash_as_of", warnings)
+        frozen = tuple(
+            Entity(
+                name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
+                sources=tuple(e["sources"]), **{k: tuple(items) for k, items in e["facts"].items()},
+            )
+            for e in self.entities.values()
+        )
+        return Portfolio(
+            name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
+            cash_as_of=cash_as_of, guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
+            capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
+            files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
+            coverage=tuple(self.coverage), newest_mtime=newest_mtime,
+        )
+
+
+def _coverage(doc: Document) -> Coverage:
+    facts = doc.facts
+    unrated = sum(1 for r in facts["risks"] if r.severity is None) if "risks" in facts else 0
+    if "actions" in facts:
+        unrated += sum(1 for a in facts["actions"] if a.priority is None and not a.done)
+    return Coverage(doc.path, doc.blocks[0], doc.blocks[1], tuple(doc.skipped), unrated)
+
+
+def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: list[Warning_]) -> None:
+    key = doc.name.casefold()
+    ent = entities.get(key)
+    if ent is None:
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sector": "", "sources": [], "named_by": doc.named_by,
+               "facts": {}}
+        entities[key] = ent
+    elif "front matter" not in (doc.named_by, ent["named_by"]) or doc.named_by != ent["named_by"]:
+        how = {"heading": "titled", "file": "named by their files"}
+        said = how.get(doc.named_by if doc.named_by != "front matter" else ent["named_by"], "named")
+        warnings.append(Warning_(Src(doc.path, 1), f"merged with {ent['sources'][0]} as one entity, "
+                                 f"'{doc.name}', only because both are {said} so; give each file an "
+                                 "`entity:` in front matter to keep them apart, or the same one to merge "
+                                 "them on purpose"))
+    ent["sources"].append(doc.path)
+    if doc.meta:
+        _merge_meta(doc, ent, warnings)
+    facts = ent["facts"]
+    for k, items in doc.facts.items():
+        if k in facts:
+            facts[k].extend(items)
+        else:
+            facts[k] = list(items)
+
+
+def _merge_meta(doc: Document, ent: dict[str, Any], warnings: list[Warning_]) -> None:
+    """An entity's code, kind and owner from a file's front matter: the first given wins."""
+    kind = meta_text(doc.meta, "kind").lower()
+    if kind and kind not in KINDS:
+        warnings.append(Warning_(Src(doc.path, 1), f"kind '{kind}' is not operating or ancillary; "
+                                 "read as operating"))
+        kind = "operating"
+    for field_name, value in (("code", meta_text(doc.meta, "code")), ("kind", kind),
+                              ("owner", meta_text(doc.meta, "owner")),
+                              ("sector", meta_text(doc.meta, "sector").lower())):
+        if value and ent[field_name] and ent[field_name] != value:
+            warnings.append(Warning_(Src(doc.path, 1), f"{field_name} '{value}' differs from "
+                                     f"'{ent[field_name]}' given earlier for {doc.name}; kept the first"))
+        elif value:
+            ent[field_name] = value
+
+
+def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[Any, str]],
+                     warnings: list[Warning_]) -> None:
+    for key in ("name", "cash_on_hand", "horizon", "cash_as_of"):
+        if key in doc.meta and doc.meta[key] is not None:
+            if key in meta and meta[key][0] != doc.meta[key]:
+                warnings.append(Warning_(Src(doc.path, 1), f"portfolio {key} given again; kept the "
+                                         f"value from {meta[key][1]}"))
+            else:
+                meta[key] = (doc.meta[key], doc.path)
+    if "name" not in meta and doc.name:
+        meta["name"] = (doc.name, doc.path)
+    for k, items in doc.facts.items():
+        if k in port:
+            port[k].extend(items)
+
+
+def _meta_money(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warning_]) -> Decimal | None:
+    if key not in meta:
+        return None
+    raw, path = meta[key]
+    value = v.parse_money(str(raw))
+    if value is None:
+        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not an amount", "portfolio"))
+    return value
+
+
+def _meta_date(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warning_]) -> date | None:
+    """A date in front matter: YYYY-MM-DD, or YYYY-MM read as that month's last day."""
+    if key not in meta:
+        return None
+    raw, path = meta[key]
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    day = v.parse_date(text)
+    month = v.parse_month(text) if day is None else None
+    if month is not None:
+        import calendar
+
+        year, mon = int(month[:4]), int(month[5:])
+        day = date(year, mon, calendar.monthrange(year, mon)[1])
+    if day is None:
+        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not a date (YYYY-MM-DD or YYYY-MM)",
+                                 "portfolio"))
+    return day
+
+
+def _meta_horizon(meta: dict[str, tuple[Any, str]], as_of: date | None,
+                  warnings: list[Warning_]) -> str | None:
+    if "horizon" in meta:
+        raw, path = meta["horizon"]
+        month = v.parse_month(str(raw))
+        if month is not None:
+            return month
+        warnings.append(Warning_(Src(path, 1), f"horizon '{raw}' is not YYYY-MM; using the default"))
+    if as_of is None:
+        return None
+    return default_horizon(as_of)
+
+
+def default_horizon(as_of: date) -> str:
+    """Return the last month of the first full quarter after the one `as_of` is in."""
+    quarter_end = ((as_of.month - 1) // 3 + 1) * 3
+    return v.month_add(f"{as_of.year:04d}-{quarter_end:02d}", 3)
