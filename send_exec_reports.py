@@ -238,15 +238,19 @@ def audit(ctx: click.Context, state: State, settings: Settings, verify: bool, ro
       send-exec-reports audit --role cfo --limit 5
       send-exec-reports audit --verify --expect-head 3f2a...
     """
+    from reports.aws.session import Aws
     from reports.ledger import view
+    from reports.ledger.stores import open_store
     from reports.run import audit_path
 
-    path = audit_path(settings, state.audit_log)
+    aws = Aws(settings)
+    store = open_store(audit_path(settings, state.audit_log), aws.s3)
     if copy_to is not None or verify or expect_head:
-        result = view.copy_to(path, copy_to) if copy_to is not None else view.verify(path, expect_head)
+        result = (view.copy_to(store, open_store(copy_to, aws.s3)) if copy_to is not None
+                  else view.verify(store, expect_head))
         click.echo(safe_lines(result.text))
         ctx.exit(0 if result.ok else 4)
-    for line in view.listing(path, role=role, limit=limit, as_json=as_json):
+    for line in view.listing(store, role=role, limit=limit, as_json=as_json):
         click.echo(safe(line))
 
 

@@ -93,10 +93,10 @@ def _send(folder: str, kind: str, endpoint: str, log_path: str) -> dict[str, flo
 
 def _verify(log_file: str) -> dict[str, float]:
     """`audit --verify` of a local log, and json.loads of each of its lines (the floor)."""
-    from reports.ledger import audit
+    from reports.ledger.local import LocalStore
 
     started = time.perf_counter()
-    result = audit.verify(Path(log_file))
+    result = LocalStore(Path(log_file)).verify()
     verified = time.perf_counter()
     with open(log_file, "rb") as fh:
         for line in fh:

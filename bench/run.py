@@ -64,7 +64,8 @@ def measure(kind: str, folder: Path, repeat: int, endpoint: str = "", env: dict[
 
 def build_log(path: Path, n: int) -> None:
     """A valid audit log of `n` records (attempts and sends, five roles), then its checkpoint."""
-    from reports.ledger import audit
+    from reports.ledger import records as audit
+    from reports.ledger.local import LocalStore
 
     path.parent.mkdir(parents=True, exist_ok=True)
     prev = None
@@ -85,7 +86,7 @@ def build_log(path: Path, n: int) -> None:
             rec["hash"] = audit.record_hash(rec)
             prev = str(rec["hash"])
             fh.write(audit.canonical(rec) + b"\n")
-    with audit.open_log(path):  # the first run after a log grew by other means builds the checkpoint
+    with LocalStore(path):  # the first run after a log grew by other means chains its state
         pass
 
 

@@ -152,3 +152,10 @@ def normalise_domain(domain: str) -> str:
 def allowed(address: Address, domains: tuple[str, ...]) -> bool:
     """Exact, case-insensitive domain match; a subdomain only when it is listed itself."""
     return address.domain in domains
+
+
+def addr_spec(mailbox: str) -> str:
+    """The addr-spec of a mailbox as formatted by `Address.__str__` (`Name <a@b.example>` ->
+    `a@b.example`), lower case: what audit records and delivery feedback are matched on."""
+    inner = mailbox.rpartition("<")[2].rstrip(">") if "<" in mailbox else mailbox
+    return inner.strip().lower()

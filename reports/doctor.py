@@ -11,7 +11,7 @@ from reports.aws.session import Aws, endpoint, mask
 from reports.config import Settings, require_sending, validate_fully, where_config
 from reports.errors import AuditError, ConfigError
 from reports.location import Location
-from reports.run.inputs import audit_path, exists, handoff_folder
+from reports.run.inputs import audit_path, handoff_folder
 
 Check = tuple[str, str]  # (ok | warn | FAIL, what was found)
 
@@ -26,7 +26,7 @@ def checks(settings: Settings, handoffs: Location | None = None, audit_log: Loca
         yield "ok", f"handoff folder {folder}{' (bundled sample)' if is_sample else ''}"
     except ConfigError as exc:
         yield "FAIL", str(exc)
-    yield from audit_checks(settings, audit_path(settings, audit_log))
+    yield from audit_checks(settings, audit_path(settings, audit_log), aws)
     if settings.region and settings.sender:
         from reports.aws.ses import ses_checks
 
@@ -56,27 +56,13 @@ def config_checks(settings: Settings) -> Iterator[Check]:
     yield "ok", f"SES_BCC_ADDRESS: {', '.join(settings.bcc) or 'not set (no audit copy)'}"
 
 
-def audit_checks(settings: Settings, path: Location) -> Iterator[Check]:
-    """Writable, the whole chain verified, private, bounced recipients, held reports."""
-    from reports.ledger import audit as ledger
+def audit_checks(settings: Settings, path: Location, aws: Aws | None = None) -> Iterator[Check]:
+    """Writable, the whole chain verified (records, state records, checkpoint), private, held
+    reports, bounced recipients."""
+    from reports.ledger.stores import open_store
+    from reports.ledger.view import audit_checks as checks_of
 
-    ok, text = ledger.check_writable(path)
-    yield "ok" if ok else "FAIL", text
-    if not exists(path):
-        return
     try:
-        result = ledger.verify(path)
-    except AuditError as exc:
+        yield from checks_of(open_store(path, (aws or Aws(settings)).s3), settings.bcc)
+    except (AuditError, ConfigError) as exc:
         yield "FAIL", f"audit log: {exc}"
-        return
-    yield "ok" if result.ok else "FAIL", f"audit log: {result.summary()}"
-    ok, text = ledger.private(path)
-    yield "ok" if ok else "FAIL", text
-    yield from ledger.feedback_checks(path, settings.bcc)
-    if not result.ok:
-        return
-    for role, state in sorted(ledger.read_states(path).items()):
-        if state.unknown is not None:
-            yield "warn", (f"the {role} report is HELD: an attempt at {state.unknown.get('ts')} may or may "
-                           "not have been delivered; check the inbox (and the BCC copy), then send it "
-                           f"with `send-exec-reports --role {role} --force`")

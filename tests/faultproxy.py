@@ -13,6 +13,11 @@ reached moto and what the audit log recorded. The faults:
 - `truncated`: forward, then answer 200 with the JSON body cut in half.
 - `error_5xx`: forward, then answer `500` with a body that is not AWS's shape.
 - `throttle`: answer `400 Throttling` without forwarding (SES refused it).
+- `slow_down`: answer `503 SlowDown` in S3's shape without forwarding (S3 refused it).
+
+Besides the schedule, `on(method, fragment, *faults)` applies faults to the next
+requests whose method is `method` and whose path holds `fragment` (an S3 key,
+say), before the schedule is consulted.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 FAULTS = ("pass", "reset_after", "reset_before", "trickle", "empty_200", "truncated", "error_5xx",
-          "throttle")
+          "throttle", "slow_down")
 
 
-def _read_message(sock: socket.socket, buffer: bytearray) -> bytes | None:
-    """Read one HTTP message (headers and a Content-Length body) from `sock`."""
+def _read_message(sock: socket.socket, buffer: bytearray, *, request: bool = False) -> bytes | None:
+    """Read one HTTP message (headers and a Content-Length body) from `sock`. A request that
+    expects `100 Continue` (botocore's S3 puts) gets it, so its body follows at once."""
     while b"\r\n\r\n" not in buffer:
         chunk = sock.recv(65536)
         if not chunk:
@@ -42,6 +48,8 @@ def _read_message(sock: socket.socket, buffer: bytearray) -> bytes | None:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
+        if request and name.strip().lower() == b"expect" and len(buffer) < head_end + int(length or 1):
+            sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
     while len(buffer) < head_end + length:
         chunk = sock.recv(65536)
         if not chunk:
@@ -71,6 +79,7 @@ class FaultProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.trickle_s = trickle_s
         self.schedule: list[str] = []
+        self.rules: list[tuple[bytes, bytes, list[str]]] = []  # method, path fragment, faults left
         self.seen: list[str] = []  # the fault applied to each request, in order
         self.forwarded = 0
         self._lock = threading.Lock()
@@ -93,6 +102,12 @@ class FaultProxy:
             self.seen = []
             self.forwarded = 0
 
+    def on(self, method: str, fragment: str, *faults: str) -> None:
+        """Apply these faults, in order, to the next requests `method ...fragment...`."""
+        assert all(f in FAULTS for f in faults), faults
+        with self._lock:
+            self.rules.append((method.encode(), fragment.encode(), list(faults)))
+
     def close(self) -> None:
         self._stop.set()
         self._accept.join(5)
@@ -100,8 +115,15 @@ class FaultProxy:
         for t in self._threads:
             t.join(5)
 
-    def _next(self) -> str:
+    def _next(self, request: bytes = b"") -> str:
+        method, _, rest = request.partition(b" ")
+        path = rest.partition(b" ")[0]
         with self._lock:
+            for want, fragment, left in self.rules:
+                if left and method == want and fragment in path:
+                    fault = left.pop(0)
+                    self.seen.append(fault)
+                    return fault
             fault = self.schedule.pop(0) if self.schedule else "pass"
             self.seen.append(fault)
             return fault
@@ -120,7 +142,8 @@ class FaultProxy:
         with socket.create_connection(self.upstream, timeout=10) as upstream:
             # One request per upstream connection: ask moto to close, so its answer ends.
             head, sep, body = request.partition(b"\r\n\r\n")
-            lines = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith(b"connection:")]
+            lines = [ln for ln in head.split(b"\r\n")  # the body is here: nothing to continue
+                     if not ln.lower().startswith((b"connection:", b"expect:"))]
             upstream.sendall(b"\r\n".join(lines) + b"\r\nConnection: close" + sep + body)
             answer = _read_message(upstream, bytearray())
         with self._lock:
@@ -132,10 +155,10 @@ class FaultProxy:
         buffer = bytearray()
         with contextlib.suppress(OSError):
             while not self._stop.is_set():
-                request = _read_message(client, buffer)
+                request = _read_message(client, buffer, request=True)
                 if request is None:
                     break
-                if not self._answer(client, request, self._next()):
+                if not self._answer(client, request, self._next(request)):
                     return
         with contextlib.suppress(OSError):
             client.close()
@@ -145,6 +168,11 @@ class FaultProxy:
         if fault == "reset_before":
             _reset(client)
             return False
+        if fault == "slow_down":
+            client.sendall(_response("503 Slow Down", b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>"
+                                     b"<Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
+                                     b"</Error>", "application/xml"))
+            return True
         if fault == "throttle":
             client.sendall(_response("400 Bad Request", b'{"__type": "Throttling", '
                                      b'"message": "Maximum sending rate exceeded."}'))

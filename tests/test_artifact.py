@@ -20,10 +20,10 @@ import boto3
 import pytest
 
 from reports import ROLES, SAMPLE_DIR
-from reports.ledger import audit
 from reports.location import S3Url
 
 from .conftest import AS_OF, Ses
+from .stores import read_records, verify_log
 from .test_deploy import function_environment, functions
 
 pytestmark = pytest.mark.artifact
@@ -177,6 +177,6 @@ def test_the_template_handlers_send_skip_and_record_feedback(deployed: dict[str,
                          {"messageId": "q4", "body": "{not json"}]}
     assert events.invoke(batch) == {"batchItemFailures": [{"itemIdentifier": "q4"}]}
     log = S3Url(deployed["bucket"], "audit/")
-    delivered = [(r["role"], r["message_id"]) for r in audit.read_records(log) if r["event"] == "delivered"]
+    delivered = [(r["role"], r["message_id"]) for r in read_records(log) if r["event"] == "delivered"]
     assert sorted(delivered) == sorted([("cfo", sent["cfo"]), ("ceo", sent["ceo"])])  # the repeat added nothing
-    assert audit.verify(log).ok
+    assert verify_log(log).ok

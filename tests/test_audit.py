@@ -7,8 +7,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reports.errors import AuditError
-from reports.ledger import audit
+from reports.ledger.files import checkpoint_path
+from reports.ledger.records import SCHEMA, V1_FIELDS, canonical, record_hash
 from send_exec_reports import cli
+
+from .stores import read_records, store, verify_log
 
 
 def message(role: str, i: int, **extra: Any) -> dict[str, Any]:
@@ -21,7 +24,7 @@ def message(role: str, i: int, **extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def log(tmp_path: Path) -> Path:
     path = tmp_path / "state" / "audit.jsonl"
-    with audit.open_log(path) as opened:
+    with store(path) as opened:
         for i, role in enumerate(("ceo", "cto", "cfo")):
             opened.append("attempt", **message(role, i, inputs_sha256="e" * 64))
             opened.append("sent", **message(role, i, outcome="sent", message_id=f"m{i}"))
@@ -34,8 +37,8 @@ def verify(path: Path, *extra: str) -> Result:
 
 def test_a_real_log_verifies_and_names_its_head(log: Path) -> None:
     result = verify(log)
-    head = audit.read_records(log)[-1]["hash"]
-    assert result.exit_code == 0 and f"6/6 records valid, head {head}" in result.stdout
+    head = read_records(log, states=True)[-1]["hash"]
+    assert result.exit_code == 0 and f"7/7 records valid, head {head}" in result.stdout  # 6 and the state
     assert verify(log, "--expect-head", head).exit_code == 0
     assert verify(log, "--expect-head", "f" * 64).exit_code == 4
 
@@ -47,7 +50,7 @@ def test_a_tampered_field_fails_naming_the_record(log: Path) -> None:
     lines[3] = json.dumps(rec, sort_keys=True, separators=(",", ":"))
     log.write_text("\n".join(lines) + "\n")
     result = verify(log)
-    assert result.exit_code == 4 and "3/6 records valid" in result.stdout and "line 4 (seq 4): hash" in result.stdout
+    assert result.exit_code == 4 and "3/7 records valid" in result.stdout and "line 4 (seq 4): hash" in result.stdout
 
 
 def test_a_deleted_record_fails(log: Path) -> None:
@@ -60,19 +63,19 @@ def test_a_deleted_record_fails(log: Path) -> None:
 
 def test_a_torn_last_line_fails_and_blocks_appending(log: Path) -> None:
     with log.open("a") as fh:
-        fh.write('{"seq": 7, "ev')
+        fh.write('{"seq": 8, "ev')
     result = verify(log)
-    assert result.exit_code == 4 and "line 7: torn last line" in result.stdout
+    assert result.exit_code == 4 and "line 8: torn last line" in result.stdout
     with pytest.raises(AuditError, match="damaged"):
-        with audit.open_log(log):
+        with store(log):
             pass
     assert log.read_text().endswith('"ev')  # history is never rewritten
 
 
 def test_a_second_run_cannot_take_the_lock(log: Path) -> None:
-    with audit.open_log(log):
+    with store(log):
         with pytest.raises(AuditError, match="another send-exec-reports run"):
-            with audit.open_log(log):
+            with store(log):
                 pass
 
 
@@ -80,7 +83,7 @@ def test_audit_lists_records_for_a_role(log: Path) -> None:
     result = CliRunner().invoke(cli, ["audit", "--audit-log", str(log), "--role", "cfo"])
     assert result.exit_code == 0
     assert [line.split()[3] for line in result.stdout.splitlines()] == ["attempt", "sent"]
-    out = CliRunner().invoke(cli, ["audit", "--audit-log", str(log), "--json", "--limit", "1"]).stdout
+    out = CliRunner().invoke(cli, ["audit", "--audit-log", str(log), "--json", "--limit", "1", "--role", "cfo"]).stdout
     assert json.loads(out)["message_id"] == "m2"
 
 
@@ -88,20 +91,20 @@ def test_listing_a_damaged_log_warns_that_it_does_not_verify(log: Path) -> None:
     with log.open("a") as fh:
         fh.write("not json\n")
     result = CliRunner().invoke(cli, ["audit", "--audit-log", str(log)])
-    assert len(result.stdout.splitlines()) == 6
-    assert "does not verify" in result.stderr and "line 7" in result.stderr
+    assert len(result.stdout.splitlines()) == 7
+    assert "does not verify" in result.stderr and "line 8" in result.stderr
 
 
 def test_an_edited_middle_record_with_its_hash_recomputed_breaks_the_next_link(log: Path) -> None:
     lines = log.read_bytes().splitlines()
     rec = json.loads(lines[2])
     rec["to"] = ["attacker@example.org"]
-    rec["hash"] = audit.record_hash(rec)  # a careful forger re-hashes the record
-    lines[2] = audit.canonical(rec)
+    rec["hash"] = record_hash(rec)  # a careful forger re-hashes the record
+    lines[2] = canonical(rec)
     log.write_bytes(b"\n".join(lines) + b"\n")
     result = verify(log)
     assert result.exit_code == 4
-    assert "3/6 records valid" in result.stdout and "line 4 (seq 4): prev does not match" in result.stdout
+    assert "3/7 records valid" in result.stdout and "line 4 (seq 4): prev does not match" in result.stdout
 
 
 @pytest.mark.parametrize("damage", ["spaces", "duplicate key"])
@@ -112,7 +115,7 @@ def test_a_line_that_is_not_the_canonical_bytes_of_its_record_fails(log: Path, d
     else:
         lines[1] = lines[1][:-1] + b',"role":"cto"}'  # json.loads keeps the last: same record
     log.write_bytes(b"\n".join(lines) + b"\n")
-    assert audit.read_records(log)[1]["role"] == "ceo" or damage == "duplicate key"
+    assert read_records(log)[1]["role"] == "ceo" or damage == "duplicate key"
     result = verify(log)
     assert result.exit_code == 4 and "line 2" in result.stdout
 
@@ -130,49 +133,49 @@ def test_a_first_version_log_still_verifies_and_its_states_are_read(tmp_path: Pa
     for seq, (event, role, error) in enumerate([("attempt", "cfo", None), ("sent", "cfo", None),
                                                 ("attempt", "ceo", None),
                                                 ("failed", "ceo", "outcome unknown: ReadTimeoutError")], 1):
-        rec: dict[str, Any] = {k: None for k in audit.V1_FIELDS}
+        rec: dict[str, Any] = {k: None for k in V1_FIELDS}
         rec.update(seq=seq, ts=f"2026-11-0{seq}T00:00:00+00:00", run_id="r", event=event, role=role,
                    subject="S", to=["o@example.com"], bcc=[], sha256="a" * 64, error=error, prev=prev)
-        rec["hash"] = audit.record_hash(rec)
+        rec["hash"] = record_hash(rec)
         prev = rec["hash"]
-        lines.append(audit.canonical(rec))
+        lines.append(canonical(rec))
     path.write_bytes(b"\n".join(lines) + b"\n")
-    assert audit.verify(path).ok
-    states = audit.read_states(path)
+    assert verify_log(path).ok
+    opened = store(path)
+    opened.peek()
+    states = opened.states()
     assert states["cfo"].sent is not None and states["cfo"].unknown is None
     assert states["ceo"].unknown is not None  # an unknown outcome still holds the role
-    with audit.open_log(path) as opened:  # and a new run appends version-2 records after them
+    with store(path) as opened:  # and a new run appends version-2 records after them
         opened.append("attempt", **message("cto", 1, inputs_sha256="e" * 64))
-    assert audit.verify(path).ok and audit.read_records(path)[-1]["v"] == audit.SCHEMA
+    assert verify_log(path).ok and read_records(path)[-1]["v"] == SCHEMA
 
 
 def test_a_later_field_does_not_turn_a_log_into_a_damaged_one(log: Path) -> None:
-    with audit.open_log(log) as opened:
+    with store(log) as opened:
         opened.append("attempt", **message("cmo", 4, inputs_sha256="e" * 64, added_later="x"))
-    assert audit.verify(log).ok
+    assert verify_log(log).ok
 
 
-def test_the_checkpoint_is_checked_against_the_log_and_rebuilt_when_it_lies(log: Path) -> None:
-    state = audit.checkpoint_path(log)
+def test_the_checkpoint_only_points_at_the_state_record_the_chain_holds(log: Path) -> None:
+    state = checkpoint_path(log)
     assert state.exists() and oct(state.stat().st_mode & 0o777) == "0o600"
     saved = json.loads(state.read_text())
-    assert saved["seq"] == 6 and saved["offset"] == log.stat().st_size
-    saved["states"]["real:cfo"]["sent"]["sha256"] = "f" * 64
-    saved["head"] = "0" * 64  # a checkpoint that does not match the log's bytes is not trusted
-    state.write_text(json.dumps(saved))
-    with audit.open_log(log) as opened:
-        sent = opened.states()["cfo"].sent
-        assert sent is not None and sent["sha256"] == "2" * 64
-        assert opened.seq == 6
+    assert set(saved) == {"v", "offset", "seq", "head"} and saved["seq"] == 7
+    assert saved["offset"] == log.stat().st_size
+    last = read_records(log, states=True)[-1]
+    assert last["event"] == "state" and last["hash"] == saved["head"]
+    assert last["states"]["real:cfo"]["sent"]["message_id"] == "m2"
     os.remove(state)  # a missing one is rebuilt from the log
-    with audit.open_log(log) as opened:
+    with store(log) as opened:
         sent = opened.states()["cfo"].sent
         assert sent is not None and sent["message_id"] == "m2"
+    assert json.loads(state.read_text()) == saved and len(read_records(log, states=True)) == 7
 
 
 def test_records_appended_after_the_checkpoint_are_verified_before_use(log: Path) -> None:
     with log.open("ab") as fh:
-        fh.write(b'{"v":2,"seq":7}\n')  # appended behind the tool's back, not a record
-    with pytest.raises(AuditError, match="line 7"):
-        with audit.open_log(log):
+        fh.write(b'{"v":2,"seq":8}\n')  # appended behind the tool's back, not a record
+    with pytest.raises(AuditError, match="line 8"):
+        with store(log):
             pass

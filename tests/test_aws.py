@@ -13,11 +13,13 @@ from click.testing import CliRunner
 
 from reports import SAMPLE_DIR
 from reports.aws.handlers import send_handler as lambda_handler
-from reports.ledger import audit, s3store
+from reports.ledger.s3 import S3Store
+from reports.ledger.states import RoleState
 from reports.location import S3Url
 from send_exec_reports import cli
 
 from .conftest import AS_OF, Ses
+from .stores import read_records, store, verify_log
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ["ceo", "cto", "accounting", "cmo", "cfo"]
@@ -43,7 +45,7 @@ def bucket(ses: Ses, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
 
 def sent(bucket: str) -> list[str]:
     url = S3Url(bucket, "audit/")
-    return [r["role"] for r in audit.read_records(url) if r["event"] == "sent"]
+    return [r["role"] for r in read_records(url) if r["event"] == "sent"]
 
 
 def test_the_handler_reads_s3_handoffs_and_writes_the_s3_audit(bucket: str, ses: Ses) -> None:
@@ -52,8 +54,8 @@ def test_the_handler_reads_s3_handoffs_and_writes_the_s3_audit(bucket: str, ses:
     assert all(r["message_id"] and len(r["sha256"]) == 64 for r in answer["results"])
     assert len(ses.messages()) == 5
     url = S3Url(bucket, "audit/")
-    assert audit.verify(url).ok
-    records = audit.read_records(url)
+    assert verify_log(url).ok
+    records = read_records(url, states=True)
     # Sources and the inputs manifest name the object keys.
     keys = boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=bucket, Prefix="audit/")["Contents"]
     names = {k["Key"] for k in keys}
@@ -93,26 +95,26 @@ def test_two_runs_racing_send_each_report_once(bucket: str, ses: Ses) -> None:
     assert all(isinstance(e, RuntimeError) and '"outcome": "held"' in str(e) for e in errors), errors
     assert len(ses.messages()) == 5
     assert sorted(sent(bucket)) == sorted(ROLES)
-    assert audit.verify(S3Url(bucket, "audit/")).ok
+    assert verify_log(S3Url(bucket, "audit/")).ok
 
 
 def test_a_lost_claim_never_sends(bucket: str, ses: Ses, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_append = s3store.S3AuditLog.append
+    real_claim = S3Store.claim
     stolen: list[str] = []
 
-    def append(self: s3store.S3AuditLog, event: str, **fields: Any) -> dict[str, Any]:
-        if event == "attempt" and fields["role"] == "cfo" and not stolen:
+    def claim(self: S3Store, fields: dict[str, Any], expected: RoleState | None) -> bool:
+        if fields["role"] == "cfo" and not stolen:
             # Another run claims the CFO report just before this one does.
             stolen.append("cfo")
-            other = s3store.S3AuditLog(self.path, s3store.client())
-            other.append("attempt", **{**fields, "run_id": "f" * 32})
-        return real_append(self, event, **fields)
+            with store(self.location) as other:
+                other.append("attempt", **{**fields, "run_id": "f" * 32})
+        return real_claim(self, fields, expected)
 
-    monkeypatch.setattr(s3store.S3AuditLog, "append", append)
+    monkeypatch.setattr(S3Store, "claim", claim)
     with pytest.raises(RuntimeError, match='"outcome": "held"'):  # a hold fails the run: the alarm sees it
         lambda_handler({"as_of": AS_OF, "roles": ["cfo"]}, None)
     assert ses.messages() == []  # the loser did not send
-    assert audit.verify(S3Url(bucket, "audit/")).ok
+    assert verify_log(S3Url(bucket, "audit/")).ok
 
 
 def test_a_dry_run_in_lambda_sends_nothing(bucket: str, ses: Ses) -> None:
@@ -133,7 +135,7 @@ def test_a_local_log_copied_to_s3_verifies_there(bucket: str, ses: Ses, tmp_path
     result = CliRunner().invoke(cli, ["audit", "--copy-to", f"s3://{bucket}/copied/"])
     assert result.exit_code == 0, result.output
     assert "records valid" in result.stdout
-    assert audit.verify(S3Url(bucket, "copied/")).ok
+    assert verify_log(S3Url(bucket, "copied/")).ok
 
 
 def test_the_events_handler_records_feedback_in_the_s3_audit(bucket: str, ses: Ses) -> None:
@@ -151,9 +153,9 @@ def test_the_events_handler_records_feedback_in_the_s3_audit(bucket: str, ses: S
                          {"messageId": "q3", "body": "{oops"}]}
     assert events_handler(event, None) == {"batchItemFailures": [{"itemIdentifier": "q3"}]}
     url = S3Url(bucket, "audit/")
-    bounced = [r for r in audit.read_records(url) if r["event"] == "bounced"]
+    bounced = [r for r in read_records(url) if r["event"] == "bounced"]
     assert len(bounced) == 1 and bounced[0]["role"] == "cfo"  # the duplicate added nothing
-    assert audit.verify(url).ok
+    assert verify_log(url).ok
 
 
 def test_the_events_command_on_an_s3_audit_records_once_and_is_seen_in_audit_and_doctor(
@@ -172,9 +174,9 @@ def test_the_events_command_on_an_s3_audit_records_once_and_is_seen_in_audit_and
         result = CliRunner().invoke(cli, ["events", "--queue-url", queue, "--seconds", "5", "--json"])
         assert result.exit_code == 0, result.output
     url = S3Url(bucket, "audit/")
-    bounced = [r for r in audit.read_records(url) if r["event"] == "bounced"]
+    bounced = [r for r in read_records(url) if r["event"] == "bounced"]
     assert [(r["role"], r["message_id"]) for r in bounced] == [("cfo", message_id)]
-    assert audit.verify(url).ok
+    assert verify_log(url).ok
     attrs = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
     assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "0"
     listing = CliRunner().invoke(cli, ["audit", "--limit", "50"]).stdout

@@ -15,10 +15,11 @@ from click.testing import CliRunner, Result
 
 from reports import SAMPLE_DIR
 from reports.figures import changes
-from reports.ledger import audit
+from reports.ledger.files import snapshot_path
 from send_exec_reports import cli
 
 from .conftest import Ses
+from .stores import read_records
 
 ENV = """\
 SES_REGION=us-east-1
@@ -48,7 +49,7 @@ def hashes(tmp: Path, as_of: str) -> dict[str, str]:
 
 
 def outcomes(tmp: Path) -> dict[str, str]:
-    records = [r for r in audit.read_records(tmp / "audit.jsonl") if r["event"] in ("sent", "skipped")]
+    records = [r for r in read_records(tmp / "audit.jsonl") if r["event"] in ("sent", "skipped")]
     return {r["role"]: r["event"] for r in records[-5:]}
 
 
@@ -84,8 +85,8 @@ def test_the_changes_section_compares_with_the_last_report_of_an_earlier_date(fo
 
 def test_a_missing_or_damaged_snapshot_is_a_note_never_a_crash(folder: Path) -> None:
     assert run(folder, "2026-11-14", "--role", "cfo").exit_code == 0
-    sent = [r for r in audit.read_records(folder / "audit.jsonl") if r["event"] == "sent"][-1]
-    snap = audit.snapshot_path(folder / "audit.jsonl", sent["snapshot"])
+    sent = [r for r in read_records(folder / "audit.jsonl") if r["event"] == "sent"][-1]
+    snap = snapshot_path(folder / "audit.jsonl", sent["snapshot"])
     assert oct(snap.stat().st_mode & 0o777) == "0o600"
     snap.write_text(snap.read_text().replace("86500", "99999"))  # no longer hashes to its name
     damaged = run(folder, "2026-11-15", "--dry-run", "--role", "cfo")
@@ -136,5 +137,5 @@ def test_the_html_part_is_the_text_exactly_in_a_monospaced_block(folder: Path, s
     m = re.fullmatch(r'<pre style="font-family: monospace">(.*)</pre>', stored, re.S)
     assert m is not None and html.unescape(m[1]) == preview["body"]
     assert "<a " not in stored and "<img" not in stored
-    sent = [r for r in audit.read_records(folder / "audit.jsonl") if r["event"] == "sent"][-1]
+    sent = [r for r in read_records(folder / "audit.jsonl") if r["event"] == "sent"][-1]
     assert sent["sha256"] == preview["sha256"]  # the hash covers the text, as previewed

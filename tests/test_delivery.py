@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reports import SAMPLE_DIR
-from reports.ledger import audit
+from reports.ledger.records import label
 from send_exec_reports import cli
 
 from .conftest import AS_OF, Ses, Setup
+from .stores import read_records, store, verify_log
 
 ENV = """\
 SES_REGION=us-east-1
@@ -39,7 +40,7 @@ def send(handoffs: Path, log: Path, *args: str) -> Result:
 
 
 def events(log: Path) -> list[tuple[str, str]]:
-    return [(r["role"], audit.label(r)) for r in audit.read_records(log) if r["event"] != "inputs"]
+    return [(r["role"], label(r)) for r in read_records(log) if r["event"] != "inputs"]
 
 
 def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup: Setup) -> None:
@@ -60,14 +61,14 @@ def test_five_messages_arrive_with_the_right_to_and_bcc_and_preview_bodies(setup
         assert m["destinations"]["BccAddresses"] == ["audit@example.com"]
         assert m["source"] == "Exec Reports <reports@example.com>"
     assert expected["cfo"]["to"] == ["cfo@example.net", "partner@example.net"]
-    records = [r for r in audit.read_records(log) if r["event"] != "inputs"]
+    records = [r for r in read_records(log) if r["event"] != "inputs"]
     assert [r["event"] for r in records] == ["attempt", "sent"] * 5
     sent = {r["role"]: r for r in records if r["event"] == "sent"}
     assert {role: sent[role]["sha256"] for role in sent} == {role: o["sha256"] for role, o in expected.items()}
     assert all(r["message_id"] for r in sent.values())
     assert not any("body" in r for r in records)
     assert oct(log.stat().st_mode & 0o777) == "0o600"
-    assert audit.verify(log).ok
+    assert verify_log(log).ok
 
 
 def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(setup: Setup) -> None:
@@ -87,7 +88,7 @@ def test_unchanged_rerun_sends_nothing_and_an_edit_resends_only_what_changed(set
     # show did not change, and the Sources footer names files without their hashes.
     assert outcome == {"ceo": "skipped", "cto": "skipped", "accounting": "skipped", "cmo": "sent", "cfo": "skipped"}
     assert len(ses.messages()) == 6
-    assert audit.verify(log).ok
+    assert verify_log(log).ok
 
 
 def test_an_edit_resends_only_the_reports_whose_content_changed(setup: Setup) -> None:
@@ -144,18 +145,18 @@ def test_unverified_sender_fails_with_exit_1_and_a_failed_record(ses: Ses, tmp_p
     assert result.exit_code == 1
     assert "MessageRejected" in result.stderr and "verified" in result.stderr
     assert events(log) == [("cfo", "attempt"), ("cfo", "failed"), ("ceo", "attempt"), ("ceo", "failed")]
-    assert audit.verify(log).ok
+    assert verify_log(log).ok
 
 
 def test_attempt_without_outcome_holds_the_role_until_force(setup: Setup) -> None:
     ses, handoffs, log = setup
-    with audit.open_log(log) as opened:
+    with store(log) as opened:
         opened.append("attempt", run_id="dead", kind="real", role="cfo", as_of=AS_OF, subject="S",
                       to=["cfo@example.net"], bcc=[], sha256="0" * 64, inputs_sha256="0" * 64,
                       **{"from": "reports@example.com"})
     result = send(handoffs, log, "--role", "cfo", "--role", "ceo")
     assert result.exit_code == 1
-    assert "cfo: HELD" in result.stderr and audit.read_records(log)[0]["ts"] in result.stderr
+    assert "cfo: HELD" in result.stderr and read_records(log)[0]["ts"] in result.stderr
     assert [m["subject"].split()[2] for m in ses.messages()] == ["CEO"]
     assert send(handoffs, log, "--role", "cfo", "--force").exit_code == 0
     assert events(log)[-1] == ("cfo", "sent")
@@ -175,10 +176,10 @@ def test_doctor_checks_the_sender_identity_on_the_server(setup: Setup, tmp_path:
 
 
 def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: Path) -> None:
+
     from reports import progress
     from reports import run as pipeline
     from reports.config import Settings
-    from reports.ledger.audit import open_log
     from reports.model import Portfolio
     from reports.render.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
 
@@ -202,7 +203,7 @@ def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: P
     assert [d.action for d in decisions] == [pipeline.REFUSE, pipeline.SEND]
     plan = pipeline.Plan(pipeline.Request(), Settings(), inputs, (big, small), decisions, log)
     said: list[str] = []
-    with open_log(log) as audit_log, progress.routed(lambda _level, text: said.append(text)):
+    with store(log) as audit_log, progress.routed(lambda _level, text: said.append(text)):
         results = pipeline.execute(plan, audit_log, Recorder())
     assert pipeline.exit_code(results) == 1 and calls == ["ceo"]  # the big one never reached SES
     assert events(log) == [("cfo", "failed"), ("ceo", "attempt"), ("ceo", "sent")]

@@ -24,6 +24,7 @@ from reports.errors import ConfigError
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
+from .stores import store
 
 ROOT = Path(__file__).resolve().parent.parent
 DEAD = "http://127.0.0.1:9"  # the discard port: nothing answers there
@@ -162,11 +163,10 @@ def test_doctor_masks_credentials_in_an_endpoint_url(tmp_path: Path) -> None:
 
 
 def test_doctor_lists_a_held_report(tmp_path: Path) -> None:
-    from reports.ledger.audit import open_log
 
     (tmp_path / "repos.env").write_text(ENV)
     log = tmp_path / "audit.jsonl"
-    with open_log(log) as opened:
+    with store(log) as opened:
         opened.append("attempt", run_id="r" * 32, kind="real", role="cfo", as_of=AS_OF, subject="s",
                       to=["owner@example.com"], bcc=[], sha256="0" * 64, inputs_sha256="1" * 64,
                       **{"from": "reports@example.com"})

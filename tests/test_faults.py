@@ -24,11 +24,11 @@ from moto.server import ThreadedMotoServer
 from moto.sesv2.models import SESV2Backend
 
 from reports import SAMPLE_DIR
-from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
 from .ses_server import free_port as _free_port
+from .stores import read_records, verify_log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ def test_throttling_is_retried_and_the_report_goes_out_once(threaded: str, tmp_p
     assert calls["n"] == 3
     assert _sent_count(threaded) == 1
     assert result.stderr.count("SES asked us to wait") == 2
-    records = [r for r in audit.read_records(tmp_path / "audit.jsonl") if r["event"] != "inputs"]
+    records = [r for r in read_records(tmp_path / "audit.jsonl") if r["event"] != "inputs"]
     assert [r["event"] for r in records] == ["attempt", "sent"]
 
 
@@ -115,10 +115,10 @@ def test_a_dead_endpoint_fails_every_report_quickly(tmp_path: Path, monkeypatch:
     assert time.monotonic() - started < 30
     assert result.exit_code == 1
     assert "EndpointConnectionError" in result.stderr
-    records = [r for r in audit.read_records(tmp_path / "audit.jsonl") if r["event"] != "inputs"]
+    records = [r for r in read_records(tmp_path / "audit.jsonl") if r["event"] != "inputs"]
     assert sorted(r["role"] for r in records if r["event"] == "failed") == sorted(
         ["ceo", "cto", "accounting", "cmo", "cfo"])
-    assert audit.verify(tmp_path / "audit.jsonl").ok
+    assert verify_log(tmp_path / "audit.jsonl").ok
 
 
 def test_a_silent_endpoint_is_bounded_by_the_read_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,7 +157,7 @@ def test_a_silent_endpoint_is_bounded_by_the_read_timeout(tmp_path: Path, monkey
     assert "ReadTimeoutError" in result.stderr and "OUTCOME UNKNOWN" in result.stderr
     assert "check the inbox" in result.stderr
     assert len(accepted) == 1  # a request SES may have acted on is never sent again
-    records = [r for r in audit.read_records(tmp_path / "audit.jsonl") if r["event"] != "inputs"]
+    records = [r for r in read_records(tmp_path / "audit.jsonl") if r["event"] != "inputs"]
     assert [r["event"] for r in records].count("failed") == 4  # the others: not attempted
     first = next(r for r in records if r["event"] == "unknown")
     assert first["outcome"] == "unknown" and first["error"].startswith("ReadTimeoutError")
@@ -192,17 +192,17 @@ def test_a_crash_mid_send_holds_the_role_until_force(threaded: str, tmp_path: Pa
     proc.wait(10)
     release.set()
 
-    assert audit.verify(log).ok
-    attempt = audit.read_records(log)[-1]
+    assert verify_log(log).ok
+    attempt = read_records(log)[-1]
     assert attempt["event"] == "attempt"
     held = send(tmp_path, "--role", "cfo")
     assert held.exit_code == 1
     assert "cfo: HELD" in held.stderr and attempt["ts"] in held.stderr and "--force" in held.stderr
     forced = send(tmp_path, "--role", "cfo", "--force")
     assert forced.exit_code == 0
-    assert [r["event"] for r in audit.read_records(log)] == ["inputs", "attempt", "skipped", "inputs",
+    assert [r["event"] for r in read_records(log)] == ["inputs", "attempt", "skipped", "inputs",
                                                                "attempt", "sent"]  # skipped: the hold
-    assert audit.verify(log).ok
+    assert verify_log(log).ok
 
 
 @pytest.fixture
@@ -228,9 +228,9 @@ def test_concurrent_runs_send_each_report_exactly_once(workspace: tuple[Ses, Pat
     assert set(codes) <= {0, 4}, codes
     assert 0 in codes
     assert len(ses.messages()) == 5
-    sent = [r["role"] for r in audit.read_records(log) if r["event"] == "sent"]
+    sent = [r["role"] for r in read_records(log) if r["event"] == "sent"]
     assert sorted(sent) == sorted(["ceo", "cto", "accounting", "cmo", "cfo"])
-    assert audit.verify(log).ok
+    assert verify_log(log).ok
 
 
 def test_a_damaged_log_refuses_to_send_and_says_how_to_inspect(workspace: tuple[Ses, Path], tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ from reports import SAMPLE_DIR
 from reports.aws import events
 from reports.aws.session import Aws
 from reports.config import load_settings
-from reports.ledger import audit
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
+from .stores import read_records, verify_log
 
 
 class World:
@@ -43,7 +43,7 @@ class World:
         self.sqs.send_message(QueueUrl=self.queue, MessageBody=body)
 
     def records(self, event: str | None = None) -> list[dict[str, Any]]:
-        found = audit.read_records(self.tmp / "audit.jsonl")
+        found = read_records(self.tmp / "audit.jsonl")
         return [r for r in found if event is None or r["event"] == event]
 
     def left(self) -> int:
@@ -100,7 +100,7 @@ def test_each_event_type_is_recorded_against_the_report_it_is_about(world: World
     assert bounced["recipients"] == ["owner@example.com"]
     assert bounced["diagnostic"] == {"owner@example.com": "smtp; 550 5.1.1 no such user"}
     assert world.left() == 0
-    assert audit.verify(world.tmp / "audit.jsonl").ok
+    assert verify_log(world.tmp / "audit.jsonl").ok
 
 
 def test_a_duplicate_an_unknown_id_and_a_malformed_body(world: World) -> None:
@@ -117,7 +117,7 @@ def test_a_duplicate_an_unknown_id_and_a_malformed_body(world: World) -> None:
     assert world.left() == 1  # only the malformed one, for its redrive policy
     again = world.events()
     assert len(world.records("delivered")) == 1 and again.exit_code in (0, 1)
-    assert audit.verify(world.tmp / "audit.jsonl").ok
+    assert verify_log(world.tmp / "audit.jsonl").ok
 
 
 def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: World,
@@ -146,7 +146,7 @@ def test_a_crash_between_the_record_and_the_delete_adds_no_second_record(world: 
     done = events.drain(settings, audit_log=log_path, queue_url=world.queue, seconds=5)
     assert done.duplicates == 1 and done.applied == 0
     assert len(world.records("delivered")) == 1 and world.left() == 0
-    assert audit.verify(world.tmp / "audit.jsonl").ok
+    assert verify_log(world.tmp / "audit.jsonl").ok
 
 
 def test_what_people_see_after_a_bounce(world: World) -> None:

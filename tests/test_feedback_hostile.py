@@ -19,11 +19,12 @@ from reports.aws.handlers import events_handler
 from reports.aws.handlers import send_handler as lambda_handler
 from reports.config import load_settings
 from reports.errors import ConfigError
-from reports.ledger import audit
+from reports.ledger import records
 from reports.location import S3Url
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
+from .stores import read_records, store, verify_log
 from .test_feedback import World, event, sns
 from .test_feedback import world as world  # the fixture: the sample sent, a queue made
 
@@ -103,7 +104,7 @@ def test_forget_clears_a_bounce_and_a_complaint_as_a_record(world: World) -> Non
     again = world.events("--forget", "owner@example.com")
     assert again.exit_code == 0 and "owner@example.com: no bounce or complaint on record" in again.stderr
     assert len(world.records("forgotten")) == 1
-    assert audit.verify(world.tmp / "audit.jsonl").ok
+    assert verify_log(world.tmp / "audit.jsonl").ok
     listing = world.run("audit", "--limit", "3").stdout
     assert "forgotten audit@example.com, owner@example.com" in listing
 
@@ -135,7 +136,7 @@ def test_a_bounce_does_not_expire_with_time(world: World, monkeypatch: pytest.Mo
         def now(cls, tz: Any = None) -> Any:
             return datetime.now(tz or UTC) + timedelta(days=400)
 
-    monkeypatch.setattr(audit, "datetime", Later)
+    monkeypatch.setattr(records, "datetime", Later)  # the ledger's one clock
     late = world.run("doctor")
     assert late.exit_code == 2 and "the BCC audit address audit@example.com had a hard bounce" in late.stdout
     assert "events --forget audit@example.com" in late.stdout  # and says how to clear it
@@ -175,7 +176,7 @@ def test_malformed_notifications_are_left_on_the_queue_and_the_rest_applied(worl
     assert "Traceback" not in result.output
     assert len(world.records("delivered")) == 1 and world.records("bounced") == []
     assert world.left() == len(bad)
-    assert audit.verify(world.tmp / "audit.jsonl").ok
+    assert verify_log(world.tmp / "audit.jsonl").ok
 
 
 def lambda_records(world: World) -> list[dict[str, Any]]:
@@ -234,7 +235,7 @@ def test_a_notification_naming_thousands_of_recipients_makes_a_small_record(worl
 def test_at_most_fifty_recipients_are_recorded_and_the_rest_counted(world: World) -> None:
     # SES takes at most 50 recipients, so a log with more was written some other way: still bounded.
     crowd = [f"r{n}@example.com" for n in range(60)]
-    with audit.open_log(world.tmp / "audit.jsonl") as opened:
+    with store(world.tmp / "audit.jsonl") as opened:
         opened.append("sent", kind="real", role="cfo", as_of=AS_OF, subject="s", to=crowd, bcc=[],
                       sha256="0" * 64, outcome="sent", message_id="crowd-message", **{"from": "reports@example.com"})
     world.put(sns(delivery("crowd-message", *crowd, "extra@example.net"), "crowd"))
@@ -291,8 +292,8 @@ def test_a_send_made_during_the_drain_loses_no_notification(bucket: str, about: 
     assert (done.applied, done.unknown) == (2, 0)
     url = S3Url(bucket, "audit/")
     expected = ("cfo", racing[0]) if about == "the new send" else ("ceo", ceo)
-    assert [(r["role"], r["message_id"]) for r in audit.read_records(url) if r["event"] == "bounced"] == [expected]
-    assert audit.verify(url).ok
+    assert [(r["role"], r["message_id"]) for r in read_records(url) if r["event"] == "bounced"] == [expected]
+    assert verify_log(url).ok
     left = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
     assert left["ApproximateNumberOfMessages"] == left["ApproximateNumberOfMessagesNotVisible"] == "0"
 

@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import ROLES, SAMPLE_DIR
-from reports.ledger import audit
+from reports.ledger.records import REQUIRED
 from reports.read.folder import read_portfolio
 from reports.render.compose import RENDERERS
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses, Write
+from .stores import read_records
 
 HOSTILE = """\
 ---
@@ -164,10 +165,10 @@ def test_audit_log_never_holds_a_body(ses: Ses, write: Write) -> None:
     invoke("--env-file", str(env), "--handoffs", str(SAMPLE_DIR), "--audit-log", str(log), "--as-of", AS_OF)
     text = log.read_text()
     assert "Burn-rate model" not in text and "Headline" not in text
-    records = audit.read_records(log)
+    records = read_records(log)
     allowed = {"v", "seq", "ts", "event", "run_id", "prev", "hash", "outcome", "message_id", "error",
                "inputs_sha256", "snapshot"}
-    assert records and all(set(r) <= set(audit.V2_REQUIRED[r["event"]]) | allowed for r in records)
+    assert records and all(set(r) <= set(REQUIRED[r["event"]]) | allowed for r in records)
     assert not any(len(json.dumps(r)) > 2000 for r in records)
 
 

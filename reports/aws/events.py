@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from reports.addresses import addr_spec
 from reports.aws.feedback import (
     SHOWN,
     Feedback,
@@ -28,7 +29,7 @@ from reports.aws.feedback import (
 from reports.aws.session import Aws, check_endpoint
 from reports.config import Settings
 from reports.errors import ConfigError
-from reports.ledger.audit import addr_spec, open_log
+from reports.ledger.stores import open_store
 from reports.location import Location
 from reports.progress import DETAIL, RESULT, logger
 from reports.run import audit_path
@@ -117,8 +118,9 @@ def drain(settings: Settings, *, audit_log: Location | None, queue_url: str | No
         if address.count("@") != 1 or not all(address.partition("@")[::2]) or " " in address:
             raise ConfigError(f"--forget '{cut(given)}' is not an email address")
     path = audit_path(settings, audit_log)
+    aws = Aws(settings)
     if forget:
-        with open_log(path) as opened:
+        with open_store(path, aws.s3) as opened:
             cleared = Feedback(opened).forget(wanted)
         for address, why in cleared.items():
             log.log(RESULT, f"{address}: its {why} is forgotten" if why else
@@ -127,9 +129,9 @@ def drain(settings: Settings, *, audit_log: Location | None, queue_url: str | No
     assert url is not None  # configure() refused a missing queue
     from botocore.exceptions import BotoCoreError, ClientError
 
-    client = Aws(settings).sqs()
+    client = aws.sqs()
     try:
-        with open_log(path) as opened:
+        with open_store(path, aws.s3) as opened:
             return _drain(Feedback(opened), client, url, settings.events_topic_arn, seconds, said,
                           visibility, wait)
     except (BotoCoreError, ClientError) as exc:
@@ -169,7 +171,7 @@ def handle_batch(settings: Settings, records: list[dict[str, Any]]) -> dict[str,
     come back as {"batchItemFailures": [{"itemIdentifier": id}]} (SQS deletes the others)."""
     configure(settings, need_queue=False)  # SQS hands the messages over: no queue URL to read
     failures = []
-    with open_log(audit_path(settings)) as opened:
+    with open_store(audit_path(settings), Aws(settings).s3) as opened:
         feedback = Feedback(opened)
         feedback.received()
         for record in records if isinstance(records, list) else []:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from reports.addresses import addr_spec
 from reports.digest import sha256_hex
 from reports.errors import AuditError
-from reports.ledger.audit import FORGOTTEN, addr_spec
-from reports.ledger.s3store import AuditConflict
+from reports.ledger.records import FORGOTTEN
+from reports.ledger.store import AuditStore
 from reports.progress import RESULT, logger
 
 log = logger(__name__)
@@ -168,7 +169,7 @@ class Outcome(NamedTuple):
 class Feedback:
     """The audit log as delivery feedback reads and writes it (the one place that does)."""
 
-    def __init__(self, audit_log: Any) -> None:
+    def __init__(self, audit_log: AuditStore) -> None:
         self.log = audit_log
         if not audit_log.feedback_loaded:
             audit_log.load_feedback_index()
@@ -192,12 +193,7 @@ class Feedback:
 
     def _append(self, event: str, fields: dict[str, Any]) -> bool:
         """Write one record; False when another writer took its place (look again, decide again)."""
-        try:
-            self.log.append(event, **fields)
-        except AuditConflict:
-            self.log.refresh()
-            return False
-        return True
+        return self.log.try_append(event, **fields)
 
     def apply(self, note: Notification) -> Outcome:
         """Record the notification unless it is a duplicate, not about our message, or names

@@ -2,21 +2,20 @@
 
 No report body is ever kept. Per sent report the tool keeps a snapshot: the
 few figures the "Changes since" section compares (docs/operations.md lists
-them), as canonical JSON named by its own SHA-256 beside the audit log, the
-sent record naming that hash. A snapshot that is missing or does not hash to
-its name is a note in the report, never a crash.
+them), as canonical JSON named by its own SHA-256, kept by the audit store
+beside the log, the sent record naming that hash. This module only encodes
+and decodes: the run reads the bytes through the store. A snapshot that is
+missing or does not hash to its name is a note in the report, never a crash.
 """
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from reports.digest import sha256_hex
 from reports.figures.costs import large_expenses
 from reports.figures.guardrails import evaluate_guardrail
 from reports.figures.shared import Figures
-from reports.location import S3Url
 from reports.model import Measure, Portfolio
 from reports.render.text import money, months, quantity
 
@@ -68,24 +67,9 @@ def encode(snap: dict[str, Any]) -> tuple[bytes, str]:
     return data, sha256_hex(data)
 
 
-def load(audit_path: Path | S3Url, digest: str | None) -> dict[str, Any] | None:
-    """The snapshot named `digest`, if it is there and hashes to its name."""
-    if not digest:
-        return None
-    if isinstance(audit_path, S3Url):
-        from reports.ledger.s3store import read_snapshot
-
-        data = read_snapshot(audit_path, digest)
-        if data is None:
-            return None
-    else:
-        from reports.ledger.audit import snapshot_path
-
-        try:
-            data = snapshot_path(audit_path, digest).read_bytes()
-        except OSError:
-            return None
-    if sha256_hex(data) != digest:
+def decode(data: bytes | None, digest: str) -> dict[str, Any] | None:
+    """The snapshot in `data` if it hashes to its name `digest`, else None (missing or damaged)."""
+    if data is None or sha256_hex(data) != digest:
         return None
     import json
 

@@ -4,35 +4,47 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reports.addresses import addr_spec
 from reports.progress import logger
 from reports.run.types import HOLD, REFUSE, SEND, SKIP, Decision
 
 if TYPE_CHECKING:
-    from reports.ledger.audit import RoleState
+    from reports.ledger.records import Record
+    from reports.ledger.states import RoleState
     from reports.render.compose import Outgoing
 
 
 log = logger(__name__)
 
 
-def decide(msg: Outgoing, state: RoleState | None, force: bool) -> Decision:
-    """Send, skip (unchanged since the last send) or hold (an attempt of unknown outcome)."""
+def same_message(sent: Record, msg: Outgoing) -> bool:
+    """Whether a sent record is this message: the same content, To, BCC and From."""
+    return (sent["sha256"], sent["to"], sent["bcc"], sent["from"]) == (
+        msg.sha256, list(msg.to), list(msg.bcc), msg.sender)
+
+
+def decide(msg: Outgoing, state: RoleState | None, force: bool, earlier: Record | None = None) -> Decision:
+    """Send; skip when identical to the last send or, as `earlier` (the store's index
+    found), to any earlier one; hold while an attempt's outcome is unknown; refuse what
+    SES would refuse. --force sends."""
     from reports.render.compose import MAX_MESSAGE_BYTES
 
     size = len(msg.body.encode()) + len(msg.subject.encode())
     if size > MAX_MESSAGE_BYTES:
         return Decision(msg.role, REFUSE, f"{size:,} bytes is over the SES limit; nothing sent", msg)
-    if force or state is None:
-        return Decision(msg.role, SEND, "forced" if force else "first send", msg)
-    pending = state.unknown
+    if force:
+        return Decision(msg.role, SEND, "forced", msg)
+    pending = state.unknown if state is not None else None
     if pending is not None:
         return Decision(msg.role, HOLD, f"an attempt at {pending['ts']} (run {str(pending['run_id'])[:8]}) "
                         "may or may not have been delivered; check the inbox, then run again with "
                         "--force to send", msg)
-    previous = state.sent
-    if previous and (previous["sha256"], previous["to"], previous["bcc"], previous["from"]) == (
-            msg.sha256, list(msg.to), list(msg.bcc), msg.sender):
+    previous = state.sent if state is not None else None
+    if previous and same_message(previous, msg):
         return Decision(msg.role, SKIP, f"unchanged since {previous['ts']}", msg)
+    if earlier is not None:
+        return Decision(msg.role, SKIP, f"identical to the report sent at {earlier.get('ts')} (as of "
+                        f"{earlier.get('as_of')})", msg)
     return Decision(msg.role, SEND, "changed since the last send" if previous else "first send", msg)
 
 
@@ -40,8 +52,6 @@ def _bounces(decision: Decision, bounced: dict[str, Any], strict: bool) -> Decis
     """Warn about a recipient that hard-bounced or complained; --strict refuses the report."""
     if decision.action != SEND or not bounced:
         return decision
-    from reports.ledger.audit import addr_spec
-
     msg = decision.message
     hit = [a for a in (*msg.to, *msg.bcc) if addr_spec(a) in bounced]
     if not hit:
@@ -52,4 +62,3 @@ def _bounces(decision: Decision, bounced: dict[str, Any], strict: bool) -> Decis
         return decision._replace(action=REFUSE, reason="; ".join(said) + " (--strict: not sent to it)",
                                  alerts=said)
     return decision._replace(alerts=said)
-

@@ -7,18 +7,21 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from reports.aws.session import Aws
 from reports.config import Settings
 from reports.errors import ConfigError
-from reports.location import Location
+from reports.ledger.states import identity
+from reports.ledger.stores import open_store
 from reports.progress import logger
 from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
-from reports.run.decide import _bounces, decide
-from reports.run.inputs import audit_path, check_request, exists, read_inputs
+from reports.run.decide import _bounces, decide, same_message
+from reports.run.inputs import audit_path, check_request, read_inputs
 from reports.run.types import Inputs, Plan, Request
 
 if TYPE_CHECKING:
-    from reports.aws.session import Aws
-    from reports.ledger.audit import RoleState
+    from reports.ledger.records import Record
+    from reports.ledger.states import RoleState
+    from reports.ledger.store import AuditStore
     from reports.render.compose import Baselines, Outgoing
 
 
@@ -52,10 +55,10 @@ def _compose(settings: Settings, request: Request, inputs: Inputs, baselines: Ba
     return messages, now
 
 
-def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, path: Location) -> Baselines:
+def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date, store: AuditStore) -> Baselines:
     """Per role, the snapshot of the last report sent with an earlier as-of date (a same-day
     resend compares against the same one), or a note saying why there is none."""
-    from reports.figures.changes import load
+    from reports.figures.changes import decode
 
     out: Baselines = {}
     for role in roles:
@@ -68,7 +71,8 @@ def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date,
         if record is None:
             out[role] = (None, None)
             continue
-        snap = load(path, record.get("snapshot"))
+        digest = record.get("snapshot")
+        snap = decode(store.read_snapshot(digest), digest) if digest else None
         out[role] = (snap, None) if snap is not None else (
             None, f"The figures of the report of {record.get('as_of') or 'an earlier date'} are missing or "
                   "damaged beside the audit log: nothing to compare.")
@@ -89,32 +93,34 @@ def check_expected(msg: Outgoing, expected: str) -> None:
                           "before sending")
 
 
-def plan(settings: Settings, request: Request, inputs: Inputs, states: dict[str, RoleState],
-         *, path: Location, real: dict[str, RoleState] | None = None,
-         bounced: dict[str, Any] | None = None) -> Plan:
-    """Compose the messages and decide, per role, from the audit state (`states` of the kind
-    being sent; `real`, the real sends', give the baselines of the changes section)."""
-    baselines = baselines_for(request.roles, states if real is None else real, inputs.as_of, path)
+def plan(settings: Settings, request: Request, inputs: Inputs, store: AuditStore) -> Plan:
+    """Compose the messages and decide, per role, from the audit store's state (read by the
+    caller: opened for a send, peeked for a preview): the states of the kind being sent, the
+    real sends' snapshots for the changes section, the bounced addresses, and the index of
+    every message sent before."""
+    kind = "test" if request.test_to else "real"
+    states, real = store.states(kind), store.states("real")
+    baselines = baselines_for(request.roles, real, inputs.as_of, store)
     messages, snap = _compose(settings, request, inputs, baselines)
-    decisions = tuple(_bounces(decide(m, states.get(m.role), request.force), bounced or {}, request.strict)
-                      for m in messages)
-    return Plan(request, settings, inputs, messages, decisions, path, snap)
+    bounced = store.bounced()
+    decisions = tuple(_bounces(decide(m, states.get(m.role), request.force,
+                                      _earlier(store, kind, m, states.get(m.role), request.force)),
+                               bounced, request.strict) for m in messages)
+    return Plan(request, settings, inputs, messages, decisions, store.location, snap)
+
+
+def _earlier(store: AuditStore, kind: str, msg: Outgoing, state: RoleState | None, force: bool) -> Record | None:
+    """The earlier send of this very message, if the store's index has one (not looked up
+    when the last send was this message, or under --force: the decision needs no more)."""
+    if force or (state is not None and state.sent is not None and same_message(state.sent, msg)):
+        return None
+    return store.sent_before(identity(kind, msg.role, msg.sha256, msg.sender, msg.to, msg.bcc))
 
 
 def preview(settings: Settings, request: Request, aws: Aws | None = None) -> Plan:
     """Plan without sending or locking: what a send would do now."""
     check_request(request)
     inputs = read_inputs(settings, request, aws=aws)
-    path = audit_path(settings, request.audit_log)
-    states: dict[str, RoleState] = {}
-    real: dict[str, RoleState] = {}
-    bounced: dict[str, Any] = {}
-    if exists(path):
-        from reports.ledger.audit import as_role_states, read_tail
-
-        tail = read_tail(path).states  # one read serves both kinds and the bounce list
-        states = as_role_states(tail, "test" if request.test_to else "real")
-        real = as_role_states(tail, "real") if request.test_to else states
-        bounced = dict(tail.get("_bounced") or {})
-    return plan(settings, request, inputs, states, path=path, real=real, bounced=bounced)
-
+    store = open_store(audit_path(settings, request.audit_log), (aws or Aws(settings)).s3)
+    store.peek()  # a log not there yet is empty
+    return plan(settings, request, inputs, store)

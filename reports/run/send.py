@@ -21,7 +21,7 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
     """Read, plan under the audit log's lock, and execute: the whole send, with one AWS
     session (`aws`, else one made here)."""
     from reports.config import require_sending, validate_fully
-    from reports.ledger.audit import open_log, private
+    from reports.ledger.stores import open_store
 
     check_request(request)
     require_sending(settings, () if request.test_to else request.roles)
@@ -38,13 +38,11 @@ def run(settings: Settings, request: Request, *, sender: Sender | None = None,
         sender = SesSender(settings, aws)
     sender.prepare()  # a bad endpoint or client set-up is a configuration error, before any record
     path = audit_path(settings, request.audit_log)
-    with open_log(path) as audit_log:
-        ok, text = private(path)
+    with open_store(path, aws.s3) as audit_log:
+        ok, text = audit_log.private()
         if not ok:
             log.warning("warning: %s", text)
-        the_plan = plan(settings, request, inputs, audit_log.states(kind="test" if request.test_to else "real"),
-                        path=path, real=audit_log.states(kind="real"),
-                        bounced=dict(audit_log.raw_states().get("_bounced") or {}))
+        the_plan = plan(settings, request, inputs, audit_log)
         if confirm is not None and not confirm(the_plan):
             log.log(RESULT, "not confirmed: nothing sent")
             return the_plan, [Result(d.role, "refused", "not confirmed") for d in the_plan.decisions]
