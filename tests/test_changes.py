@@ -8,13 +8,14 @@ import html
 import json
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from reports import SAMPLE_DIR
-from reports.figures import changes
+from reports.render import changes
 from reports.ledger.files import snapshot_path
 from send_exec_reports import cli
 
@@ -112,7 +113,7 @@ def test_the_comparison_of_a_hand_built_pair_of_snapshots() -> None:
     assert list(section.lines) == [
         "Revenue: $40,750 (2026-10), was $38,200 (2026-09).",
         "Cash: $86,500, was $90,000.",
-        "Runway (most conservative): 4.0 months, was 12.5 months.",
+        "Runway: 4.0 months, was 12.5 months.",
         "KPI QDN: Jobs per week: 23, was 20.",
         "Guardrail Minimum runway: BREACHED, was OK.",
         "Risk opened: DC: No MFA.",
@@ -125,6 +126,36 @@ def test_the_comparison_of_a_hand_built_pair_of_snapshots() -> None:
     ]
     assert list(changes.section("cmo", old, None, {**old, "as_of": "2026-11-15"}).lines) == [
         "No figure this report shows has changed."]
+
+
+def test_each_role_is_told_only_of_changes_to_what_its_report_shows(tmp_path: Path) -> None:
+    # Issue 26 point 4: the CTO was told a rental unit is newly overdue, the CMO of a transmission repair.
+    from datetime import date
+
+    from reports.figures.changes import snapshot
+    from reports.figures.shared import figures
+    from reports.read.folder import read_portfolio
+
+    (tmp_path / "fleet.md").write_text(textwrap.dedent("""\
+        # Fleet
+
+        ## Actions
+
+        - Repair the transmission on the van (due 2026-11-01)
+        - Rotate the leaked API token on the booking site [high] (due 2026-11-02)
+        - Send the November email blast to the list (due 2026-11-03)
+        - Renew the rental unit's lease (due 2026-11-04)
+        """))
+    portfolio = read_portfolio(tmp_path, date(2026, 11, 15))
+    before = snapshot(read_portfolio(tmp_path, date(2026, 10, 15)), figures(portfolio, date(2026, 10, 15)),
+                      date(2026, 10, 15))
+    now = snapshot(portfolio, figures(portfolio, date(2026, 11, 15)), date(2026, 11, 15))
+    told = {role: [line for line in changes.section(role, before, None, now).lines if "overdue" in line]
+            for role in ("ceo", "cto", "cmo")}
+    assert told["cto"] == ["Newly overdue: Fleet: Rotate the leaked API token on the booking site."]
+    assert told["cmo"] == ["Newly overdue: Fleet: Send the November email blast to the list."]
+    assert "Newly overdue: Fleet: Rotate the leaked API token on the booking site." in told["ceo"]
+    assert not any("transmission" in line for line in told["cto"] + told["cmo"])
 
 
 def test_the_html_part_is_the_text_exactly_in_a_monospaced_block(folder: Path, ses: Ses) -> None:

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from reports.figures.cash import reconcile
-from reports.figures.changes import Changes
 from reports.figures.costs import Jump, expense_jumps, large_expenses
 from reports.figures.months import last_full_month, month_of, monthly_expenses
 from reports.figures.revrec import revrec_adjustment
@@ -14,6 +13,7 @@ from reports.figures.shared import Figures
 from reports.figures.trend import projection
 from reports.model import Entity, Measure, Note, Portfolio
 from reports.render.cash import growth_text, reconciliation_text
+from reports.render.changes import Changes
 from reports.render.common import Context, cite_financials, cite_portfolio_file, who, write
 from reports.render.register import owned_items
 from reports.render.text import money, percent

@@ -20,7 +20,6 @@ from reports.figures.agenda import (
     unrated,
     unrouted,
 )
-from reports.figures.changes import Changes
 from reports.figures.costs import share
 from reports.figures.deals import is_overdue, pipeline
 from reports.figures.guardrails import kpi_difference, kpi_gaps
@@ -30,6 +29,7 @@ from reports.figures.shared import Figures
 from reports.model import Action, Entity, Kpi, Portfolio, Risk
 from reports.read.values import PRIORITIES
 from reports.render.cash import headline_lines
+from reports.render.changes import Changes
 from reports.render.common import (
     CHECK,
     COUNTED,

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from reports.figures.cash import net_burn, reconcile
-from reports.figures.changes import Changes
 from reports.figures.costs import large_expenses
 from reports.figures.guardrails import evaluate_guardrail
 from reports.figures.months import ZERO, last_full_month, month_of, trailing_average
@@ -24,6 +23,7 @@ from reports.render.cash import (
     runway_lines,
     when,
 )
+from reports.render.changes import Changes
 from reports.render.common import (
     Context,
     cite_financials,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from reports.figures.changes import Changes
 from reports.figures.marketing import blast_conflicts, cost_per_lead, marketing_spend
 from reports.figures.shared import Figures
 from reports.model import Channel, Entity, Portfolio
+from reports.render.changes import Changes
 from reports.render.common import Context, who, write
 from reports.render.register import owned_items
 from reports.render.text import money, number

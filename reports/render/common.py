@@ -8,10 +8,10 @@ from datetime import date
 from typing import NamedTuple
 
 from reports.figures.agenda import unrated
-from reports.figures.changes import Changes
 from reports.figures.months import Totals
 from reports.figures.shared import Figures, figures
 from reports.model import Action, Entity, Portfolio, Risk, Src, Warning_
+from reports.render.changes import Changes
 from reports.render.text import ELLIPSIS, Report, clean, truncate
 
 MAX_SOURCES = 40

@@ -10,10 +10,11 @@ from typing import Any, NamedTuple
 
 from reports.config import Settings
 from reports.digest import sha256_hex
-from reports.figures.changes import Changes, section, snapshot
+from reports.figures.changes import snapshot
 from reports.figures.shared import Figures, figures
 from reports.model import Portfolio
 from reports.render import accounting, ceo, cfo, cmo, cto
+from reports.render.changes import Changes, section
 from reports.render.text import header_text
 
 RENDERERS: dict[str, Callable[..., str]] = {

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from reports.figures.agenda import open_actions, owned, risks_tagged
-from reports.figures.changes import Changes
 from reports.figures.costs import share, stack_cost
 from reports.figures.routing import SECURITY, route
 from reports.figures.shared import Figures
 from reports.model import Action, Entity, Portfolio, Risk
+from reports.render.changes import Changes
 from reports.render.common import Context, cite_financials, who, write
 from reports.render.register import item_list
 from reports.render.text import DASH, NOT_GIVEN, cost_text, money, percent
