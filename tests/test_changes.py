@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reports import SAMPLE_DIR
-from reports.render import changes
 from reports.ledger.files import snapshot_path
+from reports.render import changes
 from send_exec_reports import cli
 
 from .conftest import Ses
