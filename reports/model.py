@@ -81,6 +81,8 @@ class Risk(NamedTuple):
     tags: tuple[str, ...]
     source: Src
     links: tuple[str, ...] = ()  # `[#id]`: an action carrying the same id addresses this risk
+    priority: str | None = None  # the level as written when the note gave a priority (P0-P3), not a severity
+    done: bool = False  # resolved: filed under an entity's `resolved`, never among its open risks
 
 
 class Action(NamedTuple):
@@ -193,6 +195,7 @@ class Entity(NamedTuple):
     revenue_recognition: tuple[Note, ...] = ()
     accounts: tuple[Account, ...] = ()
     notes: tuple[Note, ...] = ()
+    resolved: tuple[Risk, ...] = ()  # risks the notes say are fixed (issue 25): read, but not open
 
     @property
     def label(self) -> str:

@@ -21,7 +21,7 @@ AS_OF = date(2026, 11, 15)
 # The goal (recall, levels kept, precision).
 GOAL = (0.95, 0.95, 0.98)
 # What the reader reaches today, below the goal: a floor so that it can only go up.
-FLOOR = (0.11, 0.40, 0.28)
+FLOOR = (0.98, 0.87, 0.86)
 _EQUIVALENT = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
 
 
