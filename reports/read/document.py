@@ -165,11 +165,12 @@ class _Reading:
             if blk.kind == "para" and heading_level(blk.text) is not None and len(blk.text) <= 40:
                 label = heading_level(blk.text)
             ctx = self._context(stack, label)
-            kids = _children(blocks, i + 1) if blk.kind == "item" and blk.level == 0 else []
+            top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
+            kids = _children(blocks, i + 1) if top and blk.text else []
             i += 1 + len(kids)
             if kids and self._item_block(blk, kids, ctx):
                 continue
-            self._file(self._block(blk, ctx), ctx.kind)
+            self._file(self._block(blk, ctx, top), ctx.kind)
             for kid in kids:
                 self.note(kid.line, kid.text)  # a sub-bullet is detail of the item above
 
@@ -257,7 +258,7 @@ class _Reading:
         self.doc.blocks[0] += 1
         self.doc.facts.setdefault(key, []).append(fact)
 
-    def _block(self, blk: Block, cx: _Ctx) -> Found | None:
+    def _block(self, blk: Block, cx: _Ctx, top: bool = True) -> Found | None:
         """Read one paragraph, bullet or table: what its reader found, or None once noted."""
         kind, heading, ctx = cx.kind, self.heading, cx.ctx
         if ctx.level == "wont" and kind == "actions" and blk.kind == "item":
@@ -268,7 +269,7 @@ class _Reading:
         if blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
             self.note(blk.line, blk.text)
         elif blk.kind == "item" and reader is not None:
-            if blk.level > 0:
+            if not top:
                 self.note(blk.line, blk.text)  # detail of the item above, not an item
             elif blk.text and not is_empty(blk.text):
                 found = reader(blk, Src(self.doc.path, blk.line), ctx)
