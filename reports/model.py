@@ -82,6 +82,8 @@ class Risk(NamedTuple):
     tags: tuple[str, ...]
     source: Src
     links: tuple[str, ...] = ()  # `[#id]`: an action carrying the same id addresses this risk
+    priority: str | None = None  # the level as written when the note gave a priority (P0-P3), not a severity
+    done: bool = False  # resolved: filed under an entity's `resolved`, never among its open risks
 
 
 class Action(NamedTuple):
@@ -196,6 +198,7 @@ class Entity(NamedTuple):
     accounts: tuple[Account, ...] = ()
     notes: tuple[Note, ...] = ()
     sector: str = ""  # `sector:` in front matter; `software` sends untagged items to the CTO too
+    resolved: tuple[Risk, ...] = ()  # risks the notes say are fixed (issue 25): read, but not open
 
     @property
     def label(self) -> str:

@@ -1,4 +1,5 @@
 import json
+import textwrap
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -371,3 +372,122 @@ def test_the_newest_handoff_time_comes_from_reading_the_files(tmp_path: Path) ->
     (tmp_path / "big.md").write_bytes(b"x" * (5 * 1024 * 1024 + 1))  # skipped unread: not counted
     os.utime(tmp_path / "big.md", (1_800_000_000, 1_800_000_000))
     assert read_portfolio(tmp_path).newest_mtime == 1_700_009_000
+
+
+# Issue 25's numbered examples, each as written in the issue.
+
+def _read(text: str) -> dict[str, list[Any]]:
+    return parse_document(textwrap.dedent(text).lstrip("\n"), "acme/NOTES.md", date(2026, 11, 15)).facts
+
+
+@pytest.mark.parametrize("heading", ["Checklist Before Go-Live", "Next Up", "Not Yet Implemented",
+                                     "What Needs Work", "Start here", "Still Pending", "Next Step"])
+def test_issue25_1_headings_outside_the_old_list_hold_actions(heading: str) -> None:
+    facts = _read(f"# Acme\n\n## {heading}\n\n- [ ] Ship the export\n")
+    assert [a.text for a in facts["actions"]] == ["Ship the export"]
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("## 9. Próximos passos sugeridos\n\n### Prioridade média (pós-launch)\n\n6. Filtros e paginação no admin\n",
+     "P2"),
+    ("## 次のステップ\n\n### 優先度1: 助成金種類拡張設計\n\n- 概要: 種類カラムを追加\n- 工数: 3日\n", "P1"),
+    ("## 未テスト・要改善\n\n- 管理画面のCSV出力\n", None), ("## Deine Aufgabe\n\n- Kasse testen\n", None),
+    ("## 下一步\n\n- 修复登录\n", None), ("## 다음 단계\n\n- 로그인 수정\n", None),
+    ("## Следующие шаги\n\n- Исправить вход\n", None), ("## Próximos pasos\n\n- Arreglar el login\n", None),
+    ("## Prochaines étapes\n\n- Corriger la connexion\n", None), ("## Sonraki adımlar\n\n- Girişi düzelt\n", None),
+    ("## Langkah selanjutnya\n\n- Perbaiki login\n", None)])
+def test_issue25_2_other_languages(text: str, level: str | None) -> None:
+    actions = _read("# Acme\n\n" + text)["actions"]
+    assert len(actions) == 1 and actions[0].priority == level
+
+
+def test_issue25_3_a_level_stays_in_its_own_subtree() -> None:
+    facts = _read("""
+        ## Known Issues & Blockers
+
+        ### Critical Issues
+
+        - Payments fail
+
+        ### Minor Issues
+
+        1. **Some TypeScript any types** need proper typing
+        """)
+    assert [(r.text, r.severity) for r in facts["risks"]] == [
+        ("Payments fail", "critical"), ("Some TypeScript any types need proper typing", "low")]
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("## Issues\n\n### Issue 1-2: Mixed Content Error (CRITICAL - 6 ISSUES)\n\nThe API is called over HTTP.\n",
+     "critical"),
+    ("## Issues\n\n#### 1. **Authentication** (HIGH PRIORITY)\n\n- **Issue**: Admin routes are unprotected\n"
+     "- **Fix**: Implement auth checks\n", "high"),
+    ("## 📝 KNOWN MINOR ISSUES (Non-blocking)\n\n- Toasts stack\n", "low"),
+    ("## Risks\n\n- ⚠️ High: Health inspection follow-up pending\n", "high"),
+    ("## Risks\n\n- Sessions list is slow **High**\n", "high"),
+    ("## Risks\n\n- Sentry quota runs out (medium)\n", "medium"),
+    ("## Risks\n\n- Equity split unsigned [high][security]\n", "high")])
+def test_issue25_4_levels_written_other_ways(text: str, level: str) -> None:
+    risks = _read("# Acme\n\n" + text)["risks"]
+    assert len(risks) == 1 and risks[0].severity == level
+
+
+def test_issue25_4_priority_n_headings_and_moscow() -> None:
+    facts = _read("""
+        ## What Needs Work
+
+        ### Phase 1: API Reorganization (Priority 1)
+
+        - [ ] Split the router
+
+        ## Scope
+
+        **Should**
+        - Partial payments
+
+        **Won't (this release)**
+        - Native mobile apps
+        """)
+    assert [(a.text, a.priority) for a in facts["actions"]] == [("Split the router", "P1"),
+                                                                ("Partial payments", "P2")]
+
+
+def test_issue25_5_an_issue_block_is_one_risk_and_its_fix() -> None:
+    facts = _read("""
+        ## Issues
+
+        ### 1. **Authentication Not Implemented**
+        - **Issue**: Admin routes are unprotected
+        - **Impact**: HIGH - Security vulnerability
+        - **Fix**: Implement auth checks
+        - **Effort**: 2-3 hours
+        """)
+    assert [(r.text, r.severity) for r in facts["risks"]] == [
+        ("Authentication Not Implemented \u2014 Admin routes are unprotected", "high")]
+    assert [(a.text, a.priority) for a in facts["actions"]] == [("Implement auth checks", "P1")]
+
+
+def test_issue25_6_sub_bullets_are_detail_not_items() -> None:
+    facts = _read("""
+        ## Next steps
+
+        - [ ] Remove the legacy checkout
+          - `web/src/checkout/Legacy.tsx`
+          - `GET /api/v1/support/faq`
+        """)
+    assert [a.text for a in facts["actions"]] == ["Remove the legacy checkout"]
+
+
+def test_issue25_7_done_mid_line_and_empty_items() -> None:
+    facts = _read("""
+        ## Security checklist
+
+        1. **Supabase MFA** — ✅ DONE (TOTP confirmed)
+        2. **Rotate the key** — not started
+
+        ## Risks
+
+        - None recorded at retrofit time.
+        """)
+    assert [(a.text[:12], a.done) for a in facts["actions"]] == [("Supabase MFA", True), ("Rotate the k", False)]
+    assert "risks" not in facts

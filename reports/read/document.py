@@ -8,20 +8,19 @@ and whatever no reader takes is kept as a note, so nothing is silently lost.
 from datetime import date
 from typing import Any, NamedTuple
 
-from reports.model import Note, Src, Warning_
+from reports.model import Action, Note, Risk, Src, Warning_
 from reports.read import bounds
 from reports.read import values as v
 from reports.read.found import Context, Found
 from reports.read.frontmatter import front_matter
-from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion
+from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion, levels_in
+from reports.read.items import block_title, field, is_done, is_empty, is_issue_heading, item_level, written
 from reports.read.markdown import Block, markdown_blocks
 from reports.read.names import generic_title, name_from_path
 from reports.read.sections import ITEM_READERS
 from reports.read.tables import TABLE_READERS
-from reports.read.vocabulary import LANGUAGES
 
 PORTFOLIO_SECTIONS = ("guardrails", "targets", "capital_plan")
-_EMPTY_ITEMS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.empty_items)
 
 
 class Document(NamedTuple):
@@ -102,6 +101,27 @@ def _sections(blocks: list[Block], title: Block | None) -> list[Section]:
     return [sec for sec in out if sec.blocks or (sec.heading is not None and sec.heading.level <= 2)]
 
 
+class _Ctx(NamedTuple):
+    """The kind of items a block is among, and what its reader knows besides."""
+
+    kind: str
+    ctx: Context
+
+
+def _body(blocks: list[Block], start: int) -> list[Block]:
+    """The blocks after a heading, up to the next heading."""
+    end = next((j for j in range(start, len(blocks)) if blocks[j].kind == "heading"), len(blocks))
+    return blocks[start:end]
+
+
+def _children(blocks: list[Block], start: int) -> list[Block]:
+    """The nested items right after a top-level item: its sub-bullets."""
+    end = start
+    while end < len(blocks) and blocks[end].kind == "item" and blocks[end].level > 0:
+        end += 1
+    return blocks[start:end]
+
+
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
@@ -122,19 +142,48 @@ class _Reading:
                  Src(self.doc.path, line)))
 
     def read(self) -> None:
-        """Read the section's blocks into the document's facts and warnings."""
+        """Read the section's blocks into the document's facts and warnings; a heading's
+        kind and level hold for its own subtree only."""
         if not self._readable_here():
             return
-        ctx = Context(self.as_of)
-        for blk in self.section.blocks:
+        blocks, i = self.section.blocks, 0
+        stack: list[tuple[int, str | None, str | None]] = []  # (depth, kind, level) of open subheadings
+        label: str | None = None  # a `Must:` / `**Should**` paragraph: the level of the list under it
+        while i < len(blocks):
+            blk = blocks[i]
             if blk.kind == "heading":
-                level = heading_level(blk.text)
-                if level is not None and ITEM_READERS.get(self.kind or "") is not None:
-                    ctx = Context(self.as_of, *level)
-                else:
-                    self.note(blk.line, blk.text)
-            else:
-                self._file(self._block(blk, ctx))
+                stack = [e for e in stack if e[0] < blk.level]
+                label, kind = None, classify_heading(blk.text)
+                body = _body(blocks, i + 1)
+                if self._heading_block(blk, body, self._context(stack, None)):
+                    i += 1 + len(body)
+                    continue
+                stack.append((blk.level, kind if kind not in (None, NOTES) else None, heading_level(blk.text)))
+                self.note(blk.line, blk.text)
+                i += 1
+                continue
+            if blk.kind == "para" and heading_level(blk.text) is not None and len(blk.text) <= 40:
+                label = heading_level(blk.text)
+            ctx = self._context(stack, label)
+            top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
+            kids = _children(blocks, i + 1) if top and blk.text else []
+            i += 1 + len(kids)
+            if kids and self._item_block(blk, kids, ctx):
+                continue
+            self._file(self._block(blk, ctx, top), ctx.kind)
+            for kid in kids:
+                self.note(kid.line, kid.text)  # a sub-bullet is detail of the item above
+
+    def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
+        """What the nearest headings say: the kind of the items, their level, whether done."""
+        kinds = [k for _, k, _ in stack if k] or [self.kind or ""]
+        done = kinds[-1] == "done"
+        kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])
+        level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
+        if level is None and self.section.heading is not None:
+            level = heading_level(self.section.heading.text)
+        severity, priority = written(level)
+        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done"))
 
     def _readable_here(self) -> bool:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""
@@ -156,15 +205,73 @@ class _Reading:
             self.kind = None
         return True
 
-    def _block(self, blk: Block, ctx: Context) -> Found | None:
+    def _heading_block(self, blk: Block, body: list[Block], cx: _Ctx) -> bool:
+        """Read a heading with field bullets (or naming one issue) as one block; False if it is not one."""
+        fields = [(f, b) for b in body if b.kind == "item" and b.level == 0 and (f := field(b.text))]
+        if len(fields) < 2 and not (is_issue_heading(blk.text) and cx.kind in ("risks", "", NOTES)):
+            return False
+        own = heading_level(blk.text)
+        kind = "actions" if cx.kind == "actions" and not any(f[0] in ("issue", "impact") for f, _ in fields) \
+            else "risks"
+        self._issue(block_title(blk.text), blk.line, fields, kind, own or cx.ctx.level, cx)
+        for b in body:
+            if not any(b is fb for _, fb in fields):
+                self.note(b.line, b.text)
+        return True
+
+    def _item_block(self, blk: Block, kids: list[Block], cx: _Ctx) -> bool:
+        """Read a bold-lead item whose sub-bullets are fields (Issue, Impact, Fix...) as one block."""
+        fields = [(f, b) for b in kids if b.level == 1 and (f := field(b.text))]
+        if not fields or cx.kind not in ("risks", "actions", "", NOTES):
+            return False
+        flags = v.read_flags(blk.text)
+        own = item_level(flags.text)[0] or flags.severity or flags.priority
+        kind = "risks" if any(f[0] in ("issue", "impact", "fix") for f, _ in fields) else "actions"
+        self._issue(block_title(blk.text), blk.line, fields, kind, own or cx.ctx.level, cx)
+        for b in kids:
+            if not any(b is fb for _, fb in fields):
+                self.note(b.line, b.text)
+        return True
+
+    def _issue(self, title: str, line: int, fields: list[tuple[tuple[str, str], Block]], kind: str,
+               level: str | None, cx: _Ctx) -> None:
+        """File one issue block: a risk (title — issue) and its fix as one linked action."""
+        values = {role: (text, b) for (role, text), b in reversed(fields)}
+        impact = levels_in(values["impact"][0]) if "impact" in values else []
+        level = impact[0] if impact else level
+        done = cx.ctx.done or any(is_done(text) for (role, text), _ in fields if role == "other")
+        severity, priority = written(level)
+        for (role, text), b in fields:
+            self.note(b.line, f"{role}: {text}", ())
+        src = Src(self.doc.path, line)
+        if kind == "actions":
+            self._add("actions", Action(title, priority, (), None, done, src))
+            return
+        issue = f" \u2014 {values['issue'][0]}" if "issue" in values else ""
+        self._add("resolved" if done else "risks", Risk(title + issue, severity, (), src, (),
+                                                        level if level and level.startswith("P") else None, done))
+        if "fix" in values:
+            fix, b = values["fix"]
+            self._add("actions", Action(fix, priority, (), None, done, Src(self.doc.path, b.line)))
+
+    def _add(self, key: str, fact: Any) -> None:
+        self.doc.blocks[0] += 1
+        self.doc.facts.setdefault(key, []).append(fact)
+
+    def _block(self, blk: Block, cx: _Ctx, top: bool = True) -> Found | None:
         """Read one paragraph, bullet or table: what its reader found, or None once noted."""
-        kind, heading = self.kind, self.heading
-        reader = ITEM_READERS.get(kind or "")
+        kind, heading, ctx = cx.kind, self.heading, cx.ctx
+        if ctx.level == "wont" and kind == "actions" and blk.kind == "item":
+            self.note(blk.line, blk.text)  # MoSCoW won't: not an open action
+            return None
+        reader = ITEM_READERS.get("actions" if kind == "done" else kind or "")
         table_reader = TABLE_READERS.get(kind or "")
         if blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
             self.note(blk.line, blk.text)
         elif blk.kind == "item" and reader is not None:
-            if blk.text and " ".join(blk.text.lower().split()).strip(" .") not in _EMPTY_ITEMS:
+            if not top:
+                self.note(blk.line, blk.text)  # detail of the item above, not an item
+            elif blk.text and not is_empty(blk.text):
                 found = reader(blk, Src(self.doc.path, blk.line), ctx)
                 if not found.facts:
                     self.note(blk.line, blk.text)  # unreadable (warned about if it looked like a try)
@@ -181,12 +288,15 @@ class _Reading:
             self.note(blk.line, blk.text)
         return None
 
-    def _file(self, found: Found | None) -> None:
-        """File a reader's facts under the section's kind, and its problems as warnings."""
+    def _file(self, found: Found | None, kind: str | None) -> None:
+        """File a reader's facts under their kind (a resolved risk apart), and its problems as warnings."""
         if found is None or self.kind is None:
             return
+        kind = "actions" if kind == "done" else kind or self.kind
         if found.facts:
             self.doc.blocks[0] += 1
-            self.doc.facts.setdefault(self.kind, []).extend(found.facts)
+            for fact in found.facts:
+                key = "resolved" if isinstance(fact, Risk) and fact.done else kind
+                self.doc.facts.setdefault(key, []).append(fact)
         for line, message in found.problems:
             self.warn(line, message)

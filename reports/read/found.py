@@ -32,6 +32,8 @@ class Context(NamedTuple):
     as_of: date | None = None
     severity: str | None = None
     priority: str | None = None
+    level: str | None = None  # the level as written (`high`, `P1`, `wont`), from the nearest heading or label
+    done: bool = False  # under a heading about what was done
 
 
 def short(text: str, width: int = 60) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 
-from reports.read import values as v
 from reports.read.vocabulary import LANGUAGES
 
 NOTES = "notes"  # a status heading: read as notes on purpose
@@ -29,16 +28,14 @@ KEYWORDS = _merged("keywords")
 _HEADING_TO_SECTION = {h: key for key, names in SECTIONS.items() for h in names}
 _STATUS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.status)
 _STATUS_WORDS = tuple(w for vocab in LANGUAGES.values() for w in vocab.status_words)
-_LEVELS = {word: level for vocab in LANGUAGES.values() for word, level in vocab.levels.items()}
-_LEVEL_FILLERS = re.compile(r"\b(?:" + "|".join(
-    re.escape(w) for vocab in LANGUAGES.values() for w in vocab.level_fillers) + r")\b")
+_STATUS_EXACT = frozenset(w for vocab in LANGUAGES.values() for w in vocab.status)
 
 
 _ASIDE = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # (all via CDN)
 _QUALIFIER = re.compile(r"\s+[\u2014\u2013-]+\s+.*$|:\s.*$")  # "— qualifier", ": qualifier"
-_LEAD = re.compile(r"^[^a-z]*(?=[a-z])")  # 6) , 1. , emoji
-_PUNCTUATION = re.compile(r"[^a-z0-9&' -]+")
-_PRIORITY = re.compile(r"p([0-3])")
+_LEAD = re.compile(r"^[\W\d_]*(?=[^\W\d_])")  # 6) , 1. , emoji
+_PUNCTUATION = re.compile(r"[^\w&' -]+")
+_KEY_ORDER = ("risks", "actions", "done", "kpis")
 
 # Headings repeat across a folder (every file has its Risks): each is worked out once.
 _cached = functools.lru_cache(maxsize=4096)
@@ -54,11 +51,16 @@ def normalise_heading(text: str) -> str:
         s = _ASIDE.sub(" ", s)
     if ":" in s or "-" in s or "\u2014" in s or "\u2013" in s:
         s = _QUALIFIER.sub("", s)
-    if not "a" <= s[:1] <= "z":
+    if not s[:1].isalpha():
         s = _LEAD.sub("", s)
     s = _PUNCTUATION.sub(" ", s).replace("'s ", "'s ").strip(" '-")
     s = s.replace("kpi's", "kpis")
     return " ".join(s.split())
+
+
+def _has(padded: str, word: str) -> bool:
+    """A keyword in a normalised heading: as a whole word, or anywhere for CJK words."""
+    return f" {word} " in padded or (word[:1] > "\u2e80" and word in padded)
 
 
 @_cached
@@ -67,11 +69,14 @@ def classify_heading(text: str) -> str | None:
     s = normalise_heading(text)
     if s in _HEADING_TO_SECTION:
         return _HEADING_TO_SECTION[s]
-    padded = f" {s} "
-    for key, words in KEYWORDS.items():
-        if any(f" {w} " in padded for w in words):
-            return key
-    if s in _STATUS or any(f" {w} " in padded for w in _STATUS_WORDS):
+    if s in _STATUS_EXACT:
+        return NOTES
+    whole = " ".join(_PUNCTUATION.sub(" ", text.lower().replace("\u2019", "'")).split())
+    for padded in (f" {s} ", f" {whole} "):
+        for key in _KEY_ORDER:
+            if any(_has(padded, w) for w in KEYWORDS.get(key, ())):
+                return key
+    if any(f" {w} " in f" {s} " for w in _STATUS_WORDS):
         return NOTES
     return None
 
@@ -86,15 +91,36 @@ def heading_suggestion(text: str) -> str | None:
     return close[0].title() if close else None
 
 
+@functools.cache
+def _level_pattern() -> re.Pattern[str]:
+    """Every language's level words and `priority N` forms, compiled on first use."""
+    words = sorted({w for vocab in LANGUAGES.values() for w in vocab.levels}, key=len, reverse=True)
+    prio = sorted({w for vocab in LANGUAGES.values() for w in vocab.priority_words}, key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(r"(?:" + "|".join(re.escape(w) for w in prio) + r")\s*[:#]?\s*(?P<n>[0-3])(?!\d)"
+                      r"|(?<![\w-])p(?P<p>[0-3])(?![\w-])|(?<![\w-])(?P<word>" + alt + r")(?![\w-])"
+                      r"|(?P<cjk>" + "|".join(re.escape(w) for w in words if w[:1] > "\u2e80") + ")")
+
+
+_EMOJI_LEVEL = {"\U0001f534": "critical", "\U0001f7e0": "high", "\U0001f7e1": "medium", "\U0001f7e2": "low"}
+
+
+def levels_in(text: str) -> list[str]:
+    """The levels written in a text, as written: `critical`...`low`, `P0`...`P3` or `wont`."""
+    low = text.lower().replace("\u2019", "'")
+    found = [_EMOJI_LEVEL[c] for c in _EMOJI_LEVEL if c in text]
+    for m in _level_pattern().finditer(low):
+        n = m["n"] or m["p"]
+        found.append(f"P{n}" if n else _LEVELS_BY_WORD[m["word"] or m["cjk"]])
+    return found
+
+
 @_cached
-def heading_level(text: str) -> tuple[str, str] | None:
-    """(severity, priority) a `###` heading names: `High priority` -> (high, P1),
-    `Later` -> (low, P3), `P2` -> (medium, P2); None for any other heading."""
-    s = normalise_heading(text)
-    s = _LEVEL_FILLERS.sub(" ", s)
-    s = " ".join(s.split())
-    m = _PRIORITY.fullmatch(s)
-    if m:
-        priority = f"P{m[1]}"
-        return v.PRIORITY_TO_SEVERITY[priority], priority
-    return _LEVELS.get(s)
+def heading_level(text: str) -> str | None:
+    """The level a heading names for its own subtree, as written (`Critical Issues` -> critical,
+    `Phase 1 (Priority 1)` -> P1, `Must` -> P1, `Won't` -> wont); None when it names none or several."""
+    found = set(levels_in(text))
+    return found.pop() if len(found) == 1 else None
+
+
+_LEVELS_BY_WORD = {w: level for vocab in LANGUAGES.values() for w, level in vocab.levels.items()}

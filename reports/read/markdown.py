@@ -120,7 +120,9 @@ class _Builder:
     def start_item(self, start: Any, pos: int) -> None:
         owner = self.owners[-1] if self.owners else None
         if owner is not None and owner.kind == "item":  # text so far belongs to the outer item
-            owner.text = _finish(self.parts[-1], owner)
+            chunk = _finish(self.parts[-1], owner)  # (empty at its second sub-item: keep what it had)
+            if chunk:
+                owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
             self.parts[-1] = []
         line = self.line_of(pos)
         if self.lists > bounds.MAX_NESTING and not self.deepest:

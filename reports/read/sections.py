@@ -26,6 +26,7 @@ from reports.model import (
 )
 from reports.read import values as v
 from reports.read.found import Context, Found, short
+from reports.read.items import is_done, item_level, written
 from reports.read.markdown import Block
 
 _DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
@@ -105,16 +106,18 @@ def _read_risk(blk: Block, src: Src, ctx: Context) -> Found:
     flags = v.read_flags(blk.text)
     if flags.near_misses:
         _near_misses(flags, blk.line, out)
-    if flags.done or blk.checked or blk.struck:
-        return out  # resolved: kept as a note
-    severity = flags.severity or (v.PRIORITY_TO_SEVERITY.get(flags.priority) if flags.priority else None)
-    out.add(Risk(flags.text, severity or ctx.severity, flags.tags, src, flags.links))
+    level, text = item_level(flags.text)
+    done = flags.done or bool(blk.checked) or blk.struck or ctx.done or is_done(blk.text)
+    level = flags.severity or flags.priority or level or ctx.level
+    severity, priority = written(level)
+    out.add(Risk(text, severity or ctx.severity, flags.tags, src, flags.links,
+                 priority if level == priority else None, done))
     return out
 
 
 def _near_misses(flags: v.Flags, line: int, out: Found) -> None:
-    for written, meant in flags.near_misses:
-        out.warn(line, f"'{written}' looks like a severity or priority marker; did you mean {meant}? "
+    for wrote, meant in flags.near_misses:
+        out.warn(line, f"'{wrote}' looks like a severity or priority marker; did you mean {meant}? "
                  "Read as a tag")
 
 
@@ -140,9 +143,11 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
         text = found_due.rest
     flags = v.read_flags(text)
     _near_misses(flags, blk.line, out)
+    level, text = item_level(flags.text)
     priority = flags.priority or (v.SEVERITY_TO_PRIORITY.get(flags.severity) if flags.severity else None)
-    done = bool(blk.checked) or flags.done or blk.struck
-    out.add(Action(flags.text, priority or ctx.priority, flags.tags, due, done, src, flags.links))
+    priority = priority or written(level)[1]
+    done = bool(blk.checked) or flags.done or blk.struck or ctx.done or is_done(blk.text)
+    out.add(Action(text, priority or ctx.priority, flags.tags, due, done, src, flags.links))
     return out
 
 

@@ -14,22 +14,26 @@ class Vocabulary:
 
     (A plain class: a NamedTuple of ten fields costs a preview's start-up 0.13 ms.)"""
 
-    __slots__ = ("empty_items", "generic_stems", "generic_titles", "generic_words", "keywords", "level_fillers",
-                 "levels", "sections", "status", "status_words")
+    __slots__ = ("done_words", "empty_items", "fields", "generic_stems", "generic_titles", "generic_words",
+                 "keywords", "level_fillers", "levels", "priority_words", "sections", "status", "status_words")
 
     def __init__(self, *, sections: dict[str, Words], keywords: dict[str, Words], status: Words,
-                 status_words: Words, levels: dict[str, tuple[str, str]], level_fillers: Words,
-                 generic_titles: Words, generic_stems: Words, generic_words: Words, empty_items: Words) -> None:
+                 status_words: Words, levels: dict[str, str], level_fillers: Words,
+                 generic_titles: Words, generic_stems: Words, generic_words: Words, empty_items: Words, priority_words: Words = (),
+                 done_words: Words = (), fields: dict[str, Words] | None = None) -> None:
         self.sections = sections  # whole headings naming a kind of section, by section key
         self.keywords = keywords  # words inside a longer heading saying what it is about ("Known issues and caveats")
         self.status = status  # headings about the state of things: kept as notes, never warned about
         self.status_words = status_words  # words that make any heading containing them a status heading
-        self.levels = levels  # `###` headings that set a level for the items under them: (severity, priority)
+        self.levels = levels  # level words, wherever they stand in a heading or item: word -> level as written
         self.level_fillers = level_fillers  # words a level heading may carry besides its level ("High priority risks")
         self.generic_titles = generic_titles  # titles that name the kind of document, not the business
         self.generic_stems = generic_stems  # file stems that do the same, so the folder names the entity
         self.generic_words = generic_words  # words that alone leave a title generic ("Current Project Status")
         self.empty_items = empty_items  # items that say there is nothing to list ("None yet")
+        self.priority_words = priority_words  # "priority" before a number: `Priority 1` -> P1
+        self.done_words = done_words  # words anywhere in an item that close it ("DONE", "fixed")
+        self.fields = fields or {}  # issue-block field names by role: issue, impact, fix, other
 
 
 ENGLISH = Vocabulary(
@@ -54,20 +58,25 @@ ENGLISH = Vocabulary(
         "capital_plan": ("capital deployment", "capital plan", "capital deployment framework"),
     },
     keywords={
+        "actions": ("next steps", "next step", "next actions", "what's next", "whats next", "what is next",
+                    "open items", "action items", "remaining", "pending", "backlog", "todo", "to do", "next up",
+                    "checklist", "not yet implemented", "needs work", "start here", "must", "should", "could",
+                    "this month", "later", "tasks", "follow ups", "scope", "moscow"),
         "risks": ("known risks", "known issues", "open issues", "caveats", "blockers", "blocked", "risks",
-                  "gotchas"),
-        "actions": ("next steps", "next actions", "what's next", "whats next", "what is next", "open items",
-                    "action items", "remaining", "pending", "backlog", "todo", "to do"),
+                  "gotchas", "issues", "problems", "worries", "keep me up", "concerns", "risk", "bugs"),
+        "done": ("completed", "what's done", "done", "finished", "resolved", "fixed"),
         "kpis": ("metrics", "kpis"),
     },
     status=("status", "current state", "current status", "progress", "state", "summary", "overview",
             "context", "background", "notes", "done", "completed", "what was done", "what's done",
-            "recent changes", "changelog", "decisions", "where things stand", "handoff", "handover"),
+            "recent changes", "changelog", "decisions", "where things stand", "handoff", "handover", "environment", "useful links", "links",
+            "files to modify", "decisions made", "parking lot", "ideas", "tl dr", "tl;dr", "where we are",
+            "notes for next session", "summary", "money", "how it's going"),
     status_words=("status", "progress", "current state"),
-    levels={"critical": ("critical", "P0"), "urgent": ("critical", "P0"), "blocker": ("critical", "P0"),
-            "high": ("high", "P1"), "medium": ("medium", "P2"), "normal": ("medium", "P2"),
-            "low": ("low", "P3"), "later": ("low", "P3"), "nice to have": ("low", "P3"),
-            "someday": ("low", "P3")},
+    levels={"critical": "critical", "blocker": "critical", "blocking": "critical", "non-blocking": "low",
+            "non blocking": "low", "high": "high", "major": "high", "medium": "medium", "low": "low",
+            "minor": "low", "must": "P1", "must have": "P1", "should": "P2", "should have": "P2",
+            "could": "P3", "could have": "P3", "won't": "wont", "wont": "wont", "won't have": "wont"},
     level_fillers=("priority", "severity", "risk", "risks", "item", "items", "task", "tasks", "issue",
                    "issues"),
     generic_titles=(
@@ -81,7 +90,141 @@ ENGLISH = Vocabulary(
     generic_words=("project", "status", "handoff", "handover", "notes", "session", "report", "update", "the",
                    "current"),
     empty_items=("none", "n/a", "na", "-", "\u2014", "\u2013", "nothing", "none yet", "none so far",
-                 "none known", "nothing yet", "tbd", "no known issues", "no blockers", "nil"),
+                 "none known", "nothing yet", "tbd", "no known issues", "no blockers", "nil", "none recorded",
+                 "nothing else known", "none so far"),
 )
 
-LANGUAGES: dict[str, Vocabulary] = {"en": ENGLISH}
+
+
+def _other(*, actions: Words, risks: Words, done: Words, status: Words, levels: dict[str, str],
+           priority: Words, empty: Words, generic: Words, done_words: Words, fields: dict[str, Words]) -> Vocabulary:
+    """A language's table: only the words it adds (English gives the section names)."""
+    return Vocabulary(sections={}, keywords={"actions": actions, "risks": risks, "done": done}, status=status,
+                      status_words=(), levels=levels, level_fillers=(), generic_titles=generic, generic_stems=(),
+                      generic_words=(), empty_items=empty, priority_words=priority, done_words=done_words,
+                      fields=fields)
+
+
+ENGLISH.priority_words = ("priority",)
+ENGLISH.done_words = ("done", "fixed", "resolved", "completed")
+ENGLISH.fields = {"issue": ("issue", "problem"), "impact": ("impact", "severity", "priority"),
+                  "fix": ("fix", "solution", "action", "next step", "resolution"),
+                  "other": ("effort", "files", "status", "owner", "due", "cause", "root cause", "estimate")}
+
+PORTUGUESE = _other(
+    actions=("próximos passos", "proximos passos", "pendências", "pendencias", "pendente", "a fazer", "fazer",
+             "tarefas"),
+    risks=("problemas", "riscos", "bloqueios", "preocupações", "bugs", "pontos de atenção"),
+    done=("o que foi feito", "feito", "concluído", "concluido", "resolvidos"),
+    status=("resumo", "contexto", "dinheiro", "como estamos", "visão geral"),
+    levels={"crítico": "critical", "crítica": "critical", "bloqueante": "critical", "alta": "high", "alto": "high",
+            "média": "medium", "medio": "medium", "médio": "medium", "media": "medium", "baixa": "low",
+            "baixo": "low", "menor": "low", "menores": "low"},
+    priority=("prioridade",), empty=("nenhum", "nenhuma", "nada", "nada ainda"),
+    generic=("status do projeto", "anotações", "minhas anotações", "notas", "passagem de bastão"),
+    done_words=("feito", "resolvido", "concluído", "pronto"),
+    fields={"issue": ("problema",), "impact": ("impacto", "severidade", "prioridade"),
+            "fix": ("correção", "solução", "ação", "correcao", "solucao"),
+            "other": ("esforço", "arquivos", "status", "responsável", "prazo")})
+SPANISH = _other(
+    actions=("próximos pasos", "proximos pasos", "pendiente", "pendientes", "tareas", "por hacer"),
+    risks=("problemas", "riesgos", "bloqueos", "bugs"),
+    done=("hecho", "completado", "resuelto", "resueltos"),
+    status=("resumen", "contexto", "métricas", "estado"),
+    levels={"crítico": "critical", "críticos": "critical", "crítica": "critical", "bloqueante": "critical",
+            "alta": "high", "alto": "high", "media": "medium", "medio": "medium", "baja": "low", "bajo": "low",
+            "menor": "low", "menores": "low"},
+    priority=("prioridad",), empty=("ninguno", "ninguna", "nada", "nada por ahora"),
+    generic=("estado del proyecto", "notas", "traspaso"), done_words=("hecho", "resuelto", "completado", "listo"),
+    fields={"issue": ("problema",), "impact": ("impacto", "severidad", "prioridad"),
+            "fix": ("solución", "solucion", "arreglo", "corrección"), "other": ("esfuerzo", "archivos", "estado")})
+FRENCH = _other(
+    actions=("prochaines étapes", "prochaines etapes", "à faire", "a faire", "tâches", "reste à faire"),
+    risks=("problèmes", "problemes", "risques", "points d'attention", "bloquants", "blocages", "bugs"),
+    done=("ce qui a été fait", "fait", "terminé", "résolu"),
+    status=("contexte", "résumé", "chiffres", "à ne pas faire"),
+    levels={"critique": "critical", "bloquant": "critical", "majeur": "high", "haute": "high", "élevée": "high",
+            "moyenne": "medium", "moyen": "medium", "basse": "low", "faible": "low", "mineur": "low",
+            "mineure": "low", "mineurs": "low", "mineures": "low"},
+    priority=("priorité", "priorite"), empty=("aucun", "aucune", "rien", "rien pour l'instant"),
+    generic=("notes de passation", "passation", "notes"), done_words=("fait", "résolu", "corrigé", "terminé"),
+    fields={"issue": ("problème", "probleme"), "impact": ("impact", "gravité", "priorité"),
+            "fix": ("correction", "solution", "correctif", "action"), "other": ("effort", "fichiers", "statut")})
+GERMAN = _other(
+    actions=("deine aufgabe", "aufgaben", "nächste schritte", "naechste schritte", "offene punkte", "todo", "offen"),
+    risks=("bekannte probleme", "probleme", "risiken", "blocker"),
+    done=("erledigt", "abgeschlossen", "was erledigt wurde"),
+    status=("worum es geht", "sonstiges", "überblick", "stand"),
+    levels={"kritisch": "critical", "blockierend": "critical", "hoch": "high", "mittel": "medium",
+            "niedrig": "low", "gering": "low", "geringfügig": "low"},
+    priority=("priorität", "prioritaet"), empty=("keine", "nichts", "keine weiteren blocker"),
+    generic=("übergabe-notiz", "übergabe notiz", "übergabe", "notizen"), done_words=("erledigt", "behoben"),
+    fields={"issue": ("problem",), "impact": ("auswirkung", "schweregrad", "priorität"),
+            "fix": ("lösung", "loesung", "fix", "behebung"), "other": ("aufwand", "dateien", "status")})
+TURKISH = _other(
+    actions=("sonraki adımlar", "yapılacaklar", "bekleyenler"),
+    risks=("bilinen sorunlar", "sorunlar", "riskler", "engeller"),
+    done=("tamamlananlar", "tamamlanan", "yapılanlar"),
+    status=("genel durum", "özet", "teknoloji"),
+    levels={"kritik": "critical", "engelleyici": "critical", "yüksek": "high", "orta": "medium", "düşük": "low"},
+    priority=("öncelik",), empty=("yok", "şu an yok"),
+    generic=("oturum devri", "devir notu", "devir"), done_words=("tamamlandı", "çözüldü", "düzeltildi"),
+    fields={"issue": ("sorun",), "impact": ("etki", "önem"), "fix": ("çözüm",), "other": ("efor", "dosyalar", "durum")})
+RUSSIAN = _other(
+    actions=("следующие шаги", "задачи", "что дальше", "todo"),
+    risks=("известные проблемы", "проблемы", "риски", "блокеры"),
+    done=("что сделано", "сделано", "выполнено"),
+    status=("о проекте", "стек", "обзор"),
+    levels={"критические": "critical", "критическая": "critical", "критический": "critical",
+            "критично": "critical", "блокер": "critical", "высокий": "high", "высокая": "high",
+            "средний": "medium", "средняя": "medium", "низкий": "low", "низкая": "low",
+            "незначительные": "low", "незначительная": "low"},
+    priority=("приоритет",), empty=("нет", "пока нет", "ничего"),
+    generic=("передача проекта", "передача"), done_words=("сделано", "исправлено", "готово"),
+    fields={"issue": ("проблема",), "impact": ("влияние", "серьёзность"), "fix": ("решение", "исправление"),
+            "other": ("трудозатраты", "файлы", "статус")})
+INDONESIAN = _other(
+    actions=("langkah selanjutnya", "yang harus dikerjakan", "tugas"),
+    risks=("masalah yang diketahui", "masalah", "risiko", "kendala"),
+    done=("yang sudah selesai", "sudah selesai", "selesai"),
+    status=("ringkasan", "angka"),
+    levels={"kritis": "critical", "tinggi": "high", "sedang": "medium", "rendah": "low"},
+    priority=("prioritas",), empty=("tidak ada", "belum ada"),
+    generic=("catatan serah terima", "serah terima"), done_words=("selesai", "sudah diperbaiki"),
+    fields={"issue": ("masalah",), "impact": ("dampak",), "fix": ("solusi", "perbaikan"), "other": ("status",)})
+# Japanese, Chinese and Korean words are found inside a heading (no spaces between words).
+JAPANESE = _other(
+    actions=("次のステップ", "やること", "未テスト", "要改善", "todo", "タスク", "今後"),
+    risks=("既知の問題", "問題", "気になること", "リスク", "課題"),
+    done=("完了した作業", "完了", "済み"),
+    status=("概要", "現在の状況", "注意事項", "数字", "技術スタック"),
+    levels={"致命的": "critical", "緊急": "critical", "重大": "high", "軽微": "low", "【高】": "high",
+            "【中】": "medium", "【低】": "low", "（高）": "high", "（中）": "medium", "（低）": "low"},
+    priority=("優先度",), empty=("なし", "特になし"),
+    generic=("引き継ぎ資料", "引き継ぎ", "メモ", "ハンドオーバー"), done_words=("完了", "修正済み", "対応済み"),
+    fields={"issue": ("問題", "内容"), "impact": ("影響", "重要度"), "fix": ("対応", "対策", "修正方法"),
+            "other": ("工数", "ファイル", "対象ファイル", "状態", "ステータス", "概要", "期限")})
+CHINESE = _other(
+    actions=("下一步", "待办", "后续", "计划"),
+    risks=("已知问题", "问题", "风险", "阻塞"),
+    done=("本次完成", "已完成", "已解决", "完成"),
+    status=("项目简介", "技术栈", "概述"),
+    levels={"致命": "critical", "严重": "critical", "高优先级": "high", "中优先级": "medium", "低优先级": "low",
+            "轻微": "low", "【高】": "high", "【中】": "medium", "【低】": "low"},
+    priority=("优先级",), empty=("暂无", "无"),
+    generic=("项目交接文档", "交接文档", "交接"), done_words=("已修复", "已完成", "已解决"),
+    fields={"issue": ("问题",), "impact": ("影响",), "fix": ("解决方案", "修复"), "other": ("工作量", "文件", "状态")})
+KOREAN = _other(
+    actions=("다음 단계", "할 일", "나중에"),
+    risks=("알려진 이슈", "이슈", "문제", "위험"),
+    done=("완료된 작업", "완료"),
+    status=("프로젝트 개요", "참고 링크", "개요"),
+    levels={"치명적": "critical", "긴급": "critical", "높음": "high", "중간": "medium", "보통": "medium",
+            "낮음": "low", "사소한": "low"},
+    priority=("우선순위",), empty=("없음",),
+    generic=("인수인계 문서", "인수인계"), done_words=("해결됨", "완료됨", "완료"),
+    fields={"issue": ("문제",), "impact": ("영향",), "fix": ("해결 방법", "해결"), "other": ("상태", "파일", "작업량")})
+
+LANGUAGES: dict[str, Vocabulary] = {
+    "en": ENGLISH, "pt": PORTUGUESE, "es": SPANISH, "fr": FRENCH, "de": GERMAN, "tr": TURKISH, "ru": RUSSIAN,
+    "id": INDONESIAN, "ja": JAPANESE, "zh": CHINESE, "ko": KOREAN}

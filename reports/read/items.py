@@ -1,0 +1,122 @@
+"""Risks and actions as people write them: levels, done and empty markers, issue blocks.
+
+The words are each language's table in `vocabulary.py`; the patterns are compiled on
+first use, so a run that reads no free-form bullets never pays for them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from reports.read import values as v
+from reports.read.headings import levels_in
+from reports.read.vocabulary import LANGUAGES
+
+
+@functools.cache
+def _tables() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str]]:
+    """Done words, empty items and field names of every language, compiled once."""
+    done = sorted({w for vocab in LANGUAGES.values() for w in vocab.done_words}, key=len, reverse=True)
+    done_re = re.compile(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done) + r")(?!\w)", re.I)
+    empty = frozenset(w for vocab in LANGUAGES.values() for w in vocab.empty_items)
+    names = sorted({w for vocab in LANGUAGES.values() for ws in vocab.fields.values() for w in ws}, key=len,
+                   reverse=True)
+    field_re = re.compile(r"^\W*(?P<name>" + "|".join(re.escape(w) for w in names) + r")\W*[:\uff1a]\s*(?P<rest>.*)$",
+                          re.I | re.S)
+    return done_re, empty, field_re
+
+
+@functools.cache
+def _roles() -> dict[str, str]:
+    return {w.lower(): role for vocab in LANGUAGES.values() for role, ws in vocab.fields.items() for w in ws}
+
+
+def field(text: str) -> tuple[str, str] | None:
+    """(role, value) for an issue-block field such as `Impact: HIGH - ...`; None for other text."""
+    m = _tables()[2].match(text)
+    return (_roles()[m["name"].lower()], m["rest"].strip()) if m else None
+
+
+_DONE_PLACE = re.compile(r"^\W*$|[\u2014\u2013:(\-]\s*\W*$")
+
+
+def is_done(text: str) -> bool:
+    """A done marker anywhere in the line: ✅, `DONE`, `— Fixed`, `(resolved)`, 修正済み, selesai."""
+    for m in _tables()[0].finditer(text):
+        before = text[: m.start()]
+        word = m[0]
+        if not word.isalpha() or word.isupper() or not before.strip() or _DONE_PLACE.search(before):
+            return True
+        if word[:1] > "\u2e80":  # CJK: no case, no spaces; the word itself says it
+            return True
+    return False
+
+
+def is_empty(text: str) -> bool:
+    """An item saying there is nothing: `None`, `N/A`, `None recorded at retrofit time.`, 暂无."""
+    s = " ".join(text.lower().strip(" .!").split())
+    empty = _tables()[1]
+    if s in empty:
+        return True
+    words = s.split()
+    return len(words) <= 7 and not any(c.isdigit() for c in s) and (
+        words[0].strip(",.:") in empty or " ".join(words[:2]).strip(",.:") in empty)
+
+
+_PAREN_LEVEL = re.compile(r"\s*[(\uff08\u3010\[]([^()\uff08\uff09\u3010\u3011\[\]]{1,30})[)\uff09\u3011\]]")
+_PREFIX_LEVEL = re.compile(r"^\W*([^\W\d_][\w' -]{0,24}?)\s*[:\uff1a\u2014\u2013-]\s+")
+_TRAILING_LEVEL = re.compile(r"[\s\u2014\u2013-]+([A-Z\u00c0-\u024f][\w-]{1,14})\W*$")
+
+
+def item_level(text: str) -> tuple[str | None, str]:
+    """The level written on an item, and its text without it: `(medium)`, `⚠️ High: ...`,
+    `... **High**`, `【高】`, `(ALTA PRIORIDADE)`; a level word inside a phrase is not one."""
+    for m in _PAREN_LEVEL.finditer(text):
+        found = set(levels_in(m[1]))
+        if len(found) == 1 and _only_level(m[1]):
+            return found.pop(), " ".join((text[: m.start()] + text[m.end():]).split())
+    pre = _PREFIX_LEVEL.match(text)
+    if pre and _only_level(pre[1]):
+        found = set(levels_in(pre[1]))
+        if len(found) == 1:
+            return found.pop(), text[pre.end():].strip()
+    end = _TRAILING_LEVEL.search(text)
+    if end and _only_level(end[1]):
+        found = set(levels_in(end[1]))
+        if len(found) == 1:
+            return found.pop(), text[: end.start()].strip()
+    return None, text
+
+
+def _only_level(words: str) -> bool:
+    """True when a marker holds a level and nothing else (`high priority`, `P1`, `Alta`)."""
+    rest = re.sub(r"(?i)\b(priority|prioridade|prioridad|priorité|severity|prio)\b|\W|\d", " ", words)
+    return len(rest.split()) <= 1
+
+
+def written(level: str | None) -> tuple[str | None, str | None]:
+    """(severity, priority) for a level as written; MoSCoW's `wont` has neither."""
+    if level is None or level == "wont":
+        return None, None
+    if level.startswith("P"):
+        return v.PRIORITY_TO_SEVERITY[level], level
+    return level, v.SEVERITY_TO_PRIORITY[level]
+
+
+_TITLE_LABEL = re.compile(r"^(?:issue|bug|problem|blocker|blocking)\s*[\d\s-]*[:\u2014\u2013-]\s*", re.I)
+_TITLE_NUMBER = re.compile(r"^[\d.)\s]+")
+
+
+def block_title(text: str) -> str:
+    """A heading or bold lead as an item's text: without numbering, `Issue 2:` or a level aside."""
+    s = _TITLE_NUMBER.sub("", text.strip())
+    s = _TITLE_LABEL.sub("", s)
+    s = re.sub(r"^\W*(?:\S*\d\S*|[^\W\d_]+\d*)\s*[:\uff1a]\s*(?=\S)", lambda m: "" if levels_in(m[0]) else m[0], s)
+    level, s = item_level(s)
+    return s.strip(" *")
+
+
+def is_issue_heading(text: str) -> bool:
+    """A heading that names one issue: `Issue 3: CORS preflight fails`, `BLOCKER: Tenant isolation`."""
+    return bool(_TITLE_LABEL.match(_TITLE_NUMBER.sub("", text.strip())))

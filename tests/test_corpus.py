@@ -1,0 +1,171 @@
+"""Read the hand-labelled corpus (tests/corpus/) and compare with its labels (issue 25, point 9).
+
+The labels were written by hand before the reader was changed, by a session that
+never read the reader; the matching rule is the corpus README's. A failure prints
+one line per file, so the file that regressed is named.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from reports.read.document import parse_document
+
+CORPUS = Path(__file__).parent / "corpus"
+AS_OF = date(2026, 11, 15)
+# The issue's goal (recall, levels kept, precision).
+GOAL = (0.95, 0.95, 0.98)
+# What the reader reaches today, below the goal: a floor so that it can only go up.
+FLOOR = (0.98, 0.87, 0.86)
+_EQUIVALENT = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
+
+
+class Item(NamedTuple):
+    """A risk or action, as read or as labelled."""
+
+    kind: str
+    text: str
+    level: str | None
+    done: bool
+    line: int
+
+
+def handoffs() -> list[Path]:
+    """Every handoff of the corpus (its README is not one)."""
+    return sorted(p for p in CORPUS.rglob("*.md") if p.name != "README.md")
+
+
+def normalise(text: str) -> str:
+    """Lower case, without markdown, punctuation or repeated spaces (the README's rule)."""
+    s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text.lower())
+    s = re.sub(r"[*~`_]", " ", s)
+    s = re.sub(r"[^\w\s]", " ", s)
+    return " ".join(s.split())
+
+
+def same_text(a: str, b: str) -> bool:
+    """One contains the other, or they share at least 60% of the shorter one's words."""
+    na, nb = normalise(a), normalise(b)
+    if not na or not nb:
+        return False
+    if na in nb or nb in na:
+        return True
+    wa, wb = na.split(), nb.split()
+    if len(wa) < 2 or len(wb) < 2:
+        return False
+    shorter, longer = (wa, set(wb)) if len(wa) <= len(wb) else (wb, set(wa))
+    return sum(1 for w in shorter if w in longer) >= 0.6 * len(shorter)
+
+
+def same_level(kind: str, read: str | None, expected: str | None) -> bool:
+    """Levels agree; for an action a severity equals its priority (critical is P0...)."""
+    if read == expected:
+        return True
+    if kind != "action" or read is None or expected is None:
+        return False
+    return _EQUIVALENT.get(read, read) == _EQUIVALENT.get(expected, expected)
+
+
+def read_items(md: Path) -> list[Item]:
+    """What the reader reads from one corpus file as risks and actions."""
+    doc = parse_document(md.read_text(encoding="utf-8"), str(md.relative_to(CORPUS)), AS_OF)
+    out = []
+    for risk in list(doc.facts.get("risks", ())) + list(doc.facts.get("resolved", ())):
+        level = getattr(risk, "priority", None) or risk.severity
+        out.append(Item("risk", risk.text, level, bool(getattr(risk, "done", False)), risk.source.line))
+    for act in doc.facts.get("actions", ()):
+        out.append(Item("action", act.text, act.priority, act.done, act.source.line))
+    return out
+
+
+def expected_items(md: Path) -> tuple[list[Item], set[int]]:
+    """The labelled risks and actions of one file, and its not-item lines."""
+    data: dict[str, Any] = yaml.safe_load(md.with_name(md.stem + ".expected.yaml").read_text(encoding="utf-8"))
+    items = [Item(i["kind"], i["text"], i["level"], i["done"], i["line"]) for i in data["items"]]
+    return items, {n["line"] for n in data.get("not_items") or ()}
+
+
+class Score(NamedTuple):
+    """One file's counts: expected, matched, levels written, levels kept, read, read right."""
+
+    expected: int
+    matched: int
+    levels: int
+    kept: int
+    read: int
+    right: int
+
+
+def score(md: Path) -> tuple[Score, list[str]]:
+    """Match read items to labelled ones; the counts, and what went wrong, one line each."""
+    expected, not_items = expected_items(md)
+    got = read_items(md)
+    used: set[int] = set()
+    matched = levels = kept = right = 0
+    problems: list[str] = []
+    for exp in expected:
+        hit = _best(exp, got, used, not_items)
+        if hit is None:
+            problems.append(f"  missed  {exp.kind} L{exp.line} {exp.level} {exp.text[:60]!r}")
+            continue
+        used.add(hit)
+        matched += 1
+        read = got[hit]
+        if exp.level is not None:
+            levels += 1
+            kept += same_level(exp.kind, read.level, exp.level)
+        if read.kind == exp.kind and same_level(exp.kind, read.level, exp.level) and read.done == exp.done:
+            right += 1
+        else:
+            problems.append(f"  wrong   {read.kind}/{read.level}/done={read.done} L{read.line} "
+                            f"(expected {exp.kind}/{exp.level}/done={exp.done}) {read.text[:50]!r}")
+    for i, read in enumerate(got):
+        if i not in used:
+            problems.append(f"  false   {read.kind} L{read.line} {read.level} {read.text[:60]!r}")
+    return Score(len(expected), matched, levels, kept, len(got), right), problems
+
+
+def _best(exp: Item, got: list[Item], used: set[int], not_items: set[int]) -> int | None:
+    """The read item that matches a labelled one: same text, nearest line first."""
+    candidates = [i for i, r in enumerate(got)
+                  if i not in used and r.line not in not_items and same_text(r.text, exp.text)]
+    return min(candidates, key=lambda i: (got[i].kind != exp.kind, abs(got[i].line - exp.line)), default=None)
+
+
+def totals(scores: list[Score]) -> tuple[float, float, float]:
+    """Recall, levels kept and precision over the whole corpus."""
+    s = Score(*(sum(col) for col in zip(*scores, strict=True)))
+    return s.matched / s.expected, s.kept / max(s.levels, 1), s.right / max(s.read, 1)
+
+
+def table(rows: list[tuple[Path, Score]]) -> str:
+    """One line per file: its recall, levels and precision."""
+    lines = [f"{'file':40} recall   levels   precision"]
+    for md, s in rows:
+        lines.append(f"{str(md.relative_to(CORPUS)):40} {s.matched:3}/{s.expected:<3}  {s.kept:3}/{s.levels:<3}  "
+                     f"{s.right:3}/{s.read:<3}")
+    return "\n".join(lines)
+
+
+def test_corpus_read_as_labelled() -> None:
+    rows, details = [], []
+    for md in handoffs():
+        s, problems = score(md)
+        rows.append((md, s))
+        details.extend([str(md.relative_to(CORPUS))] + problems if problems else [])
+    recall, levels, precision = totals([s for _, s in rows])
+    report = (f"{table(rows)}\nrecall {recall:.1%}  levels {levels:.1%}  precision {precision:.1%}"
+              f"  (goal {GOAL}, floor {FLOOR})\n" + "\n".join(details))
+    assert recall >= FLOOR[0] and levels >= FLOOR[1] and precision >= FLOOR[2], report
+
+
+def test_matching_rule_follows_the_readme() -> None:
+    assert same_text("**Fix** the `auth` bug!", "fix the auth bug")
+    assert same_text("Set the webhook secret in prod now", "Set the webhook secret in prod")
+    assert not same_text("Calendar flickers", "Rotate the staging key")
+    assert same_level("action", "P1", "high") and not same_level("risk", "P1", "high")
