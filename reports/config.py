@@ -195,9 +195,10 @@ def _resolve(raw: str, origin: str, env_file: Path | None, key: str = "AUDIT_LOG
     return Path(os.path.abspath(path))
 
 
-def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
-                  env_file_explicit: bool = False) -> Settings:
-    """Merge repos.env and the environment into validated Settings."""
+def _merged(env_file: Path | None, environ: Mapping[str, str], explicit: bool
+            ) -> tuple[dict[str, str], dict[str, str], list[str], bool]:
+    """repos.env's values with the environment's over them, where each came from, the
+    warnings so far, and whether repos.env was found."""
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
     warnings: list[str] = []
@@ -207,7 +208,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
             values, origin = read_env_file(env_file)
             found = True
             _check_permissions(env_file, values, warnings)
-        elif env_file_explicit:
+        elif explicit:
             raise ConfigError(f"--env-file {env_file}: no such file")
     for key in values:
         if key not in KEYS and not key.startswith(("SES_", "AWS_")):
@@ -215,7 +216,13 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
     for key, val in environ.items():
         if key in KEYS or key.startswith("SES_"):
             values[key], origin[key] = val, "the environment"
+    return values, origin, warnings, found
 
+
+def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
+                  env_file_explicit: bool = False) -> Settings:
+    """Merge repos.env and the environment into validated Settings."""
+    values, origin, warnings, found = _merged(env_file, environ, env_file_explicit)
     unknown = []
     for key in sorted(values):
         if key.startswith("SES_") and key not in KEYS:
