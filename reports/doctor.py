@@ -23,7 +23,11 @@ def checks(settings: Settings, handoffs: Location | None = None, audit_log: Loca
     try:
         with progress.routed(lambda _level, _text: None, -1):  # the folder's own note is not a check
             folder, is_sample = handoff_folder(settings, handoffs)
-        yield "ok", f"handoff folder {folder}{' (bundled sample)' if is_sample else ''}"
+        if is_sample:
+            yield "warn", (f"handoff folder {folder} (the bundled sample): a send refuses it; set "
+                           "HANDOFFS_DIR, or pass --handoffs to send the sample on purpose")
+        else:
+            yield "ok", f"handoff folder {folder}"
     except ConfigError as exc:
         yield "FAIL", str(exc)
     yield from audit_checks(settings, audit_path(settings, audit_log), aws)

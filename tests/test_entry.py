@@ -298,3 +298,9 @@ def test_ctrl_c_during_a_send_says_what_became_of_each_report(tmp_path: Path, se
     again = CliRunner().invoke(cli, ["--handoffs", str(tmp_path / "h"), "--as-of", AS_OF, "--yes", "--role", "cto",
                                      "--audit-log", str(log)])
     assert again.exit_code == 1 and "cto: HELD" in again.stderr  # never sent twice by accident
+
+
+def test_doctor_warns_that_a_send_refuses_the_bundled_sample(tmp_path: Path) -> None:
+    (tmp_path / "repos.env").write_text(ENV)
+    result = CliRunner().invoke(cli, ["doctor"])
+    assert "[warn] handoff folder" in result.output and "a send refuses it" in result.output
