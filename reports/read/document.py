@@ -16,7 +16,7 @@ from reports.read.frontmatter import front_matter
 from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion, levels_in
 from reports.read.items import block_title, field, is_done, is_empty, is_issue_heading, item_level, written
 from reports.read.markdown import Block, markdown_blocks
-from reports.read.names import generic_title, name_from_path
+from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
 from reports.read.tables import TABLE_READERS
 
@@ -54,8 +54,8 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
     title = first.text if first is not None else ""
     name = (meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")) if meta else ""
     named_by = "front matter"
-    if not name and title and not generic_title(title):
-        name, named_by = title, "heading"
+    if not name and title and clean_title(title):
+        name, named_by = clean_title(title), "heading"
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0])
@@ -183,7 +183,8 @@ class _Reading:
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
         severity, priority = written(level)
-        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done"))
+        order = meta_text(self.doc.meta, "date_order").upper() or None
+        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done", order))
 
     def _readable_here(self) -> bool:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""
@@ -266,7 +267,9 @@ class _Reading:
             return None
         reader = ITEM_READERS.get("actions" if kind == "done" else kind or "")
         table_reader = TABLE_READERS.get(kind or "")
-        if blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
+        if blk.kind == "para" and kind == "stack" and reader is not None:
+            self._stack_lines(blk, reader, ctx)
+        elif blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
             self.note(blk.line, blk.text)
         elif blk.kind == "item" and reader is not None:
             if not top:
@@ -277,7 +280,7 @@ class _Reading:
                     self.note(blk.line, blk.text)  # unreadable (warned about if it looked like a try)
                 return found
         elif blk.kind == "table" and table_reader is not None:
-            return table_reader(blk, self.doc.path)
+            return table_reader(blk, self.doc.path, self.as_of)
         elif blk.kind == "table":
             if kind not in (None, NOTES):
                 self.warn(blk.line, f"{heading}: expected bullets, found a table; its rows are kept as notes")
@@ -287,6 +290,17 @@ class _Reading:
             self.warn(blk.line, f"{heading}: expected a table, found a bullet; kept as a note")
             self.note(blk.line, blk.text)
         return None
+
+    def _stack_lines(self, blk: Block, reader: Any, ctx: Context) -> None:
+        """Unbulleted `Frontend: Next.js 14` lines under a stack heading: each line a layer."""
+        for n, text in enumerate(blk.lines or (blk.text,)):
+            line = Block("item", blk.line + n)
+            line.text = text
+            found = reader(line, Src(self.doc.path, line.line), ctx) if ":" in text else None
+            if found is not None and found.facts:
+                self._file(found, "stack")
+            elif text:
+                self.note(line.line, text)
 
     def _file(self, found: Found | None, kind: str | None) -> None:
         """File a reader's facts under their kind (a resolved risk apart), and its problems as warnings."""

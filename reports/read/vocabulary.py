@@ -39,7 +39,8 @@ class Vocabulary:
 ENGLISH = Vocabulary(
     sections={
         "financials": ("financials", "revenue", "p&l", "p & l", "monthly financials", "profit and loss",
-                       "financial summary", "finances", "financial"),
+                       "financial summary", "finances", "financial", "sales", "sales by month", "monthly sales",
+                       "revenue by month", "monthly revenue"),
         "expenses": ("expenses", "expense log", "costs"),
         "kpis": ("kpis", "kpi", "metrics", "key metrics"),
         "pipeline": ("pipeline", "deals", "revenue pipeline", "sales pipeline"),
@@ -84,10 +85,12 @@ ENGLISH = Vocabulary(
         "readme", "todo", "to do", "project notes", "status report", "handoff notes", "handover notes",
         "session handoff", "agent handoff", "project handoff", "current status", "overview", "summary",
         "changelog", "progress", "progress report", "work log", "worklog", "next steps", "context",
+        "handoff document", "handover document", "session summary", "status update", "project status summary",
     ),
     generic_stems=("handoff", "handover", "status", "readme", "notes", "todo", "index", "progress",
                    "context", "summary", "session", "session notes", "agents", "claude"),
     generic_words=("project", "status", "handoff", "handover", "notes", "session", "report", "update", "the",
+                   "summary", "week", "weekly", "daily", "agent",
                    "current"),
     empty_items=("none", "n/a", "na", "-", "\u2014", "\u2013", "nothing", "none yet", "none so far",
                  "none known", "nothing yet", "tbd", "no known issues", "no blockers", "nil", "none recorded",
