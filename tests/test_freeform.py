@@ -436,3 +436,23 @@ def test_issue25_10_a_route_parameter_is_not_a_tag() -> None:
     d = doc("# A\n\n## Notes\n\n- The page /tours/[tourId] is slow [perf]\n\n## Risks\n\n- /tours/[tourId] 500s\n")
     assert [n.tags for n in d.facts["notes"] if "tours" in n.text] == [("perf",)]
     assert [r.tags for r in d.facts["risks"]] == [()]
+
+
+# Issue 25, deliverable 8: coverage that tells the truth.
+
+def test_check_counts_facts_notes_and_not_understood_and_names_the_common_unknown_headings(tmp_path: Path) -> None:
+    body = "## Architecture\n\n- Monolith\n- One queue\n\n## Risks\n\n- [high] Backups untested\n\nWe test monthly.\n"
+    (tmp_path / "a.md").write_text("# Alpha\n\n" + body)
+    (tmp_path / "b.md").write_text("# Beta\n\n" + body + "\n## Deployment\n\nManual.\n")
+    out = run("check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15").stdout
+    assert "  a.md: 1 facts, 1 notes, 2 not understood" in out
+    assert "  b.md: 1 facts, 1 notes, 3 not understood" in out
+    top = out.split("Most common headings not understood (top 10):\n", 1)[1].splitlines()
+    assert top == ["     2  Architecture", "     1  Deployment"]
+    import json
+
+    data = json.loads(run("check", "--json", "--handoffs", str(tmp_path), "--as-of", "2026-11-15").stdout)
+    assert [(f["path"], f["facts"], f["notes"], f["not_understood"]) for f in data["coverage"]["files"]] == [
+        ("a.md", 1, 1, 2), ("b.md", 1, 1, 3)]
+    assert data["coverage"]["top_headings_not_understood"] == [{"heading": "Architecture", "count": 2},
+                                                               {"heading": "Deployment", "count": 1}]

@@ -34,7 +34,7 @@ class Document(NamedTuple):
     warnings: list[Warning_]
     named_by: str  # front matter | heading | file
     skipped: list[tuple[int, str, str | None]]  # headings not understood: (line, heading, did-you-mean)
-    blocks: list[int]  # [blocks read as facts, blocks kept as notes], counted as they are read
+    blocks: list[int]  # [read as facts, kept as notes, under a heading not understood], counted as read
 
 
 def meta_text(meta: dict[str, Any], key: str) -> str:
@@ -58,7 +58,7 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
         name, named_by = clean_title(title), "heading"
     if not name:
         name, named_by = name_from_path(path), "file"
-    doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0])
+    doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])
     for section in _sections(blocks, first):
         _Reading(doc, section, as_of).read()
     return doc
@@ -136,7 +136,7 @@ class _Reading:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
 
     def note(self, line: int, text: str, tags: tuple[str, ...] | None = None) -> None:
-        self.doc.blocks[1] += 1
+        self.doc.blocks[2 if self.section.kind is None and self.section.heading is not None else 1] += 1
         self.doc.facts.setdefault("notes", []).append(
             Note(self.heading or "Overview", text, v.split_markers(text).tags if tags is None else tags,
                  Src(self.doc.path, line)))
