@@ -122,6 +122,18 @@ def _children(blocks: list[Block], start: int) -> list[Block]:
     return blocks[start:end]
 
 
+def _lead_body(blocks: list[Block], i: int) -> list[Block]:
+    """A bold lead paragraph's field bullets (`**1. Title**` then `- **Impact**: ...`), or []."""
+    blk = blocks[i]
+    if blk.kind != "para" or len(blk.text) > 100 or blk.lines:
+        return []
+    end = i + 1
+    while end < len(blocks) and blocks[end].kind == "item":
+        end += 1
+    body = blocks[i + 1:end]
+    return body if sum(1 for b in body if b.level == 0 and field(b.text)) >= 2 else []
+
+
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
@@ -164,6 +176,10 @@ class _Reading:
                 continue
             if blk.kind == "para" and heading_level(blk.text) is not None and len(blk.text) <= 40:
                 label = heading_level(blk.text)
+            lead = _lead_body(blocks, i)
+            if lead and self._heading_block(blk, lead, self._context(stack, label)):
+                i += 1 + len(lead)
+                continue
             ctx = self._context(stack, label)
             top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
             kids = _children(blocks, i + 1) if top and blk.text else []
@@ -176,7 +192,7 @@ class _Reading:
 
     def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         """What the nearest headings say: the kind of the items, their level, whether done."""
-        kinds = [k for _, k, _ in stack if k] or [self.kind or ""]
+        kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
         done = kinds[-1] == "done"
         kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])
         level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
@@ -296,7 +312,7 @@ class _Reading:
         for n, text in enumerate(blk.lines or (blk.text,)):
             line = Block("item", blk.line + n)
             line.text = text
-            found = reader(line, Src(self.doc.path, line.line), ctx) if ":" in text else None
+            found = reader(line, Src(self.doc.path, line.line), ctx) if ":" in text or "\uff1a" in text else None
             if found is not None and found.facts:
                 self._file(found, "stack")
             elif text:

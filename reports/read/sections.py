@@ -147,6 +147,8 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
     flags = v.read_flags(text)
     _near_misses(flags, blk.line, out)
     level, text = item_level(flags.text)
+    if level == "wont":
+        return out  # MoSCoW won't: not an open action (kept as a note)
     priority = flags.priority or (v.SEVERITY_TO_PRIORITY.get(flags.severity) if flags.severity else None)
     priority = priority or written(level)[1]
     done = bool(blk.checked) or flags.done or blk.struck or ctx.done or is_done(blk.text)
@@ -168,7 +170,7 @@ def _read_stack(blk: Block, src: Src, ctx: Context) -> Found:
     """`Frontend: Next.js 14 ($20/mo)` or a bare tool `Next.js 15 (App Router)`; a path, URL or
     host name is where something is, never a layer (kept as a note)."""
     out = Found()
-    layer, sep, tech = blk.text.partition(":")
+    layer, sep, tech = blk.text.replace("\uff1a", ": ", 1).partition(":")  # `前端：` (full-width colon)
     if not sep or not tech.strip() or len(layer.split()) > 4:
         if len(blk.text.split()) <= _TOOL_WORDS and not _PLACE.search(blk.text.strip()):
             out.add(StackItem("", blk.text.strip(), None, src))
