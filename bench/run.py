@@ -302,8 +302,8 @@ def main() -> int:
 
 
 def _document(path: Path, lines: list[str]) -> str:
-    """Put the results between the results markers of an existing document."""
-    text = path.read_text(encoding="utf-8")
+    """Put the results between the results markers of the document (a new one holds only them)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
     start, end = "<!-- results -->", "<!-- /results -->"
     before, _, rest = text.partition(start)
     _, _, after = rest.partition(end)

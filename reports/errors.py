@@ -37,6 +37,12 @@ class AuditError(ReportsError):
     exit_code = 4
 
 
+class Interrupted(ReportsError):
+    """Ctrl-C during a send: what was sent, held, skipped and not started has been said (exit 130)."""
+
+    exit_code = 130
+
+
 class DeliveryError(ReportsError):
     """A report could not be delivered (exit 1)."""
 
@@ -54,8 +60,8 @@ def explain(exc: BaseException) -> tuple[str | None, int]:
     """What an entry point says of an error that ended a command, and its exit code."""
     if isinstance(exc, ReportsError):
         return f"error: {exc}", exc.exit_code
-    if isinstance(exc, KeyboardInterrupt):  # before a send began; a send's own is an Interrupted error
-        return "interrupted: nothing was sent", 130
+    if isinstance(exc, KeyboardInterrupt):  # outside a send (a send says its own: Interrupted)
+        return "interrupted (`send-exec-reports audit` lists what was recorded)", 130
     if isinstance(exc, BrokenPipeError):
         return None, 141
     if isinstance(exc, OSError):

@@ -33,6 +33,11 @@ def as_json_line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def sends(plan: Plan) -> int:
+    """How many reports a plan would send."""
+    return sum(d.action == SEND for d in plan.decisions)
+
+
 def confirm_screen(plan: Plan) -> str:
     """One screen: each role's recipients, BCC, subject, hash and decision."""
     lines = [f"About to send from {plan.settings.sender} (audit log {plan.audit_path}):"]

@@ -92,7 +92,9 @@ def table(resource: str) -> dict[str, tuple[set[str], set[str]]]:
 
 IDENTITY = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
 AUDIT_APPENDS = {"${ReportsBucket.Arn}/audit/records/*", "${ReportsBucket.Arn}/audit/inputs/*",
-                 "${ReportsBucket.Arn}/audit/snapshots/*"}
+                 "${ReportsBucket.Arn}/audit/snapshots/*", "${ReportsBucket.Arn}/audit/sent/*"}
+# Rewritten each run and checked against the chain when read: the checkpoint and the feedback index.
+AUDIT_POINTERS = {"${ReportsBucket.Arn}/audit/checkpoint.json", "${ReportsBucket.Arn}/audit/feedback.json"}
 
 
 def test_the_template_passes_cfn_lint() -> None:
@@ -122,7 +124,7 @@ def test_the_send_role_may_do_exactly_this() -> None:
         "ListHandoffsAndAudit": ({"s3:ListBucket"}, {"ReportsBucket.Arn"}),
         "ReadHandoffsAndAudit": ({"s3:GetObject"}, {"${ReportsBucket.Arn}/handoffs/*", "${ReportsBucket.Arn}/audit/*"}),
         "AppendAuditRecords": ({"s3:PutObject"}, AUDIT_APPENDS),
-        "RewriteCheckpoint": ({"s3:PutObject"}, {"${ReportsBucket.Arn}/audit/checkpoint.json"}),
+        "RewriteCheckpoint": ({"s3:PutObject"}, AUDIT_POINTERS),
         "ReportFailedRuns": ({"sqs:SendMessage"}, {"FailedRunsQueue.Arn"}),
         "WriteOwnLogs": ({"logs:CreateLogStream", "logs:PutLogEvents"}, {"SendLogGroup.Arn"}),
     }
@@ -140,7 +142,7 @@ def test_the_events_role_may_do_exactly_this() -> None:
         "ListAudit": ({"s3:ListBucket"}, {"ReportsBucket.Arn"}),
         "ReadAudit": ({"s3:GetObject"}, {"${ReportsBucket.Arn}/audit/*"}),
         "AppendAuditRecords": ({"s3:PutObject"}, AUDIT_APPENDS),
-        "RewriteCheckpoint": ({"s3:PutObject"}, {"${ReportsBucket.Arn}/audit/checkpoint.json"}),
+        "RewriteCheckpoint": ({"s3:PutObject"}, AUDIT_POINTERS),
         "ReadNotifications": ({"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
                               {"EventsQueue.Arn"}),
         "WriteOwnLogs": ({"logs:CreateLogStream", "logs:PutLogEvents"}, {"EventsLogGroup.Arn"}),
@@ -161,7 +163,7 @@ def test_audit_records_are_put_only_if_none_is_there(role: str) -> None:
         if "s3:PutObject" not in listed(statement["Action"]):
             continue
         targets = {show(r) for r in listed(statement["Resource"])}
-        if targets == {"${ReportsBucket.Arn}/audit/checkpoint.json"}:
+        if targets == AUDIT_POINTERS:
             continue  # rewritten each run; checked against the chain when read
         assert targets == AUDIT_APPENDS
         assert statement["Condition"] == {"StringEquals": {"s3:if-none-match": "*"}}

@@ -264,3 +264,37 @@ def test_the_send_handler_reports_stale_s3_handoffs(tmp_path: Path, ses: Ses, mo
     assert len(answer["warnings"]) == 1 and "stale handoffs" in answer["warnings"][0]
     with pytest.raises(Exception, match="--strict: stale handoffs"):
         send_handler({"dry_run": True, "as_of": AS_OF, "strict": True})
+
+
+# --------------------------------------------------------------------------
+# Ctrl-C during a send (issue 23 point 8)
+
+
+def test_ctrl_c_during_a_send_says_what_became_of_each_report(tmp_path: Path, ses: Ses,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports.aws import ses as delivery
+
+    ses.verify("example.com")
+    (tmp_path / "repos.env").write_text(ENV)
+    shutil.copytree(SAMPLE_DIR, tmp_path / "h")
+    real = delivery.SesSender.send
+
+    def send(self: Any, msg: Any) -> str:
+        if msg.role == "cto":
+            raise KeyboardInterrupt  # the user presses Ctrl-C while the CTO report is on its way
+        return real(self, msg)
+
+    monkeypatch.setattr(delivery.SesSender, "send", send)
+    log = tmp_path / "audit.jsonl"
+    result = CliRunner().invoke(cli, ["--handoffs", str(tmp_path / "h"), "--as-of", AS_OF, "--yes",
+                                      "--audit-log", str(log)])
+    assert result.exit_code == 130, result.output
+    assert "ceo: sent to" in result.stderr
+    assert "cto: INTERRUPTED while sending: SES may have sent it; held" in result.stderr
+    for role in ("accounting", "cmo", "cfo"):
+        assert f"{role}: not started" in result.stderr
+    assert "interrupted: 1 sent; 4 not finished or not started" in result.stderr
+    assert "Aborted!" not in result.output and len(ses.messages()) == 1
+    again = CliRunner().invoke(cli, ["--handoffs", str(tmp_path / "h"), "--as-of", AS_OF, "--yes", "--role", "cto",
+                                     "--audit-log", str(log)])
+    assert again.exit_code == 1 and "cto: HELD" in again.stderr  # never sent twice by accident

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from reports.errors import AuditError, DeliveryError
+from reports.errors import AuditError, DeliveryError, Interrupted
 from reports.ledger.store import AuditStore, AuditWriteError
 from reports.progress import PROGRESS, RESULT, logger
 from reports.run.decide import decide
@@ -29,6 +29,9 @@ def execute(the_plan: Plan, store: AuditStore, sender: Sender) -> list[Result]:
     except AuditError as exc:
         carrier.say_unfinished()
         raise AuditError(f"{exc}; stopped before sending anything more") from None
+    except KeyboardInterrupt:
+        carrier.say_unfinished(interrupted=True)
+        raise Interrupted(carrier.interrupted_summary()) from None
     return carrier.results
 
 
@@ -43,23 +46,37 @@ class _Carrier:
         self.results: list[Result] = []
         self.current: str | None = None
         self.sent_id: str | None = None
+        self.claimed = False  # the current role's attempt is recorded: SES may be sending it
         self.not_sent = "its attempt could not be recorded"
         # The states the plan decided on: a claim holds only while the role's state is still
         # this one (on S3 another run may have moved it since, even with no conflict).
         self.planned = store.states(self.kind)
 
-    def say_unfinished(self) -> None:
-        """After the log failed: each role not finished, with what became of it."""
+    def say_unfinished(self, interrupted: bool = False) -> None:
+        """After the log failed or Ctrl-C: each role not finished, with what became of it."""
         done = {r.role for r in self.results}
         for d in self.plan.decisions:
             if d.role in done:
                 continue
             if d.role == self.current and self.sent_id:
                 log.log(RESULT, "%s: SENT (message id %s) but NOT RECORDED in the audit log", d.role, self.sent_id)
+            elif d.role == self.current and interrupted and self.claimed:
+                log.log(RESULT, "%s: INTERRUPTED while sending: SES may have sent it; held until you check "
+                        "the inbox and send it again with --force", d.role)
             elif d.role == self.current:
-                log.log(RESULT, "%s: NOT SENT: %s", d.role, self.not_sent)
+                log.log(RESULT, "%s: NOT SENT: %s", d.role, "interrupted before its attempt" if interrupted
+                        else self.not_sent)
             else:
                 log.log(RESULT, "%s: not started", d.role)
+
+    def interrupted_summary(self) -> str:
+        """One line for Ctrl-C: how many roles ended each way, and how many never started."""
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        ended = ", ".join(f"{n} {outcome}" for outcome, n in counts.items()) or "nothing finished"
+        left = len(self.plan.decisions) - len(self.results)
+        return f"interrupted: {ended}; {left} not finished or not started (listed above)"
 
     def inputs(self) -> None:
         """Record the input files' hashes once, before the first attempt."""
@@ -115,7 +132,7 @@ class _Carrier:
 
     def carry_out(self, decision: Decision) -> Result:
         msg = decision.message
-        self.current, self.sent_id = msg.role, None
+        self.current, self.sent_id, self.claimed = msg.role, None, False
         fields = {"run_id": self.run_id, "kind": self.kind, "role": msg.role,
                   "as_of": self.plan.inputs.as_of.isoformat(), "subject": msg.subject, "from": msg.sender,
                   "to": list(msg.to), "bcc": list(msg.bcc), "sha256": msg.sha256}
@@ -143,6 +160,7 @@ class _Carrier:
                 again = again._replace(action=HOLD, reason="another run claimed this report first; run "
                                        "again to see what it did")
             return self.carry_out(again)
+        self.claimed = True
         log.log(PROGRESS, "%s: sending to %s", msg.role, ", ".join(msg.to))
         try:
             message_id = self.sender.send(msg)

@@ -69,3 +69,9 @@ def parse_location(value: str, where: str) -> Location:
     if value.startswith("s3://"):
         return parse_s3_url(value, where)
     return Path(value)
+
+
+def from_options(options: Mapping[str, Any], **more: Any) -> Request:
+    """A Request from the command line's shared options (handoffs, as_of, audit_log, strict) and more."""
+    return Request(handoffs=options.get("handoffs"), as_of=options.get("as_of"), audit_log=options.get("audit_log"),
+                   strict=bool(options.get("strict")), **more)
