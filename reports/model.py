@@ -214,6 +214,7 @@ class Coverage(NamedTuple):
     note_blocks: int  # kept as notes (prose, status headings, sections not understood)
     skipped: tuple[tuple[int, str, str | None], ...]  # headings not understood: (line, text, did-you-mean)
     unrated: int  # open risks with no severity and open actions with no priority
+    unknown_blocks: int = 0  # blocks under headings not understood (kept as notes, counted apart)
 
 
 class Portfolio(NamedTuple):

@@ -61,7 +61,9 @@ def check_output(inputs: Inputs, as_json: bool) -> Iterator[str]:
 
         from reports.model import to_jsonable
 
-        yield json.dumps(to_jsonable(inputs.portfolio), indent=2, ensure_ascii=False)
+        data = to_jsonable(inputs.portfolio)
+        data["coverage"] = coverage_json(inputs.portfolio.coverage)
+        yield json.dumps(data, indent=2, ensure_ascii=False)
         return
     for w in inputs.portfolio.warnings:
         yield safe(f"{w.source}: {w.message}")
@@ -81,20 +83,53 @@ def check_summary(inputs: Inputs) -> Iterator[str]:
     yield from coverage_lines(portfolio.coverage)
 
 
+TOP_UNKNOWN = 10  # the most common headings not understood, named across the folder
+
+
 def coverage_lines(coverage: Sequence[Any]) -> Iterator[str]:
-    """Per file: how much was read as facts, unrated items, headings not understood."""
+    """Per file: blocks read as facts, kept as notes and not understood, unrated items, the
+    headings not understood; then the most common of those headings across the folder."""
     if not coverage:
         return
-    yield "Coverage (blocks read as facts; the rest kept as notes):"
+    yield "Coverage (blocks read as facts / kept as notes / not understood):"
     for c in coverage:
-        total = c.fact_blocks + c.note_blocks
-        line = f"  {c.path}: {c.fact_blocks} of {total} read as facts"
+        line = f"  {c.path}: {c.fact_blocks} facts, {c.note_blocks} notes, {c.unknown_blocks} not understood"
         if c.unrated:
             line += f"; {c.unrated} unrated (no severity or priority)"
         yield safe(line)
         for at, heading, hint in c.skipped:
             extra = f"; did you mean '{hint}'?" if hint else ""
             yield safe(f"    not understood: '{heading}' (line {at}){extra}")
+    common = unknown_headings(coverage)
+    if common:
+        yield f"Most common headings not understood (top {TOP_UNKNOWN}):"
+        for heading, count in common:
+            yield safe(f"  {count:4}  {heading}")
+
+
+def unknown_headings(coverage: Sequence[Any]) -> list[tuple[str, int]]:
+    """The headings not understood across every file, most common first (as first written)."""
+    from collections import Counter
+
+    first: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for c in coverage:
+        for _, heading, _ in c.skipped:
+            key = " ".join(heading.lower().split())
+            first.setdefault(key, heading)
+            counts[key] += 1
+    return [(first[k], n) for k, n in counts.most_common(TOP_UNKNOWN)]
+
+
+def coverage_json(coverage: Sequence[Any]) -> dict[str, Any]:
+    """`check --json`'s coverage: the same per-file counts and the most common unknown headings."""
+    return {
+        "files": [{"path": c.path, "facts": c.fact_blocks, "notes": c.note_blocks,
+                   "not_understood": c.unknown_blocks, "unrated": c.unrated,
+                   "headings_not_understood": [{"line": at, "heading": h, "did_you_mean": hint}
+                                               for at, h, hint in c.skipped]} for c in coverage],
+        "top_headings_not_understood": [{"heading": h, "count": n} for h, n in unknown_headings(coverage)],
+    }
 
 
 def preview_blocks(plan: Plan, as_json: bool) -> Iterator[str]:

@@ -21,7 +21,7 @@ AS_OF = date(2026, 11, 15)
 # The issue's goal (recall, levels kept, precision).
 GOAL = (0.95, 0.95, 0.98)
 # What the reader reaches today, below the goal: a floor so that it can only go up.
-FLOOR = (0.98, 0.87, 0.86)
+FLOOR = (1.0, 1.0, 1.0)
 _EQUIVALENT = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
 
 
@@ -169,3 +169,30 @@ def test_matching_rule_follows_the_readme() -> None:
     assert same_text("Set the webhook secret in prod now", "Set the webhook secret in prod")
     assert not same_text("Calendar flickers", "Rotate the staging key")
     assert same_level("action", "P1", "high") and not same_level("risk", "P1", "high")
+
+
+def test_corpus_entities_are_named_as_labelled() -> None:
+    wrong = []
+    for md in handoffs():
+        data = yaml.safe_load(md.with_name(md.stem + ".expected.yaml").read_text(encoding="utf-8"))
+        name = parse_document(md.read_text(encoding="utf-8"), str(md.relative_to(CORPUS)), AS_OF).name
+        if name != data["entity"]:
+            wrong.append(f"{md.relative_to(CORPUS)}: {name!r}, labelled {data['entity']!r}")
+    assert wrong == []
+
+
+def test_corpus_stack_layers_are_read_and_places_are_not() -> None:
+    """Every labelled layer is read on its line with its tool; nothing else is a layer but a
+    sentence-like value (the one known miss, Pinecone's `Service account key: kept in...`)."""
+    wrong = []
+    for md in handoffs():
+        data = yaml.safe_load(md.with_name(md.stem + ".expected.yaml").read_text(encoding="utf-8"))
+        doc = parse_document(md.read_text(encoding="utf-8"), str(md.relative_to(CORPUS)), AS_OF)
+        got = {s.source.line: s for s in doc.facts.get("stack", ())}
+        for exp in data.get("stack") or ():
+            s = got.pop(exp["line"], None)
+            if s is None or (s.layer or None) != exp["layer"] or not s.tech.startswith(exp["tool"]):
+                wrong.append(f"{md.relative_to(CORPUS)}:{exp['line']}: {s}, labelled {exp}")
+        wrong.extend(f"{md.relative_to(CORPUS)}:{line}: not a layer: {s.tech}" for line, s in got.items()
+                     if len(s.tech.split()) <= 4)
+    assert wrong == []

@@ -187,7 +187,7 @@ def test_generic_titles_name_the_entity_by_file_or_folder_and_title_merges_warn(
     (tmp_path / "a.md").write_text("# Widgets\n\n## Risks\n\n- [low] a\n")
     (tmp_path / "b.md").write_text("# Widgets\n\n## Risks\n\n- [low] b\n")
     portfolio = read_portfolio(tmp_path, AS_OF)
-    assert sorted(e.name for e in portfolio.entities) == ["Widgets", "billing api", "mobile app"]
+    assert sorted(e.name for e in portfolio.entities) == ["Billing Api", "Mobile App", "Widgets"]
     assert [(str(w.source), w.message.split(",")[0]) for w in portfolio.warnings] == [
         ("b.md:1", "merged with a.md as one entity")]
 
@@ -271,13 +271,13 @@ def agents(tmp_path: Path) -> Path:
 
 def test_an_agent_style_folder_reaches_the_reports_with_the_severity_written(agents: Path) -> None:
     portfolio = read_portfolio(agents, AS_OF)
-    assert sorted(e.name for e in portfolio.entities) == ["billing api", "mobile app", "北京 Warehouse 🚀"]
-    billing = next(e for e in portfolio.entities if e.name == "billing api")
+    assert sorted(e.name for e in portfolio.entities) == ["Billing Api", "Mobile App", "北京 Warehouse"]
+    billing = next(e for e in portfolio.entities if e.name == "Billing Api")
     assert [(r.severity, r.text[:20]) for r in billing.risks] == [
         ("critical", "Stripe webhooks are "), ("high", "the nightly export t"), (None, "Logs include card fi")]
     assert [(a.priority, a.due) for a in billing.actions] == [("P1", date(2026, 11, 20)), ("P1", None),
                                                              (None, None)]  # "Later" sets no level (issue 25)
-    mobile = next(e for e in portfolio.entities if e.name == "mobile app")
+    mobile = next(e for e in portfolio.entities if e.name == "Mobile App")
     assert [(a.text, a.done) for a in mobile.actions] == [("ship the offline mode", False),
                                                           ("Polish the onboarding copy", False)]
     assert mobile.risks == ()
@@ -288,11 +288,11 @@ def test_an_agent_style_folder_reaches_the_reports_with_the_severity_written(age
                                                  Settings())}
     ceo = texts["ceo"]
     assert "Critical risks: 1." in ceo and "Unrated risks: 1" in ceo
-    assert "billing api: Stripe webhooks are not idempotent" in ceo
-    assert "[P1] 2026-11-20 billing api: Make webhook handling idempotent" in ceo
-    assert "[unrated action] mobile app: Polish the onboarding copy" in ceo
+    assert "Billing Api: Stripe webhooks are not idempotent" in ceo
+    assert "[P1] 2026-11-20 Billing Api: Make webhook handling idempotent" in ceo
+    assert "[unrated action] Mobile App: Polish the onboarding copy" in ceo
     assert "No open security risks" not in texts["cto"]  # routed by what it says (issue 26)
-    assert "[unrated] billing api: Logs include card fingerprints" in texts["cto"]
+    assert "[unrated] Billing Api: Logs include card fingerprints" in texts["cto"]
     for body in texts.values():
         assert all(width(line) <= 78 for line in body.splitlines())
     assert "FastAPI (port 8000)" in texts["cto"] and "not given" in texts["cto"]
@@ -339,3 +339,120 @@ def test_a_misspelt_key_outside_ses_is_a_warning_with_a_did_you_mean(tmp_path: P
     result = run("--dry-run", "--role", "cfo", "--as-of", "2026-11-15")
     assert result.exit_code == 0
     assert f"unknown key {key} (repos.env line 1); did you mean {meant}?" in result.stderr
+
+
+# Issue 25, example 8: numbers as people write them.
+
+def test_issue25_8_revenue_columns_add_up_and_months_need_no_year() -> None:
+    d = doc("""
+        # Loopdesk
+
+        ## Financials
+
+        | Month | MRR | Other revenue | Expenses |
+        |---|---:|---:|---:|
+        | Sep 2026 | $16,400 | $2,150 | $12,450 |
+        | Oct 2026 | $17,050 | — | $13,100 |
+
+        ## Sales by month
+
+        - Sept: $22,100 (expenses about $16,050)
+        """)
+    got = [(f.month, f.revenue, f.expenses) for f in d.facts["financials"]]
+    assert got == [("2026-09", Decimal(18550), Decimal(12450)), ("2026-10", Decimal(17050), Decimal(13100)),
+                   ("2026-09", Decimal(22100), Decimal(16050))]
+    assert not d.warnings
+
+
+def test_issue25_8_a_goal_in_parentheses_is_the_kpi_target() -> None:
+    (kpi,) = doc("# A\n\n## KPIs\n\n- Paying stores: 41 (goal 45)\n").facts["kpis"]
+    assert (kpi.name, kpi.actual, kpi.target) == ("Paying stores", Decimal(41), Decimal(45))
+
+
+def test_issue25_8_a_month_day_due_takes_the_year_nearest_the_as_of_date() -> None:
+    acts = doc("# A\n\n## Next steps\n\n- Ship invoices (Dec 20)\n- Call both stores (Jan 8)\n").facts["actions"]
+    assert [(a.text, a.due) for a in acts] == [("Ship invoices", date(2026, 12, 20)),
+                                               ("Call both stores", date(2027, 1, 8))]
+
+
+@pytest.mark.parametrize("order, due", [("MDY", date(2026, 12, 1)), ("DMY", date(2027, 1, 12))])
+def test_issue25_8_numeric_dates_are_read_by_the_front_matter_date_order(order: str, due: date) -> None:
+    d = doc(f"---\ndate_order: {order}\n---\n# A\n\n## Next steps\n\n- Sign the contract (12/1)\n")
+    assert [(a.text, a.due) for a in d.facts["actions"]] == [("Sign the contract", due)]
+    assert not d.warnings
+
+
+def test_issue25_8_a_numeric_date_without_date_order_is_warned_naming_the_setting() -> None:
+    d = doc("# A\n\n## Next steps\n\n- Sign the contract by 12/15\n")
+    assert [(a.text, a.due) for a in d.facts["actions"]] == [("Sign the contract", None)]
+    assert [(w.source.line, "date_order: MDY" in w.message) for w in d.warnings] == [(5, True)]
+
+
+# Issue 25, example 9: stack lines.
+
+def test_issue25_9_unbulleted_and_bold_stack_lines_are_layers_and_places_are_not() -> None:
+    d = doc("""
+        # A
+
+        ## 3. TECH STACK
+
+        Frontend: Next.js 14
+        Backend: FastAPI ($20/mo)
+        VPS Path: /root/apps/a
+        Dev box: C:\\Users\\dev\\a
+        Repo: https://github.com/example/a
+        Server: app.example.com
+
+        - **Next.js 15** (App Router)
+        - **Postgres 16**
+        """)
+    assert [(s.layer, s.tech, s.monthly_cost, s.source.line) for s in d.facts["stack"]] == [
+        ("Frontend", "Next.js 14", None, 5), ("Backend", "FastAPI", Decimal(20), 6),
+        ("", "Next.js 15 (App Router)", None, 12), ("", "Postgres 16", None, 13)]
+    assert not d.warnings
+    assert [n.source.line for n in d.facts["notes"] if 7 <= n.source.line <= 10] == [7, 8, 9, 10]
+
+
+# Issue 25, example 10: names.
+
+@pytest.mark.parametrize("title, path, name", [
+    ("Handover Notes", "acme/HANDOVER_NOTES.md", "Acme"),
+    ("Project Status Summary", "clients/pinecone-analytics.md", "Pinecone Analytics"),
+    ("Week 4 Handover — Summary", "clients/pinecone-analytics.md", "Pinecone Analytics"),
+    ("\U0001f680 Harborline Session Handoff", "x/SESSION_HANDOFF.md", "Harborline"),
+    ("Ledgerly — Project Status", "x/a.md", "Ledgerly"),
+    ("Status do Projeto — Feirinha", "x/a.md", "Feirinha"),
+    ("Übergabe-Notiz: Kiezkasse", "x/a.md", "Kiezkasse"),
+    ("Notes de passation – RendezVet", "x/a.md", "RendezVet"),
+    ("小橘记账 · 项目交接文档", "x/a.md", "小橘记账"),
+    ("ほじょナビ 引き継ぎ資料", "x/a.md", "ほじょナビ"),
+    ("The Foundry", "x/a.md", "The Foundry"),
+])
+def test_issue25_10_doc_type_words_and_emoji_leave_the_entity_name(title: str, path: str, name: str) -> None:
+    assert doc(f"# {title}\n\nSome prose.\n", path).name == name
+
+
+def test_issue25_10_a_route_parameter_is_not_a_tag() -> None:
+    d = doc("# A\n\n## Notes\n\n- The page /tours/[tourId] is slow [perf]\n\n## Risks\n\n- /tours/[tourId] 500s\n")
+    assert [n.tags for n in d.facts["notes"] if "tours" in n.text] == [("perf",)]
+    assert [r.tags for r in d.facts["risks"]] == [()]
+
+
+# Issue 25, deliverable 8: coverage that tells the truth.
+
+def test_check_counts_facts_notes_and_not_understood_and_names_the_common_unknown_headings(tmp_path: Path) -> None:
+    body = "## Architecture\n\n- Monolith\n- One queue\n\n## Risks\n\n- [high] Backups untested\n\nWe test monthly.\n"
+    (tmp_path / "a.md").write_text("# Alpha\n\n" + body)
+    (tmp_path / "b.md").write_text("# Beta\n\n" + body + "\n## Deployment\n\nManual.\n")
+    out = run("check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15").stdout
+    assert "  a.md: 1 facts, 1 notes, 2 not understood" in out
+    assert "  b.md: 1 facts, 1 notes, 3 not understood" in out
+    top = out.split("Most common headings not understood (top 10):\n", 1)[1].splitlines()
+    assert top == ["     2  Architecture", "     1  Deployment"]
+    import json
+
+    data = json.loads(run("check", "--json", "--handoffs", str(tmp_path), "--as-of", "2026-11-15").stdout)
+    assert [(f["path"], f["facts"], f["notes"], f["not_understood"]) for f in data["coverage"]["files"]] == [
+        ("a.md", 1, 1, 2), ("b.md", 1, 1, 3)]
+    assert data["coverage"]["top_headings_not_understood"] == [{"heading": "Architecture", "count": 2},
+                                                               {"heading": "Deployment", "count": 1}]

@@ -16,7 +16,7 @@ from reports.read.frontmatter import front_matter
 from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion, levels_in
 from reports.read.items import block_title, field, is_done, is_empty, is_issue_heading, item_level, written
 from reports.read.markdown import Block, markdown_blocks
-from reports.read.names import generic_title, name_from_path
+from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
 from reports.read.tables import TABLE_READERS
 
@@ -34,7 +34,7 @@ class Document(NamedTuple):
     warnings: list[Warning_]
     named_by: str  # front matter | heading | file
     skipped: list[tuple[int, str, str | None]]  # headings not understood: (line, heading, did-you-mean)
-    blocks: list[int]  # [blocks read as facts, blocks kept as notes], counted as they are read
+    blocks: list[int]  # [read as facts, kept as notes, under a heading not understood], counted as read
 
 
 def meta_text(meta: dict[str, Any], key: str) -> str:
@@ -54,11 +54,11 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
     title = first.text if first is not None else ""
     name = (meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")) if meta else ""
     named_by = "front matter"
-    if not name and title and not generic_title(title):
-        name, named_by = title, "heading"
+    if not name and title and clean_title(title):
+        name, named_by = clean_title(title), "heading"
     if not name:
         name, named_by = name_from_path(path), "file"
-    doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0])
+    doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])
     for section in _sections(blocks, first):
         _Reading(doc, section, as_of).read()
     return doc
@@ -122,6 +122,18 @@ def _children(blocks: list[Block], start: int) -> list[Block]:
     return blocks[start:end]
 
 
+def _lead_body(blocks: list[Block], i: int) -> list[Block]:
+    """A bold lead paragraph's field bullets (`**1. Title**` then `- **Impact**: ...`), or []."""
+    blk = blocks[i]
+    if blk.kind != "para" or len(blk.text) > 100 or blk.lines:
+        return []
+    end = i + 1
+    while end < len(blocks) and blocks[end].kind == "item":
+        end += 1
+    body = blocks[i + 1:end]
+    return body if sum(1 for b in body if b.level == 0 and field(b.text)) >= 2 else []
+
+
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
@@ -136,7 +148,7 @@ class _Reading:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
 
     def note(self, line: int, text: str, tags: tuple[str, ...] | None = None) -> None:
-        self.doc.blocks[1] += 1
+        self.doc.blocks[2 if self.section.kind is None and self.section.heading is not None else 1] += 1
         self.doc.facts.setdefault("notes", []).append(
             Note(self.heading or "Overview", text, v.split_markers(text).tags if tags is None else tags,
                  Src(self.doc.path, line)))
@@ -164,6 +176,10 @@ class _Reading:
                 continue
             if blk.kind == "para" and heading_level(blk.text) is not None and len(blk.text) <= 40:
                 label = heading_level(blk.text)
+            lead = _lead_body(blocks, i)
+            if lead and self._heading_block(blk, lead, self._context(stack, label)):
+                i += 1 + len(lead)
+                continue
             ctx = self._context(stack, label)
             top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
             kids = _children(blocks, i + 1) if top and blk.text else []
@@ -176,14 +192,15 @@ class _Reading:
 
     def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         """What the nearest headings say: the kind of the items, their level, whether done."""
-        kinds = [k for _, k, _ in stack if k] or [self.kind or ""]
+        kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
         done = kinds[-1] == "done"
         kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])
         level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
         severity, priority = written(level)
-        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done"))
+        order = meta_text(self.doc.meta, "date_order").upper() or None
+        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done", order))
 
     def _readable_here(self) -> bool:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""
@@ -266,7 +283,9 @@ class _Reading:
             return None
         reader = ITEM_READERS.get("actions" if kind == "done" else kind or "")
         table_reader = TABLE_READERS.get(kind or "")
-        if blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
+        if blk.kind == "para" and kind == "stack" and reader is not None:
+            self._stack_lines(blk, reader, ctx)
+        elif blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
             self.note(blk.line, blk.text)
         elif blk.kind == "item" and reader is not None:
             if not top:
@@ -277,7 +296,7 @@ class _Reading:
                     self.note(blk.line, blk.text)  # unreadable (warned about if it looked like a try)
                 return found
         elif blk.kind == "table" and table_reader is not None:
-            return table_reader(blk, self.doc.path)
+            return table_reader(blk, self.doc.path, self.as_of)
         elif blk.kind == "table":
             if kind not in (None, NOTES):
                 self.warn(blk.line, f"{heading}: expected bullets, found a table; its rows are kept as notes")
@@ -287,6 +306,17 @@ class _Reading:
             self.warn(blk.line, f"{heading}: expected a table, found a bullet; kept as a note")
             self.note(blk.line, blk.text)
         return None
+
+    def _stack_lines(self, blk: Block, reader: Any, ctx: Context) -> None:
+        """Unbulleted `Frontend: Next.js 14` lines under a stack heading: each line a layer."""
+        for n, text in enumerate(blk.lines or (blk.text,)):
+            line = Block("item", blk.line + n)
+            line.text = text
+            found = reader(line, Src(self.doc.path, line.line), ctx) if ":" in text or "\uff1a" in text else None
+            if found is not None and found.facts:
+                self._file(found, "stack")
+            elif text:
+                self.note(line.line, text)
 
     def _file(self, found: Found | None, kind: str | None) -> None:
         """File a reader's facts under their kind (a resolved risk apart), and its problems as warnings."""

@@ -34,6 +34,7 @@ class Context(NamedTuple):
     priority: str | None = None
     level: str | None = None  # the level as written (`high`, `P1`, `wont`), from the nearest heading or label
     done: bool = False  # under a heading about what was done
+    date_order: str | None = None  # `MDY` or `DMY` from front matter: how `12/15` is read
 
 
 def short(text: str, width: int = 60) -> str:

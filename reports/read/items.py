@@ -18,7 +18,9 @@ from reports.read.vocabulary import LANGUAGES
 def _tables() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str]]:
     """Done words, empty items and field names of every language, compiled once."""
     done = sorted({w for vocab in LANGUAGES.values() for w in vocab.done_words}, key=len, reverse=True)
-    done_re = re.compile(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done) + r")(?!\w)", re.I)
+    cjk = [re.escape(w) for w in done if w[:1] > "\u2e80"]  # no spaces between CJK words: no boundaries
+    done_re = re.compile(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done if w[:1] <= "\u2e80")
+                         + r")(?!\w)" + ("|" + "|".join(cjk) if cjk else ""), re.I)
     empty = frozenset(w for vocab in LANGUAGES.values() for w in vocab.empty_items)
     names = sorted({w for vocab in LANGUAGES.values() for ws in vocab.fields.values() for w in ws}, key=len,
                    reverse=True)
@@ -54,44 +56,72 @@ def is_done(text: str) -> bool:
 
 
 def is_empty(text: str) -> bool:
-    """An item saying there is nothing: `None`, `N/A`, `None recorded at retrofit time.`, 暂无."""
+    """An item saying there is nothing: `None`, `N/A`, `None recorded at retrofit time.`, 暂无,
+    `Mobile app: N/A (out of scope)`."""
     s = " ".join(text.lower().strip(" .!").split())
     empty = _tables()[1]
     if s in empty:
         return True
     words = s.split()
-    return len(words) <= 7 and not any(c.isdigit() for c in s) and (
-        words[0].strip(",.:") in empty or " ".join(words[:2]).strip(",.:") in empty)
+    if len(words) <= 7 and not any(c.isdigit() for c in s) and (
+            words[0].strip(",.:") in empty or " ".join(words[:2]).strip(",.:") in empty):
+        return True
+    label, sep, rest = s.partition(": ")
+    return bool(sep) and len(label.split()) <= 3 and rest.split()[0].strip(",.;()") in ("n/a", "none", "nothing")
 
 
 _PAREN_LEVEL = re.compile(r"\s*[(\uff08\u3010\[]([^()\uff08\uff09\u3010\u3011\[\]]{1,30})[)\uff09\u3011\]]")
 _PREFIX_LEVEL = re.compile(r"^\W*([^\W\d_][\w' -]{0,24}?)\s*[:\uff1a\u2014\u2013-]\s+")
 _TRAILING_LEVEL = re.compile(r"[\s\u2014\u2013-]+([A-Z\u00c0-\u024f][\w-]{1,14})\W*$")
+# `— Prioridad 1, antes del 15`, `— yüksek öncelik`, `— Tinggi, sebelum 1 Desember`: a level after a dash.
+_DASH_LEVEL = re.compile(r"\s+[\u2014\u2013-]\s+\**(?P<level>[^,\uff0c\u3001;*]{1,30}?)\**\s*(?P<more>[,\uff0c\u3001;].*)?$")
+_BARE = {"\u9ad8": "high", "\u4e2d": "medium", "\u4f4e": "low"}  # 高 中 低, alone in a marker: `⚠️ 高:`, `（中）`
+
+
+def _one_level(words: str) -> str | None:
+    """The level a marker holds when it holds one level and nothing else, else None."""
+    if words.strip() in _BARE:
+        return _BARE[words.strip()]
+    found = set(levels_in(words))
+    return found.pop() if len(found) == 1 and _only_level(words) else None
 
 
 def item_level(text: str) -> tuple[str | None, str]:
     """The level written on an item, and its text without it: `(medium)`, `⚠️ High: ...`,
-    `... **High**`, `【高】`, `(ALTA PRIORIDADE)`; a level word inside a phrase is not one."""
+    `... **High**`, `【高】`, `— Prioridad 1`, `(ALTA PRIORIDADE)`; a level word inside a phrase is not one."""
     for m in _PAREN_LEVEL.finditer(text):
-        found = set(levels_in(m[1]))
-        if len(found) == 1 and _only_level(m[1]):
-            return found.pop(), " ".join((text[: m.start()] + text[m.end():]).split())
+        level = _one_level(m[1]) or _one_level(m[0].strip())
+        if level:
+            return level, " ".join((text[: m.start()] + text[m.end():]).split())
     pre = _PREFIX_LEVEL.match(text)
-    if pre and _only_level(pre[1]):
-        found = set(levels_in(pre[1]))
-        if len(found) == 1:
-            return found.pop(), text[pre.end():].strip()
+    if pre and _one_level(pre[1]):
+        return _one_level(pre[1]), text[pre.end():].strip()
+    dash = _DASH_LEVEL.search(text)
+    if dash and _one_level(dash["level"]):
+        more = (dash["more"] or "")[1:].strip()
+        return _one_level(dash["level"]), text[: dash.start()].strip() + (f" \u2014 {more}" if more else "")
     end = _TRAILING_LEVEL.search(text)
-    if end and _only_level(end[1]):
-        found = set(levels_in(end[1]))
-        if len(found) == 1:
-            return found.pop(), text[: end.start()].strip()
+    if end and _one_level(end[1]):
+        return _one_level(end[1]), text[: end.start()].strip()
+    last = text.rsplit(None, 1)
+    if len(last) == 2 and (level := _one_level(last[1])) and level.startswith("P"):
+        return level, last[0]  # `冬季料金の設定 優先度2`: a priority number ends the item
     return None, text
 
 
+@functools.cache
+def _fillers() -> re.Pattern[str]:
+    """The words a level marker may hold besides its level (`priority`, `öncelik`, 優先度), compiled once."""
+    words = sorted({w for vocab in LANGUAGES.values() for w in (*vocab.priority_words, *vocab.level_fillers)}
+                   | {"prio", "severity"}, key=len, reverse=True)
+    return re.compile(r"(?i)(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)|\W|\d|_")
+
+
 def _only_level(words: str) -> bool:
-    """True when a marker holds a level and nothing else (`high priority`, `P1`, `Alta`)."""
-    rest = re.sub(r"(?i)\b(priority|prioridade|prioridad|priorité|severity|prio)\b|\W|\d", " ", words)
+    """True when a marker holds a level and nothing else (`high priority`, `P1`, `Alta`, `orta öncelik`)."""
+    rest = _fillers().sub(" ", words.replace("'", "").replace("\u2019", ""))  # won't is one word
+    for cjk in ("\u512a\u5148\u5ea6", "\u4f18\u5148\u7ea7", "\uc6b0\uc120\uc21c\uc704"):  # 優先度 优先级 우선순위
+        rest = rest.replace(cjk, " ")
     return len(rest.split()) <= 1
 
 

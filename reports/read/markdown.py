@@ -20,7 +20,7 @@ from reports.read.found import Problem
 class Block:
     """A heading, list item, table or paragraph, with the line it starts on."""
 
-    __slots__ = ("checked", "header", "kind", "level", "line", "rows", "struck", "text")
+    __slots__ = ("checked", "header", "kind", "level", "line", "lines", "rows", "struck", "text")
 
     def __init__(self, kind: str, line: int, level: int = 0) -> None:
         self.kind = kind  # heading | item | table | para
@@ -31,6 +31,7 @@ class Block:
         self.struck = False  # all of its text is ~~struck through~~ (read as done)
         self.header: list[str] = []
         self.rows: list[tuple[int, list[str]]] = []
+        self.lines: tuple[str, ...] = ()  # a paragraph of several lines: each line (`Frontend: Next.js`)
 
 
 _OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS
@@ -43,14 +44,21 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+_BREAK = "\x1e"  # a line break inside a paragraph: whitespace to str.split, so text is unchanged
+
+
 def _finish(parts: list[str], owner: Block | None) -> str:
     """The owner's text from its buffer; marks it struck when strikethrough covers all of it."""
     text = "".join(parts)
+    if _BREAK in text and owner is not None and owner.kind == "para":
+        plain = text.replace(_STRUCK_ON, "").replace(_STRUCK_OFF, "")
+        owner.lines = owner.lines + tuple(_clean(x) for x in plain.split(_BREAK))
     if _STRUCK_ON not in text:
         return _clean(text)
     outside = re.sub(re.escape(_STRUCK_ON) + r".*?" + re.escape(_STRUCK_OFF), "", text, flags=re.S)
     inside = text.replace(_STRUCK_ON, "").replace(_STRUCK_OFF, "")
-    if owner is not None and not outside.strip() and inside.strip():
+    # All of it struck, or its lead (`~~Flaky login~~ fixed by moving to SES`): done.
+    if owner is not None and inside.strip() and (not outside.strip() or text.lstrip().startswith(_STRUCK_ON)):
         owner.struck = True
     return _clean(inside)
 
@@ -253,7 +261,7 @@ def _parse(b: _Builder, text: str) -> None:
     for event, span in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if event.__class__ is str:
             if b.parts and event in ("SoftBreak", "HardBreak"):
-                b.parts[-1].append(" ")
+                b.parts[-1].append(_BREAK)
             continue
         payload = event.get("Text")
         if payload is not None:

@@ -69,7 +69,7 @@ def _coverage(doc: Document) -> Coverage:
     unrated = sum(1 for r in facts["risks"] if r.severity is None) if "risks" in facts else 0
     if "actions" in facts:
         unrated += sum(1 for a in facts["actions"] if a.priority is None and not a.done)
-    return Coverage(doc.path, doc.blocks[0], doc.blocks[1], tuple(doc.skipped), unrated)
+    return Coverage(doc.path, doc.blocks[0], doc.blocks[1], tuple(doc.skipped), unrated, doc.blocks[2])
 
 
 def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: list[Warning_]) -> None:

@@ -1,8 +1,10 @@
-"""Which name a handoff gives its entity when front matter names none: its title,
-unless the title only names the kind of document, else its file or folder."""
+"""Which name a handoff gives its entity when front matter names none: its title without
+the words that name the kind of document (and emoji), else its file or folder."""
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 from reports.read.headings import normalise_heading
@@ -11,20 +13,52 @@ from reports.read.vocabulary import LANGUAGES
 GENERIC_TITLES = frozenset(w for vocab in LANGUAGES.values() for w in vocab.generic_titles)
 _GENERIC_STEMS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.generic_stems)
 _GENERIC_WORDS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.generic_words)
+_SEPARATORS = " \t-\u2013\u2014:|\u00b7\u30fb/,.()[]"
+
+
+@functools.cache
+def _doc_type() -> re.Pattern[str]:
+    """Doc-type phrases of every language at either end of a title, longest first."""
+    words = sorted(GENERIC_TITLES, key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", r"[\s_-]+").replace(r"\-", r"[\s_-]*") for w in words)
+    return re.compile(rf"^(?:{alt})(?![^\W\d_])|(?<![^\W\d_])(?:{alt})$", re.I)
+
+
+def _symbols(title: str) -> str:
+    """A title without emoji and other symbols (letters, digits, spaces and separators stay)."""
+    return "".join(c for c in title if c.isalnum() or c.isspace() or c in _SEPARATORS or c in "&'+")
+
+
+def clean_title(title: str) -> str:
+    """A title without emoji and doc-type words at either end (`🚀 Acme Session Handoff` -> `Acme`,
+    `Status do Projeto — Feirinha` -> `Feirinha`); "" when nothing but the document type is left."""
+    s = _symbols(title).strip(_SEPARATORS)
+    while s:
+        cut = _doc_type().sub("", s, count=1).strip(_SEPARATORS)
+        if cut == s:
+            break
+        s = cut
+    return "" if generic_title(s) else s
 
 
 def generic_title(title: str) -> bool:
-    """True when a title names no more than the document type (`Project Status`)."""
+    """True when a title names no more than the document type (`Project Status`, `Week 4 Handover`)."""
     s = normalise_heading.__wrapped__(title)  # a title is seen once: not worth a place in the cache
-    return not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS for w in s.split())
+    return not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS or w.isdigit() for w in s.split())
 
 
 def name_from_path(path: str) -> str:
-    """An entity name from a file path: its stem, or its folder when the stem is generic."""
+    """An entity name from a file path, title-cased: its stem, or its folder when the stem is generic
+    (`acme/HANDOVER_NOTES.md` -> `Acme`, `clients/pinecone-analytics.md` -> `Pinecone Analytics`)."""
     p = Path(path)
     stem = p.stem.replace("-", " ").replace("_", " ").strip()
-    if stem.lower() in _GENERIC_STEMS or generic_title(stem):
+    if stem.lower() in _GENERIC_STEMS or generic_title(stem) or not clean_title(stem):
         folder = p.parent.name.replace("-", " ").replace("_", " ").strip()
         if folder:
-            return folder
-    return stem or path
+            return _title_case(folder)
+    return _title_case(stem) if stem else path
+
+
+def _title_case(name: str) -> str:
+    """Each word's first letter upper case, the rest as written (`kasirKita` keeps its K)."""
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())

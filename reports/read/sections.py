@@ -40,7 +40,7 @@ def _name_value(blk: Block, what: str, out: Found) -> tuple[str, str] | None:
     return name.strip(), rest.strip()
 
 
-_KPI = re.compile(r"^(?P<actual>.*?)\s*\(\s*target\s*:?\s*(?P<cmp><=|>=|\u2264|\u2265|<|>)?\s*(?P<target>[^)]*)\)\s*$", re.I)
+_KPI = re.compile(r"^(?P<actual>.*?)\s*\(\s*(?:target|goal)\s*:?\s*(?P<cmp><=|>=|\u2264|\u2265|<|>)?\s*(?P<target>[^)]*)\)\s*$", re.I)
 
 
 # Values that are not figures: a version, a date or time, a ratio such as 24/24, a port.
@@ -133,9 +133,12 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
         due, text = v.parse_date(m["date"]), text[m.end():]
         if due is None:
             out.warn(blk.line, f"action: '{m['date']}' is not a valid date from 1900 to 9000")
-    found_due = v.find_due(text, ctx.as_of)
+    found_due = v.find_due(text, ctx.as_of, ctx.date_order)
     if found_due is not None:
-        if found_due.when is None:
+        if found_due.when is None and v.is_numeric_date(found_due.written):
+            out.warn(blk.line, f"action: due date '{found_due.written}' may be month/day or day/month; set "
+                     "`date_order: MDY` or `date_order: DMY` in the front matter to read it; kept without one")
+        elif found_due.when is None:
             out.warn(blk.line, f"action: due date '{found_due.written}' is not a date it can read "
                      "(YYYY-MM-DD from 1900 to 9000, or a month name and day); kept without one")
         else:
@@ -144,6 +147,8 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
     flags = v.read_flags(text)
     _near_misses(flags, blk.line, out)
     level, text = item_level(flags.text)
+    if level == "wont":
+        return out  # MoSCoW won't: not an open action (kept as a note)
     priority = flags.priority or (v.SEVERITY_TO_PRIORITY.get(flags.severity) if flags.severity else None)
     priority = priority or written(level)[1]
     done = bool(blk.checked) or flags.done or blk.struck or ctx.done or is_done(blk.text)
@@ -154,12 +159,25 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
 _COST = re.compile(r"\((?P<cost>[^)]*)\)\s*$")
 
 
+# Where things are, not what they are built with: a path, a URL, a host name or an IP address.
+_PLACE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|/|~/|\.{1,2}/|[A-Za-z]:\\|\\\\)|"
+                    r"^(?:[\w-]+\.){2,}[a-z]{2,}(?::\d+)?(?:/\S*)?$|^[\w-]+\.(?:com|net|org|dev|app|test|co|"
+                    r"cloud|example)(?::\d+)?(?:/\S*)?$|^\d{1,3}(?:\.\d{1,3}){3}\b", re.I)
+_TOOL_WORDS = 6  # `Next.js 15 (App Router)`: a tool named without a layer; longer is prose
+
+
 def _read_stack(blk: Block, src: Src, ctx: Context) -> Found:
+    """`Frontend: Next.js 14 ($20/mo)` or a bare tool `Next.js 15 (App Router)`; a path, URL or
+    host name is where something is, never a layer (kept as a note)."""
     out = Found()
-    pair = _name_value(blk, "stack", out)
-    if pair is None:
+    layer, sep, tech = blk.text.replace("\uff1a", ": ", 1).partition(":")  # `前端：` (full-width colon)
+    if not sep or not tech.strip() or len(layer.split()) > 4:
+        if len(blk.text.split()) <= _TOOL_WORDS and not _PLACE.search(blk.text.strip()):
+            out.add(StackItem("", blk.text.strip(), None, src))
+        return out  # prose about the stack: a note
+    layer, tech = layer.strip(), tech.strip()
+    if _PLACE.search(tech) or "path" in layer.lower():
         return out
-    layer, tech = pair
     cost = None
     m = _COST.search(tech)
     if m and _COSTLY.search(m["cost"]):  # `(port 5433)`, `(all via CDN)` are not costs
@@ -177,31 +195,39 @@ _MONEY_WORDS = {"revenue": ("revenue", "income", "sales", "rev"), "expenses": ("
 
 
 def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
-    """`- 2026-10: revenue $4,800, expenses $3,100` (either figure may be missing)."""
+    """`- 2026-10: revenue $4,800, expenses $3,100`, or `- Sept: $22,100 (expenses about $16,050)`:
+    an unlabelled first amount is the revenue (either figure may be missing)."""
     out = Found()
     head, sep, rest = blk.text.partition(":")
-    month = v.parse_month(head) if sep else None
+    month = v.parse_month(head, ctx.as_of) if sep else None
     if month is None:
         if not any(c.isdigit() for c in blk.text):
             return out  # prose about the financials: a note
         out.warn(blk.line, f"financials: expected `YYYY-MM: revenue $X, expenses $Y`, got '{short(blk.text)}'")
         return out
     figures: dict[str, Decimal | None] = {"revenue": None, "expenses": None}
-    for part in re.split(r";|,\s+(?=[A-Za-z])", rest):  # not the comma inside $4,800
+    parts = re.split(r";|,\s+(?=[A-Za-z])|\(|\)", rest)  # not the comma inside $4,800
+    for n, part in enumerate(p for p in parts if p.strip()):
         words = part.strip().split(None, 1)
         key = next((k for k, names in _MONEY_WORDS.items() if words and words[0].lower().strip(":") in names),
                    None)
+        if key is None and n == 0 and v.parse_money(part.strip()) is not None:
+            key, words = "revenue", ["", part.strip()]
         if key is None or len(words) < 2:
             continue
-        figures[key] = v.parse_money(words[1])
+        amount = _ABOUT.sub("", words[1]).strip()
+        figures[key] = v.parse_money(amount)
         if figures[key] is None:
-            out.warn(blk.line, f"financials {month}: cannot read {key} '{short(words[1])}'")
+            out.warn(blk.line, f"financials {month}: cannot read {key} '{short(amount)}'")
     if figures["revenue"] is None and figures["expenses"] is None:
         if not out.problems:
             out.warn(blk.line, f"financials {month}: no revenue or expenses amount in '{short(rest.strip())}'")
         return out
     out.add(MonthFinancials(month, figures["revenue"], figures["expenses"], src))
     return out
+
+
+_ABOUT = re.compile(r"^(?:about|around|approx\.?|approximately|roughly|~)\s*", re.I)
 
 
 _CAMPAIGN = re.compile(r"^(?P<date>\S+)\s*:\s*(?P<name>.*?)\s*(?:\(\s*list\s*:\s*(?P<list>[^)]*)\))?\s*$", re.I)

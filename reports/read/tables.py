@@ -7,6 +7,7 @@ read is a warning and the rest of its row is kept.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 from reports.model import Account, Channel, Expense, MonthFinancials, Src, Target
@@ -79,27 +80,67 @@ def _money_cell(cells: list[str], cols: dict[str, int], key: str, line: int,
     return value
 
 
-def _read_financials(blk: Block, path: str) -> Found:
+# Money columns of a monthly table, in every language: several revenue columns add up (`MRR` +
+# `Other revenue`), and so do expense columns; a target or forecast column is neither.
+_REVENUE_WORDS = ("revenue", "mrr", "arr", "sales", "income", "receita", "receitas", "ingresos", "ventas",
+                  "umsatz", "einnahmen", "revenus", "gelir", "выручка", "доход", "pendapatan", "売上", "收入",
+                  "营收", "매출")
+_EXPENSE_WORDS = ("expenses", "expense", "costs", "cost", "opex", "despesas", "gastos", "ausgaben", "kosten",
+                  "dépenses", "charges", "gider", "giderler", "расходы", "biaya", "pengeluaran", "経費", "費用",
+                  "支出", "비용", "지출")
+_NOT_ACTUAL = ("target", "goal", "forecast", "budget", "plan", "meta", "objetivo", "ziel", "objectif", "目標")
+
+
+def _money_columns(header: list[str], words: tuple[str, ...]) -> list[int]:
+    """The columns whose name holds one of `words` (a whole word, or inside a CJK name)."""
+    out = []
+    for i, name in enumerate(header):
+        low = " ".join(name.lower().replace("_", " ").split()).strip(" *")
+        parts = set(low.replace("/", " ").split())
+        if any(w in parts or (w[:1] > "\u2e80" and w in low) for w in words) and not parts & set(_NOT_ACTUAL):
+            out.append(i)
+    return out
+
+
+def _read_financials(blk: Block, path: str, as_of: date | None = None) -> Found:
     out = Found()
-    cols = _map_columns(blk, ("month", "revenue", "expenses"), ("month",), "financials", out)
+    cols = _map_columns(blk, ("month",), ("month",), "financials", out)
     if cols is None:
         return out
-    if "revenue" not in cols and "expenses" not in cols:
+    money = {"revenue": _money_columns(blk.header, _REVENUE_WORDS),
+             "expenses": _money_columns(blk.header, _EXPENSE_WORDS)}
+    if not money["revenue"] and not money["expenses"]:
         out.warn(blk.line, "financials table: no revenue or expenses column; table skipped")
         return out
     for line, cells in blk.rows:
         month_text = _cell(cells, cols, "month")
-        month = v.parse_month(month_text)
+        month = v.parse_month(month_text, as_of)
         if month is None:
             out.warn(line, f"financials: month '{short(month_text)}' is not YYYY-MM; row skipped")
             continue
-        rev, exp = (Decimal(0) if _cell(cells, cols, k) in _ZERO_DASHES  # an accountant's dash is zero
-                    else _money_cell(cells, cols, k, line, f"financials {month}", out) for k in ("revenue", "expenses"))
+        rev, exp = (_sum_cells(cells, money[k], k, blk.header, line, f"financials {month}", out)
+                    for k in ("revenue", "expenses"))
         out.add(MonthFinancials(month, rev, exp, Src(path, line)))
     return out
 
 
-def _read_expenses(blk: Block, path: str) -> Found:
+def _sum_cells(cells: list[str], columns: list[int], key: str, header: list[str], line: int, what: str,
+               out: Found) -> Decimal | None:
+    """The sum of a row's cells in these columns; None when every one is blank."""
+    total: Decimal | None = None
+    for i in columns:
+        text = cells[i].strip() if i < len(cells) else ""
+        if text in _ZERO_DASHES:  # an accountant's dash is zero
+            value: Decimal | None = Decimal(0)
+        else:
+            name = key if len(columns) == 1 else f"{key} ({header[i]})"
+            value = _money_cell(cells, {name: i}, name, line, what, out)
+        if value is not None:
+            total = value if total is None else total + value
+    return total
+
+
+def _read_expenses(blk: Block, path: str, as_of: date | None = None) -> Found:
     out = Found()
     cols = _map_columns(blk, ("date", "vendor", "category", "amount"), ("amount",), "expenses", out)
     if cols is None:
@@ -116,7 +157,7 @@ def _read_expenses(blk: Block, path: str) -> Found:
     return out
 
 
-def _read_channels(blk: Block, path: str) -> Found:
+def _read_channels(blk: Block, path: str, as_of: date | None = None) -> Found:
     out = Found()
     cols = _map_columns(blk, ("channel", "status", "spend", "leads"), ("channel",), "channels", out)
     if cols is None:
@@ -141,7 +182,7 @@ def _read_channels(blk: Block, path: str) -> Found:
     return out
 
 
-def _read_accounts(blk: Block, path: str) -> Found:
+def _read_accounts(blk: Block, path: str, as_of: date | None = None) -> Found:
     out = Found()
     cols = _map_columns(blk, ("account", "type", "balance"), ("account",), "accounts", out)
     if cols is None:
@@ -155,13 +196,13 @@ def _read_accounts(blk: Block, path: str) -> Found:
     return out
 
 
-def _read_targets(blk: Block, path: str) -> Found:
+def _read_targets(blk: Block, path: str, as_of: date | None = None) -> Found:
     out = Found()
     cols = _map_columns(blk, ("month", "revenue"), ("month", "revenue"), "targets", out)
     if cols is None:
         return out
     for line, cells in blk.rows:
-        month = v.parse_month(_cell(cells, cols, "month"))
+        month = v.parse_month(_cell(cells, cols, "month"), as_of)
         amount = _money_cell(cells, cols, "revenue", line, "target", out)
         if month is None:
             out.warn(line, f"targets: month '{short(_cell(cells, cols, 'month'))}' is not YYYY-MM; row skipped")
@@ -170,7 +211,7 @@ def _read_targets(blk: Block, path: str) -> Found:
     return out
 
 
-TABLE_READERS: dict[str, Callable[[Block, str], Found]] = {
+TABLE_READERS: dict[str, Callable[[Block, str, date | None], Found]] = {
     "financials": _read_financials,
     "expenses": _read_expenses,
     "channels": _read_channels,

@@ -26,7 +26,8 @@ _MONTH_NAMES = {
     for name in names
 }
 _UNIT = re.compile(r"(?:[A-Za-z][A-Za-z /.-]{0,19})?")  # a word: days, ms, users, req/s; no digits
-_MARKER = re.compile(r"\[([A-Za-z0-9][A-Za-z0-9_-]*)\]")
+# `[ops]`, never the `[tourId]` of a route `/tours/[tourId]` or a link `[text](url)`.
+_MARKER = re.compile(r"(?<![\w/.\-])\[([A-Za-z0-9][A-Za-z0-9_-]*)\](?!\()")
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
@@ -117,17 +118,27 @@ def parse_date(text: str) -> date | None:
     return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
-def parse_month(text: str) -> str | None:
-    """Return `YYYY-MM` for `2026-09`, `2026-09-01`, `Sep 2026` or `September 2026`."""
+_CJK_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+
+
+def parse_month(text: str, as_of: date | None = None) -> str | None:
+    """Return `YYYY-MM` for `2026-09`, `2026-09-01`, `Sep 2026`, `September 2026` or `2026年9月`;
+    given the as-of date, a month without a year (`Sept`) is the last one begun by then."""
     s = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", s)
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", s) or _CJK_MONTH.fullmatch(s)
     if m:
         year, month = int(m[1]), int(m[2])
     else:
-        m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{4})", s)
+        m = re.fullmatch(r"([A-Za-z]+)\.?(?:\s+(\d{4}))?", s)
         if not m or m[1].lower() not in _MONTH_NAMES:
             return None
-        year, month = int(m[2]), _MONTH_NAMES[m[1].lower()]
+        month = _MONTH_NAMES[m[1].lower()]
+        if m[2]:
+            year = int(m[2])
+        elif as_of is None:
+            return None
+        else:
+            year = as_of.year if month <= as_of.month else as_of.year - 1
     if not 1 <= month <= 12 or not MIN_YEAR <= year <= MAX_YEAR:
         return None
     return f"{year:04d}-{month:02d}"
@@ -273,6 +284,13 @@ _DUE_WORDS = re.compile(
     r"(?P<trail>\s*\))?", re.I)
 
 
+_DAY_FIRST_WORD = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_WORD}\.?(?:,?\s+\d{{4}})?"
+_DUE_PAREN = re.compile(
+    rf"(?P<lead>\(\s*)(?P<date>\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    rf"{_MONTH_WORD}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_DAY_FIRST_WORD})(?P<trail>\s*\))", re.I)
+DATE_ORDERS = ("MDY", "DMY")
+
+
 class Due(NamedTuple):
     """A due date found in a bullet: the date (None if it could not be read), the text it
     was written as, and the bullet's text without it."""
@@ -282,38 +300,50 @@ class Due(NamedTuple):
     rest: str
 
 
-def find_due(text: str, as_of: date | None) -> Due | None:
-    """`(due 2026-11-12)`, `— due 2026-11-12`, `due: Nov 12`, `by 2026-11-12`, `before 12 Dec`.
-    A date without a year takes the year that puts it nearest `as_of`."""
-    m = _DUE_WORDS.search(text)
+def find_due(text: str, as_of: date | None, date_order: str | None = None) -> Due | None:
+    """`(due 2026-11-12)`, `— due 2026-11-12`, `due: Nov 12`, `by 2026-11-12`, `before 12 Dec`, `(Dec 20)`.
+    A date without a year takes the year that puts it nearest `as_of`; `12/15` is read only
+    with a `date_order` (MDY or DMY)."""
+    m = _DUE_WORDS.search(text) or _DUE_PAREN.search(text)
     if m is None:
         return None
     written = m["date"]
-    when = _parse_loose_date(written, as_of)
+    when = _parse_loose_date(written, as_of, date_order)
     rest = text[: m.start()] + (" " if m["lead"].strip() == "" and m.start() > 0 else "") + text[m.end():]
     if m["lead"].strip().startswith("(") and not m["trail"]:
         rest = text[: m.start()] + " " + text[m.end():]
     return Due(when, written, " ".join(rest.replace("()", "").split()).rstrip(" -\u2014\u2013,;"))
 
 
-def _parse_loose_date(written: str, as_of: date | None) -> date | None:
+def is_numeric_date(written: str) -> bool:
+    """`12/15` or `20/12/2026`: month or day first depends on the writer."""
+    return bool(re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", written.strip()))
+
+
+def _parse_loose_date(written: str, as_of: date | None, date_order: str | None = None) -> date | None:
     s = written.strip().lower().replace(",", " ").replace(".", " ")
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
     if iso:
         return _checked(int(iso[1]), int(iso[2]), int(iso[3]))
-    if re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", s):
-        return None  # 03/04: month or day first? Not guessed; warned
+    if is_numeric_date(s):
+        if date_order not in DATE_ORDERS:
+            return None  # 03/04: month or day first? Not guessed; warned
+        parts = [int(x) for x in s.split("/")]
+        month, day = (parts[0], parts[1]) if date_order == "MDY" else (parts[1], parts[0])
+        if len(parts) == 3:
+            return _checked(parts[2] + (2000 if parts[2] < 100 else 0), month, day)
+        return _nearest(month, day, as_of)
     words = s.split()
-    month = next((_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES), None)
+    named = next((_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES), None)
     numbers = [int(re.sub(r"(st|nd|rd|th)$", "", w)) for w in words if re.fullmatch(r"\d+(?:st|nd|rd|th)?", w)]
-    if month is None or not numbers:
+    if named is None or not numbers or numbers[0] > 31:
         return None
-    day = numbers[0] if numbers[0] <= 31 else None
-    year = next((n for n in numbers[1:] if n >= 1000), None) if day is not None else None
-    if day is None:
-        return None
-    if year is not None:
-        return _checked(year, month, day)
+    year = next((n for n in numbers[1:] if n >= 1000), None)
+    return _checked(year, named, numbers[0]) if year is not None else _nearest(named, numbers[0], as_of)
+
+
+def _nearest(month: int, day: int, as_of: date | None) -> date | None:
+    """The date of that month and day nearest the as-of date (`Jan 10` late in the year is next year's)."""
     if as_of is None:
         return None
     candidates = [d for d in (_checked(as_of.year + k, month, day) for k in (-1, 0, 1)) if d is not None]
