@@ -17,6 +17,7 @@ from reports.ledger.states import RoleState
 from reports.model import Portfolio
 from reports.render.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
 from reports.run.decide import _bounces, decide
+from reports.run.execute import execute
 
 from .stores import read_records
 
@@ -115,7 +116,7 @@ def carry_out(store: LocalStore, sender: Recorder) -> list[pipeline.Result]:
     the_plan = pipeline.Plan(pipeline.Request(roles=("cfo",)), Settings(), inputs, (MSG,),
                              (decide(MSG, None, False),), store.path)
     with store:
-        return pipeline.execute(the_plan, store, sender)
+        return execute(the_plan, store, sender)
 
 
 def test_a_won_claim_sends_once_between_its_attempt_and_its_outcome(tmp_path: Path) -> None:

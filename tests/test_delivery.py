@@ -182,6 +182,7 @@ def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: P
     from reports.config import Settings
     from reports.model import Portfolio
     from reports.render.compose import MAX_MESSAGE_BYTES, Outgoing, content_sha256
+    from reports.run.execute import execute
 
     calls: list[str] = []
 
@@ -204,7 +205,7 @@ def test_a_message_over_the_ses_size_limit_is_refused_before_sending(tmp_path: P
     plan = pipeline.Plan(pipeline.Request(), Settings(), inputs, (big, small), decisions, log)
     said: list[str] = []
     with store(log) as audit_log, progress.routed(lambda _level, text: said.append(text)):
-        results = pipeline.execute(plan, audit_log, Recorder())
+        results = execute(plan, audit_log, Recorder())
     assert pipeline.exit_code(results) == 1 and calls == ["ceo"]  # the big one never reached SES
     assert events(log) == [("cfo", "failed"), ("ceo", "attempt"), ("ceo", "sent")]
     assert "cfo: FAILED" in said[0] and "over the SES limit" in said[0]

@@ -304,3 +304,11 @@ def test_doctor_warns_that_a_send_refuses_the_bundled_sample(tmp_path: Path) -> 
     (tmp_path / "repos.env").write_text(ENV)
     result = CliRunner().invoke(cli, ["doctor"])
     assert "[warn] handoff folder" in result.output and "a send refuses it" in result.output
+
+
+def test_a_first_preview_imports_neither_boto3_nor_the_ledger(tmp_path: Path) -> None:
+    code = ("import sys; from click.testing import CliRunner; from send_exec_reports import cli; "
+            f"r = CliRunner().invoke(cli, ['--dry-run', '-q', '--as-of', '{AS_OF}', '--audit-log', "
+            f"'{tmp_path / 'none.jsonl'}']); assert r.exit_code == 0, r.output; "
+            "sys.exit(sorted(m for m in sys.modules if m.startswith(('boto3', 'botocore', 'reports.ledger'))))")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
