@@ -310,5 +310,6 @@ def test_a_first_preview_imports_neither_boto3_nor_the_ledger(tmp_path: Path) ->
     code = ("import sys; from click.testing import CliRunner; from send_exec_reports import cli; "
             f"r = CliRunner().invoke(cli, ['--dry-run', '-q', '--as-of', '{AS_OF}', '--audit-log', "
             f"'{tmp_path / 'none.jsonl'}']); assert r.exit_code == 0, r.output; "
-            "sys.exit(sorted(m for m in sys.modules if m.startswith(('boto3', 'botocore', 'reports.ledger'))))")
+            "found = sorted(m for m in sys.modules if m.startswith(('boto3', 'botocore', 'reports.ledger'))); "
+            "print(found); sys.exit(bool(found))")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
