@@ -13,6 +13,7 @@ from reports.model import to_jsonable
 from reports.read.document import Document, parse_document
 from reports.read.folder import read_portfolio
 from reports.read.headings import SECTIONS, classify_heading
+from reports.read.names import GENERIC_TITLES
 
 from .conftest import SAMPLE, Write
 
@@ -491,3 +492,30 @@ def test_issue25_7_done_mid_line_and_empty_items() -> None:
         """)
     assert [(a.text[:12], a.done) for a in facts["actions"]] == [("Supabase MFA", True), ("Rotate the k", False)]
     assert "risks" not in facts
+
+
+def _clean_title_by_the_pattern_alone(title: str) -> str:
+    """clean_title without its fast paths: every character tested, the pattern always tried."""
+    from reports.read.names import _SEPARATORS, _doc_type, generic_title
+
+    s = "".join(c for c in title if c.isalnum() or c.isspace() or c in _SEPARATORS or c in "&'+")
+    s = s.strip(_SEPARATORS)
+    while s:
+        cut = _doc_type().sub("", s, count=1).strip(_SEPARATORS)
+        if cut == s:
+            break
+        s = cut
+    return "" if generic_title(s) else s
+
+
+@given(st.lists(st.one_of(st.sampled_from(sorted(GENERIC_TITLES)),
+                          st.text(alphabet="abcXYZ019 -_:'().&+!#\U0001f680\u2014", max_size=8)),
+                min_size=1, max_size=4),
+       st.sampled_from([" ", " - ", ": ", "_", ""]), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_clean_title_fast_paths_agree_with_the_pattern(parts: list[str], joint: str, upper: bool) -> None:
+    from reports.read.names import clean_title
+
+    title = joint.join(parts)
+    title = title.upper() if upper else title
+    assert clean_title(title) == _clean_title_by_the_pattern_alone(title)

@@ -54,8 +54,9 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
     title = first.text if first is not None else ""
     name = (meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")) if meta else ""
     named_by = "front matter"
-    if not name and title and clean_title(title):
-        name, named_by = clean_title(title), "heading"
+    cleaned = clean_title(title) if not name and title else ""
+    if cleaned:
+        name, named_by = cleaned, "heading"
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])

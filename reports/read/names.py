@@ -24,16 +24,42 @@ def _doc_type() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alt})(?![^\W\d_])|(?<![^\W\d_])(?:{alt})$", re.I)
 
 
+_ASCII_SYMBOLS = str.maketrans("", "", "".join(
+    chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c).isspace() or chr(c) in _SEPARATORS + "&'+")))
+
+
 def _symbols(title: str) -> str:
     """A title without emoji and other symbols (letters, digits, spaces and separators stay)."""
+    if title.isascii():  # most titles: one C-level pass instead of a test per character
+        return title.translate(_ASCII_SYMBOLS)
     return "".join(c for c in title if c.isalnum() or c.isspace() or c in _SEPARATORS or c in "&'+")
+
+
+@functools.cache
+def _doc_type_words() -> frozenset[str]:
+    """Every run of letters in every doc-type phrase, hyphenated words also joined (`hand-off`:
+    hand, off, handoff): a title's letter runs are checked against these."""
+    words: set[str] = set()
+    for phrase in GENERIC_TITLES:
+        for word in phrase.lower().split():
+            words.update(w for w in re.split(r"[^a-z]+", word) if w)
+            words.add(re.sub(r"[^a-z]+", "", word))  # `hand-off` is also written `handoff`
+    return frozenset(words)
+
+
+def _may_name_doc_type(s: str) -> bool:
+    """False when an ASCII title has no word of any doc-type phrase: the pattern cannot match."""
+    if not s.isascii():
+        return True  # CJK and other scripts write without spaces: let the pattern decide
+    words = _doc_type_words()
+    return any(w in words for w in re.split(r"[^a-z]+", s.lower()) if w)  # the pattern's word ends
 
 
 def clean_title(title: str) -> str:
     """A title without emoji and doc-type words at either end (`🚀 Acme Session Handoff` -> `Acme`,
     `Status do Projeto — Feirinha` -> `Feirinha`); "" when nothing but the document type is left."""
     s = _symbols(title).strip(_SEPARATORS)
-    while s:
+    while s and _may_name_doc_type(s):
         cut = _doc_type().sub("", s, count=1).strip(_SEPARATORS)
         if cut == s:
             break
