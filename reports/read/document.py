@@ -138,12 +138,13 @@ def _lead_body(blocks: list[Block], i: int) -> list[Block]:
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
-    __slots__ = ("as_of", "doc", "heading", "kind", "section")
+    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "section")
 
     def __init__(self, doc: Document, section: Section, as_of: date | None) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
         self.kind = section.kind  # None once a section is found in the wrong kind of file
+        self.date_order = meta_text(doc.meta, "date_order").upper() or None if doc.meta else None
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
@@ -200,8 +201,8 @@ class _Reading:
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
         severity, priority = written(level)
-        order = meta_text(self.doc.meta, "date_order").upper() or None
-        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done", order))
+        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done",
+                                  self.date_order))
 
     def _readable_here(self) -> bool:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""

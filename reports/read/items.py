@@ -40,6 +40,7 @@ def field(text: str) -> tuple[str, str] | None:
     return (_roles()[m["name"].lower()], m["rest"].strip()) if m else None
 
 
+_DIGIT = re.compile(r"\d").search
 _DONE_PLACE = re.compile(r"^\W*$|[\u2014\u2013:(\-]\s*\W*$")
 
 
@@ -63,7 +64,7 @@ def is_empty(text: str) -> bool:
     if s in empty:
         return True
     words = s.split()
-    if len(words) <= 7 and not any(c.isdigit() for c in s) and (
+    if len(words) <= 7 and not _DIGIT(s) and (
             words[0].strip(",.:") in empty or " ".join(words[:2]).strip(",.:") in empty):
         return True
     label, sep, rest = s.partition(": ")
