@@ -153,3 +153,26 @@ def test_a_row_in_two_currencies_keeps_the_first_and_warns(tmp_path: Path) -> No
     [f] = portfolio.entities[0].financials
     assert (f.revenue, f.expenses, f.currency) == (Decimal(300000), None, "JPY")
     assert any("'$2,000' is in USD, the row in JPY" in w.message for w in portfolio.warnings)
+
+
+def test_a_money_table_under_a_status_heading_is_read_by_its_columns(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, loop="""
+        # Loopdesk
+
+        ## Money
+
+        | Month | MRR | Other revenue | Expenses |
+        |---|--:|--:|--:|
+        | Sep 2026 | $16,400 | $2,150 | $12,450 |
+        | Oct 2026 | $17,050 | $0 | $13,100 |
+
+        ## How it's going
+
+        | Channel | Note |
+        |---|---|
+        | Shopify | fine |
+        """), AS_OF)
+    [loop] = portfolio.entities
+    assert [(f.month, f.revenue, f.expenses) for f in loop.financials] == [
+        ("2026-09", Decimal(18550), Decimal(12450)), ("2026-10", Decimal(17050), Decimal(13100))]
+    assert portfolio.warnings == ()  # the other table stays a note, unwarned

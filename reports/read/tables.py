@@ -23,7 +23,7 @@ OTA_NAMES = (
 
 # Tables: column name synonyms; the first of each tuple is the canonical name.
 _COLUMNS = {
-    "month": ("month", "period"),
+    "month": ("month", "period", "mês", "mes", "monat", "mois", "bulan", "ay", "месяц", "月", "月份", "월"),
     "revenue": ("revenue", "income", "sales", "revenue target", "target"),
     "expenses": ("expenses", "expense", "costs", "cost", "opex"),
     "date": ("date", "day"),
@@ -230,6 +230,16 @@ def _read_targets(blk: Block, path: str, as_of: date | None = None) -> Found:
         elif amount is not None:
             out.add(Target(month, amount, Src(path, line)))
     return out
+
+
+def shaped_as(blk: Block) -> str | None:
+    """What a table under a status heading (`## Money`, `## Dinheiro`) is by its columns:
+    `financials` with a month column and a revenue or expenses column, else None (a note)."""
+    header = [" ".join(h.lower().split()).strip(" *_") for h in blk.header]
+    if not any(h in _COLUMNS["month"] for h in header):
+        return None
+    found = _money_columns(blk.header, _REVENUE_WORDS) or _money_columns(blk.header, _EXPENSE_WORDS)
+    return "financials" if found else None
 
 
 TABLE_READERS: dict[str, Callable[[Block, str, date | None], Found]] = {
