@@ -44,9 +44,11 @@ class Source(NamedTuple):
 
 class MonthFinancials(NamedTuple):
     month: str
-    revenue: Money | None
+    revenue: Money | None  # as written, in `currency`
     expenses: Money | None
     source: Src
+    currency: str | None = None  # ISO code as written (`¥` -> JPY); None: the entity's reporting currency
+    rate: Decimal | None = None  # from portfolio.md's `fx:`: reporting-currency units per unit of `currency`
 
 
 class Expense(NamedTuple):
@@ -199,6 +201,7 @@ class Entity(NamedTuple):
     notes: tuple[Note, ...] = ()
     sector: str = ""  # `sector:` in front matter; `software` sends untagged items to the CTO too
     resolved: tuple[Risk, ...] = ()  # risks the notes say are fixed (issue 25): read, but not open
+    currency: str = "USD"  # the reporting currency its figures are totalled in (the portfolio's)
 
     @property
     def label(self) -> str:
@@ -233,6 +236,8 @@ class Portfolio(NamedTuple):
     coverage: tuple[Coverage, ...] = ()
     cash_as_of: date | None = None  # when cash_on_hand was counted; None: the last financial month
     newest_mtime: float | None = None  # the newest handoff file's modification time, as read (local folders)
+    currency: str = "USD"  # `currency:` in portfolio.md: every total is in it
+    fx: tuple[tuple[str, Decimal], ...] = ()  # `fx:` in portfolio.md: (code, reporting units per unit)
 
 
 NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage", "newest_mtime"})

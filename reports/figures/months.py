@@ -49,19 +49,26 @@ def position(day: date) -> Decimal:
 
 
 def _rows(entity: Entity, through: str) -> tuple[dict[str, list[Decimal]], dict[str, str]]:
-    """Sum each month's rows; a figure left blank or unreadable in any row makes it unknown."""
+    """Sum each month's rows; a figure left blank or unreadable in any row makes it unknown, and
+    so does one in another currency than the entity's reporting one with no fx rate."""
     sums: dict[str, list[Decimal]] = {}
     unknown: dict[str, set[str]] = {}
+    foreign: dict[str, set[str]] = {}
     for f in entity.financials:
         if f.month > through:
             continue
         pair = sums.setdefault(f.month, [ZERO, ZERO])
+        counted = f.currency in (None, entity.currency) or f.rate is not None
         for i, (name, value) in enumerate((("revenue", f.revenue), ("expenses", f.expenses))):
-            if value is None:
+            if value is None or not counted:
                 unknown.setdefault(f.month, set()).add(name)
+                if value is not None:
+                    foreign.setdefault(f.month, set()).add(str(f.currency))
             else:
-                pair[i] += value
+                pair[i] += value if f.rate is None else value * f.rate
     blank = {m: " and ".join(sorted(names, reverse=True)) for m, names in unknown.items()}
+    for m, codes in foreign.items():  # why: the report says which currency kept it out
+        blank[m] += f" in {', '.join(sorted(codes))} (no fx rate)"
     return sums, blank
 
 

@@ -18,7 +18,7 @@ from reports.read.items import block_title, field, is_done, is_empty, is_issue_h
 from reports.read.markdown import Block, markdown_blocks
 from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
-from reports.read.tables import TABLE_READERS
+from reports.read.tables import TABLE_READERS, shaped_as
 
 PORTFOLIO_SECTIONS = ("guardrails", "targets", "capital_plan")
 
@@ -299,6 +299,8 @@ class _Reading:
                 return found
         elif blk.kind == "table" and table_reader is not None:
             return table_reader(blk, self.doc.path, self.as_of)
+        elif blk.kind == "table" and kind == NOTES and (shaped := shaped_as(blk)):  # `## Money`: read by columns
+            self._file(TABLE_READERS[shaped](blk, self.doc.path, self.as_of), shaped)
         elif blk.kind == "table":
             if kind not in (None, NOTES):
                 self.warn(blk.line, f"{heading}: expected bullets, found a table; its rows are kept as notes")

@@ -48,10 +48,18 @@ class Merge:
         cash = _meta_money(meta, "cash_on_hand", warnings)
         horizon = _meta_horizon(meta, as_of, warnings)
         cash_as_of = _meta_date(meta, "cash_as_of", warnings)
+        currency = _currency({"currency": meta["currency"][0]}, meta["currency"][1], warnings) \
+            if "currency" in meta else ""
+        currency = currency or "USD"
+        fx = _meta_fx(meta, currency, warnings)
+        for e in self.entities.values():
+            if e["facts"].get("financials"):
+                e["facts"]["financials"] = _in_currency(e, currency, fx, warnings)
         frozen = tuple(
             Entity(
                 name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
-                sources=tuple(e["sources"]), **{k: tuple(items) for k, items in e["facts"].items()},
+                sources=tuple(e["sources"]), currency=currency,
+                **{k: tuple(items) for k, items in e["facts"].items()},
             )
             for e in self.entities.values()
         )
@@ -60,7 +68,8 @@ class Merge:
             cash_as_of=cash_as_of, guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
             capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
             files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
-            coverage=tuple(self.coverage), newest_mtime=newest_mtime,
+            coverage=tuple(self.coverage), newest_mtime=newest_mtime, currency=currency,
+            fx=tuple(sorted(fx.items())),
         )
 
 
@@ -76,8 +85,8 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
     key = doc.name.casefold()
     ent = entities.get(key)
     if ent is None:
-        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sector": "", "sources": [], "named_by": doc.named_by,
-               "facts": {}}
+        ent = {"name": doc.name, "code": "", "kind": "", "owner": "", "sector": "", "currency": "", "sources": [],
+               "named_by": doc.named_by, "facts": {}}
         entities[key] = ent
     elif "front matter" not in (doc.named_by, ent["named_by"]) or doc.named_by != ent["named_by"]:
         how = {"heading": "titled", "file": "named by their files"}
@@ -90,6 +99,9 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
     if doc.meta:
         _merge_meta(doc, ent, warnings)
     facts = ent["facts"]
+    own = _currency(doc.meta, doc.path, []) if doc.meta else ""
+    if own and doc.facts.get("financials"):  # this file's own `currency:` for its unmarked amounts
+        doc.facts["financials"] = [f if f.currency else f._replace(currency=own) for f in doc.facts["financials"]]
     for k, items in doc.facts.items():
         if k in facts:
             facts[k].extend(items)
@@ -106,7 +118,8 @@ def _merge_meta(doc: Document, ent: dict[str, Any], warnings: list[Warning_]) ->
         kind = "operating"
     for field_name, value in (("code", meta_text(doc.meta, "code")), ("kind", kind),
                               ("owner", meta_text(doc.meta, "owner")),
-                              ("sector", meta_text(doc.meta, "sector").lower())):
+                              ("sector", meta_text(doc.meta, "sector").lower()),
+                              ("currency", _currency(doc.meta, doc.path, warnings))):
         if value and ent[field_name] and ent[field_name] != value:
             warnings.append(Warning_(Src(doc.path, 1), f"{field_name} '{value}' differs from "
                                      f"'{ent[field_name]}' given earlier for {doc.name}; kept the first"))
@@ -116,7 +129,7 @@ def _merge_meta(doc: Document, ent: dict[str, Any], warnings: list[Warning_]) ->
 
 def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[Any, str]],
                      warnings: list[Warning_]) -> None:
-    for key in ("name", "cash_on_hand", "horizon", "cash_as_of"):
+    for key in ("name", "cash_on_hand", "horizon", "cash_as_of", "currency", "fx"):
         if key in doc.meta and doc.meta[key] is not None:
             if key in meta and meta[key][0] != doc.meta[key]:
                 warnings.append(Warning_(Src(doc.path, 1), f"portfolio {key} given again; kept the "
@@ -178,3 +191,62 @@ def default_horizon(as_of: date) -> str:
     """Return the last month of the first full quarter after the one `as_of` is in."""
     quarter_end = ((as_of.month - 1) // 3 + 1) * 3
     return v.month_add(f"{as_of.year:04d}-{quarter_end:02d}", 3)
+
+
+def _currency(meta: dict[str, Any], path: str, warnings: list[Warning_]) -> str:
+    """`currency:` in front matter as an ISO code (`JPY`, or a mark such as `¥`); "" when absent
+    or not a currency (warned)."""
+    raw = meta_text(meta, "currency")
+    if not raw:
+        return ""
+    code = raw.upper() if raw.upper() in v.CURRENCIES else dict(v.CURRENCY_MARKS).get(raw, "")
+    if not code:
+        warnings.append(Warning_(Src(path, 1), f"currency '{raw}' is not a currency this tool knows "
+                                 f"({', '.join(sorted(v.CURRENCIES))}); ignored", "portfolio"))
+    return code
+
+
+def _meta_fx(meta: dict[str, tuple[Any, str]], currency: str, warnings: list[Warning_]) -> dict[str, Decimal]:
+    """`fx: {JPY: 0.0067}`: units of the reporting currency per unit of each other currency."""
+    if "fx" not in meta:
+        return {}
+    raw, path = meta["fx"]
+    if not isinstance(raw, dict):
+        warnings.append(Warning_(Src(path, 1), f"fx '{raw}' is not a mapping such as `fx: {{JPY: 0.0067}}` "
+                                 f"({currency} per unit); ignored", "portfolio"))
+        return {}
+    rates: dict[str, Decimal] = {}
+    for key, value in raw.items():
+        code = str(key).strip().upper()
+        try:
+            rate = v.sane(Decimal(str(value)))
+        except ArithmeticError:
+            rate = None
+        if code not in v.CURRENCIES or rate is None or rate <= 0:
+            warnings.append(Warning_(Src(path, 1), f"fx {key}: {value} is not a currency code with a rate above "
+                                     f"0 ({currency} per unit); ignored", "portfolio"))
+        else:
+            rates[code] = rate
+    return rates
+
+
+def _in_currency(ent: dict[str, Any], currency: str, fx: dict[str, Decimal],
+                 warnings: list[Warning_]) -> list[Any]:
+    """The entity's months with their currency resolved: unmarked amounts are in its own
+    `currency:` (else the portfolio's); another currency takes its `fx:` rate, or is warned
+    (once per file and currency) and never added to a total."""
+    out, warned = [], set()
+    for f in ent["facts"]["financials"]:
+        code = f.currency or ent["currency"] or currency
+        if code == currency:
+            out.append(f._replace(currency=code))
+        elif code in fx:
+            out.append(f._replace(currency=code, rate=fx[code]))
+        else:
+            out.append(f._replace(currency=code))
+            if (f.source.path, code) not in warned:
+                warned.add((f.source.path, code))
+                warnings.append(Warning_(f.source, f"{ent['name']}: financials in {code}, not {currency}: shown, "
+                                         f"never added to a total; give `fx: {{{code}: <{currency} per {code}>}}` "
+                                         "in portfolio.md's front matter to convert them", "financials"))
+    return out

@@ -23,7 +23,7 @@ OTA_NAMES = (
 
 # Tables: column name synonyms; the first of each tuple is the canonical name.
 _COLUMNS = {
-    "month": ("month", "period"),
+    "month": ("month", "period", "mês", "mes", "monat", "mois", "bulan", "ay", "месяц", "月", "月份", "월"),
     "revenue": ("revenue", "income", "sales", "revenue target", "target"),
     "expenses": ("expenses", "expense", "costs", "cost", "opex"),
     "date": ("date", "day"),
@@ -118,26 +118,47 @@ def _read_financials(blk: Block, path: str, as_of: date | None = None) -> Found:
         if month is None:
             out.warn(line, f"financials: month '{short(month_text)}' is not YYYY-MM; row skipped")
             continue
-        rev, exp = (_sum_cells(cells, money[k], k, blk.header, line, f"financials {month}", out)
-                    for k in ("revenue", "expenses"))
-        out.add(MonthFinancials(month, rev, exp, Src(path, line)))
+        row = _Row(line, f"financials {month}", out)
+        rev, exp = (row.sum(cells, money[k], k, blk.header) for k in ("revenue", "expenses"))
+        out.add(MonthFinancials(month, rev, exp, Src(path, line), row.currency))
     return out
 
 
-def _sum_cells(cells: list[str], columns: list[int], key: str, header: list[str], line: int, what: str,
-               out: Found) -> Decimal | None:
-    """The sum of a row's cells in these columns; None when every one is blank."""
-    total: Decimal | None = None
-    for i in columns:
-        text = cells[i].strip() if i < len(cells) else ""
-        if text in _ZERO_DASHES:  # an accountant's dash is zero
-            value: Decimal | None = Decimal(0)
-        else:
+class _Row:
+    """One row's money cells, summed, in the one currency they are written in."""
+
+    def __init__(self, line: int, what: str, out: Found) -> None:
+        self.line, self.what, self.out = line, what, out
+        self.currency: str | None = None  # the first currency mark in the row
+
+    def sum(self, cells: list[str], columns: list[int], key: str, header: list[str]) -> Decimal | None:
+        """The sum of the row's cells in these columns; None when every one is blank."""
+        total: Decimal | None = None
+        for i in columns:
+            text = cells[i].strip() if i < len(cells) else ""
             name = key if len(columns) == 1 else f"{key} ({header[i]})"
-            value = _money_cell(cells, {name: i}, name, line, what, out)
-        if value is not None:
-            total = value if total is None else total + value
-    return total
+            value = Decimal(0) if text in _ZERO_DASHES else self.amount(text, name)  # a dash is zero
+            if value is not None:
+                total = value if total is None else total + value
+        return total
+
+    def amount(self, text: str, name: str) -> Decimal | None:
+        """A cell's amount, in the row's currency: a cell in another one is warned and left out."""
+        if _blank(text):
+            return None
+        amount = v.parse_amount(text)
+        if amount is None:
+            money = v.parse_money(text)  # the older forms (`$.5`), in no named currency
+            amount = v.Amount(money, None) if money is not None else None
+        if amount is None:
+            self.out.warn(self.line, f"{self.what}: cannot read {name} '{short(text)}'; the rest of the row is kept")
+            return None
+        if amount.currency and self.currency and amount.currency != self.currency:
+            self.out.warn(self.line, f"{self.what}: {name} '{short(text)}' is in {amount.currency}, the row in "
+                          f"{self.currency}; left out (one currency a row)")
+            return None
+        self.currency = self.currency or amount.currency
+        return amount.value
 
 
 def _read_expenses(blk: Block, path: str, as_of: date | None = None) -> Found:
@@ -209,6 +230,16 @@ def _read_targets(blk: Block, path: str, as_of: date | None = None) -> Found:
         elif amount is not None:
             out.add(Target(month, amount, Src(path, line)))
     return out
+
+
+def shaped_as(blk: Block) -> str | None:
+    """What a table under a status heading (`## Money`, `## Dinheiro`) is by its columns:
+    `financials` with a month column and a revenue or expenses column, else None (a note)."""
+    header = [" ".join(h.lower().split()).strip(" *_") for h in blk.header]
+    if not any(h in _COLUMNS["month"] for h in header):
+        return None
+    found = _money_columns(blk.header, _REVENUE_WORDS) or _money_columns(blk.header, _EXPENSE_WORDS)
+    return "financials" if found else None
 
 
 TABLE_READERS: dict[str, Callable[[Block, str, date | None], Found]] = {

@@ -356,3 +356,91 @@ def _checked(year: int, month: int, day: int) -> date | None:
     except ValueError:
         return None
     return found if MIN_YEAR <= found.year <= MAX_YEAR else None
+
+
+# --------------------------------------------------------------------------
+# Amounts in any currency
+
+# Currency marks as written, longest first where one holds another (`R$` before `$`); each
+# maps to its ISO code. A mark may stand before or after the number.
+CURRENCY_MARKS = (
+    ("US$", "USD"), ("USD", "USD"), ("R$", "BRL"), ("BRL", "BRL"), ("CN¥", "CNY"), ("RMB", "CNY"),
+    ("CNY", "CNY"), ("元", "CNY"), ("JP¥", "JPY"), ("JPY", "JPY"), ("円", "JPY"), ("¥", "JPY"),
+    ("￥", "JPY"), ("Rp", "IDR"), ("IDR", "IDR"), ("Rs.", "INR"), ("Rs", "INR"), ("₹", "INR"),
+    ("INR", "INR"), ("€", "EUR"), ("EUR", "EUR"), ("£", "GBP"), ("GBP", "GBP"), ("₩", "KRW"),
+    ("원", "KRW"), ("KRW", "KRW"), ("₺", "TRY"), ("TRY", "TRY"), ("TL", "TRY"), ("₽", "RUB"),
+    ("руб.", "RUB"), ("руб", "RUB"), ("RUB", "RUB"), ("$", "USD"),
+)
+CURRENCIES = frozenset(code for _, code in CURRENCY_MARKS)
+# Where `48.300` is forty-eight thousand: these currencies are mostly written with dots for
+# thousands and a comma for decimals; elsewhere one dot and three digits is still a decimal.
+_DOT_THOUSANDS = frozenset({"BRL", "IDR", "EUR", "TRY", "RUB"})
+_CJK_SCALE = {"万": Decimal(10_000), "億": Decimal(100_000_000), "亿": Decimal(100_000_000)}
+_MONTHLY_MARKS = ("月額", "/月", "/bulan", "/mês", "/mes", "/monat", "/mois", "/ay", "/мес")
+_amount_re: re.Pattern[str] | None = None
+
+
+class Amount(NamedTuple):
+    """An amount as written: its value, its currency code (None when no mark says), and
+    whether it was written per month (`月額3,000円`, `$300/mo`)."""
+
+    value: Decimal
+    currency: str | None
+    monthly: bool = False
+
+
+def parse_amount(text: str) -> Amount | None:
+    """Read `$14.2k`, `¥300,000`, `月額3,000円`, `R$ 48.300`, `Rp 12.400.000`, `€1.234,56`,
+    `200万円` or a bare `1,500` into an Amount, else None."""
+    global _amount_re
+    s = text.strip().translate(_DASHES)
+    negative = s.startswith("(") and s.endswith(")")
+    s = s.strip("()").strip()
+    monthly = any(m in s.lower() for m in _MONTHLY_MARKS) or bool(_MONTHLY.search(s))
+    for mark in _MONTHLY_MARKS:
+        s = s.replace(mark, "")
+    currency = None
+    for mark, code in CURRENCY_MARKS:
+        if mark in s:
+            currency, s = code, s.replace(mark, " ", 1)
+            break
+    if _amount_re is None:
+        _amount_re = re.compile(
+            r"^(?P<neg>-)?\s*(?P<num>\d[\d.,\s]*\d|\d)\s*(?P<scale>[kKmMbB](?![a-z])|万|億|亿)?\s*"
+            r"(?:/\s*(?:mo|month|mth)|per month|a month|monthly)?$", re.I)
+    m = _amount_re.match(" ".join(s.split()).replace("- ", "-"))
+    if m is None:
+        return None
+    number = _plain_number(m["num"].replace(" ", ""), currency)
+    if number is None:
+        return None
+    scale = m["scale"] or ""
+    try:
+        value = sane(Decimal(number) * (_CJK_SCALE.get(scale) or _SCALE[scale.lower()]))
+    except ArithmeticError:
+        return None
+    if value is None:
+        return None
+    return Amount(-value if negative or m["neg"] else value, currency, monthly)
+
+
+def _plain_number(num: str, currency: str | None) -> str | None:
+    """`1.234,56` -> `1234.56`, `12.400.000` -> `12400000`, `32,50` -> `32.50`, `1,500` -> `1500`."""
+    dots, commas = num.count("."), num.count(",")
+    if dots + commas == 0:
+        return num
+    if dots and commas:
+        decimal_mark = "." if num.rfind(".") > num.rfind(",") else ","
+        group = "," if decimal_mark == "." else "."
+    else:
+        mark = "." if dots else ","
+        tail = num.rsplit(mark, 1)[1]
+        thousands = dots + commas > 1 or (len(tail) == 3 and (mark == "," or currency in _DOT_THOUSANDS))
+        decimal_mark, group = ("", mark) if thousands else (mark, "," if mark == "." else ".")
+    whole, _, frac = num.rpartition(decimal_mark) if decimal_mark else (num, "", "")
+    if group in frac or decimal_mark and decimal_mark in whole:
+        return None  # `1.2.3`: a version, not an amount
+    parts = whole.split(group)
+    if len(parts) > 1 and (not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:])):
+        return None  # `1,23,4`: not a grouping anyone writes
+    return "".join(parts) + (f".{frac}" if frac else "")

@@ -85,6 +85,10 @@ def finish(report: Report, portfolio: Portfolio) -> str:
     """Add the Sources footer (the files cited, by name: their hashes are in the audit
     log's inputs manifest) and the warnings about what this report shows; return the text."""
     report.section("Sources")
+    rates = sorted({(f.currency or "", f.rate) for e in portfolio.entities for f in e.financials
+                    if f.rate is not None and f.source.path in report.cited})
+    if rates:  # amounts converted by portfolio.md's `fx:`: its rates are a source too
+        report.cite(Src(p, 1) for p in portfolio.portfolio_files)
     cited = [s for s in portfolio.files if s.path in report.cited]
     if not cited:
         report.para("No handoff facts are shown in this report.", "  ")
@@ -92,6 +96,9 @@ def finish(report: Report, portfolio: Portfolio) -> str:
         report.lines.append(f"  {truncate(clean(src.path), 74)}")
     if len(cited) > MAX_SOURCES:
         report.para(f"{ELLIPSIS} and {len(cited) - MAX_SOURCES:,} more", "  ")
+    if rates:
+        report.para("Converted at the fx rates in the portfolio file: " + "; ".join(
+            f"1 {code} = {rate.normalize():f} {portfolio.currency}" for code, rate in rates if rate is not None) + ".", "  ")
     skipped = skipped_files(portfolio)
     mine = body_warnings(report, portfolio)
     if skipped or mine:
@@ -203,7 +210,8 @@ def left_out_lines(totals: Totals | None) -> list[str]:
         out.append(f"Left out of the totals as incomplete: {shown}.")
     aside = sorted((m, what) for m, whats in totals.blank.items() if m not in totals.incomplete for what in whats)
     if aside:
-        out.append("Left out, blank or unreadable: " + "; ".join(f"{what} for {m}" for m, what in aside[-4:]) + ".")
+        out.append(f"Left out, {_left(w for _, w in aside)}: " + "; ".join(f"{what} for {m}" for m, what in aside[-4:])
+                   + ".")
     if totals.partial is not None:
         out.append(f"{totals.partial} is not over: left out of the totals, trends and sparklines (partial month).")
     if len(totals.left_out) > NAMES_PER_LINE:
@@ -218,8 +226,15 @@ def _why(missing: Sequence[str], blank: Sequence[str]) -> str:
     """`missing Beta; Alpha's revenue blank or unreadable`."""
     parts = [f"missing {', '.join(missing)}"] if missing else []
     if blank:
-        parts.append(f"{', '.join(blank)} blank or unreadable")
+        parts.append(f"{', '.join(blank)} {_left(blank)}")
     return "; ".join(parts)
+
+
+def _left(whats: Iterable[str]) -> str:
+    """Why figures were left out: blank or unreadable, or in a currency with no fx rate."""
+    foreign = ["(no fx rate)" in w for w in whats]
+    return "not in the reporting currency" if all(foreign) else \
+        "blank, unreadable or in another currency" if any(foreign) else "blank or unreadable"
 
 
 def who(entity: Entity) -> str:

@@ -1,0 +1,178 @@
+"""Amounts in other currencies (issue 25, deliverable 5): read with their currency, never
+added to a total in another one unless portfolio.md's `fx:` converts them (cited in Sources)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reports.config import Settings
+from reports.figures.months import histories, portfolio_totals
+from reports.read.folder import read_portfolio
+from reports.read.values import parse_amount
+from reports.render.compose import compose_all
+from send_exec_reports import cli
+
+AS_OF = date(2026, 11, 15)
+
+DOLLARS = """
+    # Dollar Co
+
+    ## Financials
+
+    | Month | Revenue | Expenses |
+    |---|---|---|
+    | 2026-10 | $10,000 | $4,000 |
+    """
+YEN = """
+    # Yen Co
+
+    ## Financials
+
+    | Month | Revenue | Expenses |
+    |---|---|---|
+    | 2026-10 | ¥300,000 | 月額3,000円 |
+    """
+
+
+def write(folder: Path, **files: str) -> Path:
+    for name, text in files.items():
+        (folder / f"{name}.md").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("written, value, currency", [
+    ("$14.2k", "14200", "USD"), ("¥300,000", "300000", "JPY"), ("月額3,000円", "3000", "JPY"),
+    ("R$ 48.300", "48300", "BRL"), ("R$ 32,50", "32.50", "BRL"), ("Rp 12.400.000", "12400000", "IDR"),
+    ("Rs.29/month", "29", "INR"), ("€1.234,56", "1234.56", "EUR"), ("£1,200", "1200", "GBP"),
+    ("₩12,000", "12000", "KRW"), ("₺4.500", "4500", "TRY"), ("₽12 000", "12000", "RUB"),
+    ("CN¥8,800", "8800", "CNY"), ("8,800元", "8800", "CNY"), ("200万円", "2000000", "JPY"),
+    ("JPY 1,000", "1000", "JPY"), ("1,500", "1500", None), ("$1.5", "1.5", "USD"),
+])
+def test_an_amount_is_read_with_its_currency(written: str, value: str, currency: str | None) -> None:
+    amount = parse_amount(written)
+    assert amount is not None and (amount.value, amount.currency) == (Decimal(value), currency)
+
+
+@pytest.mark.parametrize("written", ["1.2.3", "12/15", "abc", "¥", "1,23,4"])
+def test_what_is_no_amount_stays_unread(written: str) -> None:
+    assert parse_amount(written) is None
+
+
+def test_a_yen_table_is_read_in_yen_and_never_added_to_a_dollar_total(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, dollar=DOLLARS, yen=YEN), AS_OF)
+    yen = next(e for e in portfolio.entities if e.name == "Yen Co")
+    assert [(f.revenue, f.expenses, f.currency) for f in yen.financials] == [(Decimal(300000), Decimal(3000), "JPY")]
+    totals = portfolio_totals(portfolio, AS_OF, histories(portfolio, "2026-10"))
+    assert [(m.month, m.revenue, m.expenses) for m in totals.complete] == []  # never $310,000
+    assert totals.blank == {"2026-10": ("Yen Co's revenue and expenses in JPY (no fx rate)",)}
+    assert any("financials in JPY, not USD" in w.message and str(w.source) == "yen.md:7"
+               for w in portfolio.warnings)
+    ceo = compose_all(("ceo",), portfolio, AS_OF, Settings())[0].body
+    assert "$310,000" not in ceo and "in JPY (no fx rate)" in ceo
+
+
+def test_check_json_carries_each_money_facts_currency(tmp_path: Path) -> None:
+    write(tmp_path, dollar=DOLLARS, yen=YEN)
+    result = CliRunner().invoke(cli, ["check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15", "--json"])
+    data = json.loads(result.stdout)
+    assert {e["name"]: [(f["revenue"], f["currency"]) for f in e["financials"]] for e in data["entities"]} == {
+        "Dollar Co": [(10000, "USD")], "Yen Co": [(300000, "JPY")]}
+    assert data["currency"] == "USD"
+
+
+def test_fx_in_portfolio_md_converts_and_is_cited_in_sources(tmp_path: Path) -> None:
+    write(tmp_path, dollar=DOLLARS, yen=YEN, portfolio="""
+        ---
+        type: portfolio
+        name: Holdings
+        fx: {JPY: 0.0067}
+        ---
+        # Holdings
+        """)
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    totals = portfolio_totals(portfolio, AS_OF, histories(portfolio, "2026-10"))
+    assert [(m.revenue, m.expenses) for m in totals.complete] == [(Decimal("12010.0000"), Decimal("4020.1000"))]
+    assert not any("financials in JPY" in w.message for w in portfolio.warnings)
+    cfo = compose_all(("cfo",), portfolio, AS_OF, Settings())[0].body
+    sources = cfo[cfo.index("Sources"):]
+    assert "portfolio.md" in sources and "1 JPY = 0.0067 USD" in sources
+
+
+def test_currency_in_front_matter_sets_the_reporting_and_an_entitys_own_currency(tmp_path: Path) -> None:
+    write(tmp_path, portfolio="""
+        ---
+        type: portfolio
+        currency: JPY
+        ---
+        # Holdings
+        """, yen="""
+        # Yen Co
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | 300,000 | 100,000 |
+        """, reais="""
+        ---
+        currency: BRL
+        ---
+        # Reais Co
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | 48,300 | 41,900 |
+        """)
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    assert portfolio.currency == "JPY"
+    by_name = {e.name: [(f.revenue, f.currency) for f in e.financials] for e in portfolio.entities}
+    assert by_name == {"Yen Co": [(Decimal(300000), "JPY")], "Reais Co": [(Decimal(48300), "BRL")]}
+    totals = portfolio_totals(portfolio, AS_OF, histories(portfolio, "2026-10"))
+    assert totals.blank == {"2026-10": ("Reais Co's revenue and expenses in BRL (no fx rate)",)}
+
+
+def test_a_row_in_two_currencies_keeps_the_first_and_warns(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, mixed="""
+        # Mixed Co
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | ¥300,000 | $2,000 |
+        """), AS_OF)
+    [f] = portfolio.entities[0].financials
+    assert (f.revenue, f.expenses, f.currency) == (Decimal(300000), None, "JPY")
+    assert any("'$2,000' is in USD, the row in JPY" in w.message for w in portfolio.warnings)
+
+
+def test_a_money_table_under_a_status_heading_is_read_by_its_columns(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, loop="""
+        # Loopdesk
+
+        ## Money
+
+        | Month | MRR | Other revenue | Expenses |
+        |---|--:|--:|--:|
+        | Sep 2026 | $16,400 | $2,150 | $12,450 |
+        | Oct 2026 | $17,050 | $0 | $13,100 |
+
+        ## How it's going
+
+        | Channel | Note |
+        |---|---|
+        | Shopify | fine |
+        """), AS_OF)
+    [loop] = portfolio.entities
+    assert [(f.month, f.revenue, f.expenses) for f in loop.financials] == [
+        ("2026-09", Decimal(18550), Decimal(12450)), ("2026-10", Decimal(17050), Decimal(13100))]
+    assert portfolio.warnings == ()  # the other table stays a note, unwarned
