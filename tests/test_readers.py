@@ -519,3 +519,19 @@ def test_clean_title_fast_paths_agree_with_the_pattern(parts: list[str], joint: 
     title = joint.join(parts)
     title = title.upper() if upper else title
     assert clean_title(title) == _clean_title_by_the_pattern_alone(title)
+
+
+@given(st.lists(st.one_of(st.sampled_from(sorted(GENERIC_TITLES)),
+                          st.text(alphabet="abcXYZ019 -_:'().&+!#[]\U0001f680\u2014", max_size=8)),
+                min_size=1, max_size=4),
+       st.sampled_from([" ", " - ", ": ", "_", "", " ("]), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_generic_title_fast_path_agrees_with_normalising(parts: list[str], joint: str, upper: bool) -> None:
+    from reports.read.headings import normalise_heading
+    from reports.read.names import _GENERIC_WORDS, generic_title
+
+    title = joint.join(parts)
+    title = title.upper() if upper else title
+    s = normalise_heading.__wrapped__(title)
+    slow = not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS or w.isdigit() for w in s.split())
+    assert generic_title(title) == slow

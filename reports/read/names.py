@@ -67,8 +67,15 @@ def clean_title(title: str) -> str:
     return "" if generic_title(s) else s
 
 
+_WORDISH = re.compile(r"[\w&']+")
+
+
 def generic_title(title: str) -> bool:
     """True when a title names no more than the document type (`Project Status`, `Week 4 Handover`)."""
+    if title.isascii() and not any(c in title for c in "([:-"):
+        known = _doc_type_words()
+        if any(w.isalpha() and w not in _GENERIC_WORDS and w not in known for w in _WORDISH.findall(title.lower())):
+            return False  # a word no document type uses, which normalising keeps: the title names something
     s = normalise_heading.__wrapped__(title)  # a title is seen once: not worth a place in the cache
     return not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS or w.isdigit() for w in s.split())
 
