@@ -16,7 +16,7 @@ import click
 from reports import ROLES, __version__, progress, run
 from reports.errors import EXIT_CODES, ConfigError, ReportsError, explain
 from reports.run.request import from_options
-from reports.show import as_json_line, check_output, confirm_screen, preview_blocks, safe, sends
+from reports.show import as_json_line, check_output, confirm_screen, preview_blocks, safe, safe_lines, sends
 
 if TYPE_CHECKING:
     from reports.config import Settings
@@ -190,7 +190,7 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
     with _command(ctx, given) as (state, settings):
         if copy_to is not None or verify or expect_head:
             result = ledger.check(settings, state["audit_log"], expect_head=expect_head, copy_to=copy_to)
-            click.echo("\n".join(safe(line) for line in result.text.split("\n")))
+            click.echo(safe_lines(result.text))
             ctx.exit(0 if result.ok else 4)
         for line in ledger.lines(settings, state["audit_log"], role=role, limit=limit, as_json=as_json):
             click.echo(safe(line))

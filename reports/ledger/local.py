@@ -35,9 +35,7 @@ from reports.ledger.states import (
     FEEDBACK_INDEX,
     FOLD,
     RoleState,
-    States,
     apply,
-    as_role_states,
     chained,
     from_record,
     identity_of,
@@ -49,6 +47,7 @@ from reports.ledger.store import (
     REBUILT,
     AuditWriteError,
     Tail,
+    TailReads,
     damaged,
     empty,
 )
@@ -59,7 +58,7 @@ log = logger(__name__)
 MANY = 64  # index entries written at once beyond which one os.sync() replaces an fsync each
 
 
-class LocalStore:
+class LocalStore(TailReads):
     """The audit log in a file."""
 
     def __init__(self, path: Path) -> None:
@@ -189,23 +188,6 @@ class LocalStore:
                                  "as_of": rec.get("as_of")}
 
     # The state -------------------------------------------------------------
-
-    @property
-    def head(self) -> str | None:
-        return self._tail.head
-
-    @property
-    def seq(self) -> int:
-        return self._tail.seq
-
-    def states(self, kind: str = "real") -> dict[str, RoleState]:
-        return as_role_states(self._tail.states, kind)
-
-    def raw_states(self) -> States:
-        return self._tail.states
-
-    def bounced(self) -> dict[str, dict[str, Any]]:
-        return dict(self._tail.states.get("_bounced") or {})
 
     def sent_before(self, identity: str) -> Record | None:
         if identity in self._found:
@@ -357,15 +339,6 @@ class LocalStore:
                     yield raw.rstrip(b"\n")
         except FileNotFoundError:
             return
-
-    def records(self) -> Iterator[Record]:
-        for raw in self.raw_records():
-            try:
-                rec = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if isinstance(rec, dict):
-                yield rec
 
     def copy_in(self, raws: Iterable[bytes]) -> int:
         if self.path.exists() and self.path.stat().st_size:

@@ -27,9 +27,7 @@ from reports.ledger.states import (
     FEEDBACK_INDEX,
     FOLD,
     RoleState,
-    States,
     apply,
-    as_role_states,
     chained,
     from_record,
     identity_of,
@@ -41,6 +39,7 @@ from reports.ledger.store import (
     REBUILT,
     AuditWriteError,
     Tail,
+    TailReads,
     damaged,
     empty,
 )
@@ -63,7 +62,7 @@ def _code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-class S3Store:
+class S3Store(TailReads):
     """The audit log under an S3 prefix; no lock: a conflicting write is found when it is made."""
 
     def __init__(self, url: S3Url, s3: Any, *, deadline: float | None = None) -> None:
@@ -222,23 +221,6 @@ class S3Store:
                                  "as_of": rec.get("as_of")}
 
     # The state -------------------------------------------------------------
-
-    @property
-    def head(self) -> str | None:
-        return self._tail.head
-
-    @property
-    def seq(self) -> int:
-        return self._tail.seq
-
-    def states(self, kind: str = "real") -> dict[str, RoleState]:
-        return as_role_states(self._tail.states, kind)
-
-    def raw_states(self) -> States:
-        return self._tail.states
-
-    def bounced(self) -> dict[str, dict[str, Any]]:
-        return dict(self._tail.states.get("_bounced") or {})
 
     def sent_before(self, identity: str) -> Record | None:
         if identity in self._found:
@@ -400,15 +382,6 @@ class S3Store:
             raw = self._get(name)
             if raw is not None:
                 yield raw
-
-    def records(self) -> Iterator[Record]:
-        for raw in self.raw_records():
-            try:
-                rec = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if isinstance(rec, dict):
-                yield rec
 
     def copy_in(self, raws: Iterable[bytes]) -> int:
         n = 0

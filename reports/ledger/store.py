@@ -9,17 +9,18 @@ for a preview, and `records()` and `verify()` read the whole log.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol
 
 from reports.errors import AuditError
 from reports.ledger.records import Record
-from reports.ledger.states import RoleState, States
+from reports.ledger.states import RoleState, States, as_role_states
 from reports.ledger.verify import CHECKPOINT_VERSION, Verification
 from reports.location import Location
 
-__all__ = ["CHECKPOINT_VERSION", "INDEX_LOST", "REBUILT", "AuditStore", "AuditWriteError", "Tail", "damaged", "empty"]
+__all__ = ["CHECKPOINT_VERSION", "INDEX_LOST", "REBUILT", "AuditStore", "AuditWriteError", "Tail", "TailReads", "damaged", "empty"]
 
 class Tail(NamedTuple):
     """Where the log ends and what it says."""
@@ -33,6 +34,41 @@ class Tail(NamedTuple):
 def empty() -> Tail:
     """The tail of an empty log (a fresh states dict each time: folding changes it in place)."""
     return Tail(0, 0, None, {})
+
+
+class TailReads:
+    """What every store answers from the tail it holds, and its records parsed from its raw lines."""
+
+    _tail: Tail
+
+    @property
+    def head(self) -> str | None:
+        return self._tail.head
+
+    @property
+    def seq(self) -> int:
+        return self._tail.seq
+
+    def states(self, kind: str = "real") -> dict[str, RoleState]:
+        return as_role_states(self._tail.states, kind)
+
+    def raw_states(self) -> States:
+        return self._tail.states
+
+    def bounced(self) -> dict[str, dict[str, Any]]:
+        return dict(self._tail.states.get("_bounced") or {})
+
+    def raw_records(self) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    def records(self) -> Iterator[Record]:
+        for raw in self.raw_records():
+            try:
+                rec = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if isinstance(rec, dict):
+                yield rec
 
 
 class AuditWriteError(AuditError):
