@@ -1,9 +1,5 @@
-"""Start a standalone moto_server on a free loopback port for the benchmark.
-
-The tests keep their own starter (`tests/ses_server.py`): the benchmark and
-the tests do not import each other, and this is too small to be a library
-feature.
-"""
+"""Start a standalone moto_server on a free loopback port: the benchmark's own helper, which
+the tests' fixtures use too (the benchmark never imports the tests)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""Synthetic handoff folders for the benchmark: portfolios of any size, many tiny
-files, and hostile files that try to make reading slow or large.
-
-The tests build their own (`tests/synth.py`): the benchmark and the tests do
-not import each other, and the two may drift apart on purpose.
+"""Synthetic handoff folders for the benchmark (and the tests that need a big one):
+portfolios of any size, many tiny files, and hostile files that try to make
+reading slow or large. The benchmark never imports the tests; the tests use
+this helper of the benchmark's own rather than a copy.
 """
 
 from __future__ import annotations

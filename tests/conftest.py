@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .ses_server import start_moto_server
+from bench.servers import start_moto_server
 
 SAMPLE = Path(__file__).resolve().parent.parent / "reports" / "sample"
 AS_OF = "2026-11-15"

@@ -23,11 +23,11 @@ from moto.core.exceptions import JsonRESTError
 from moto.server import ThreadedMotoServer
 from moto.sesv2.models import SESV2Backend
 
+from bench.servers import free_port as _free_port
 from reports import SAMPLE_DIR
 from send_exec_reports import cli
 
 from .conftest import AS_OF, ENV, Ses
-from .ses_server import free_port as _free_port
 from .stores import read_records, verify_log
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -162,7 +162,7 @@ def test_a_symlink_out_of_the_folder_is_not_followed(folder: Path, tmp_path: Pat
 
 
 def test_a_closed_stdout_ends_quietly(folder: Path) -> None:
-    from .synth import build
+    from bench.synth import build
 
     build(folder, 400)  # more preview than a pipe holds, so the writer meets the closed end
     proc = subprocess.Popen([sys.executable, str(ROOT / "send_exec_reports.py"), "--dry-run", "--handoffs",

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synth import build
 from reports import ROLES
 from reports.model import Portfolio
 from reports.read.folder import read_portfolio
@@ -13,7 +14,6 @@ from reports.render.compose import RENDERERS, subject_for
 from reports.render.text import width, wrap
 
 from .conftest import AS_OF, SAMPLE, Write
-from .synth import build
 
 GOLDEN = Path(__file__).parent / "golden"
 
