@@ -40,18 +40,20 @@ def like_for_like(by_entity: dict[str, list[MonthTotal]], window: Sequence[str])
             start, end = start + revenue[window[0]], end + revenue[window[-1]]
         elif revenue:
             left_out.append(name)
-    k = month_index(window[-1]) - month_index(window[0])
-    rate = None
-    if k > 0 and start > 0 and end > 0:
-        rate = (end / start) ** (Decimal(1) / Decimal(k)) - 1
+    rate = compound_rate(start, end, month_index(window[-1]) - month_index(window[0]))
     return Growth(rate, window[0], window[-1], start, end, tuple(sorted(left_out)))
+
+
+def compound_rate(start: Decimal, end: Decimal, k: int) -> Decimal | None:
+    """Compound monthly growth (end ÷ start)^(1/k) − 1 over k months; None without a rate to take."""
+    if k <= 0 or start <= 0 or end <= 0:
+        return None
+    return (end / start) ** (Decimal(1) / Decimal(k)) - 1
 
 
 def growth_rate(revenues: Sequence[Decimal]) -> Decimal | None:
     """Compound monthly growth (last ÷ first)^(1/k) − 1 over consecutive monthly values."""
-    if len(revenues) < 2 or revenues[0] <= 0 or revenues[-1] <= 0:
-        return None
-    return (revenues[-1] / revenues[0]) ** (Decimal(1) / Decimal(len(revenues) - 1)) - 1
+    return compound_rate(revenues[0], revenues[-1], len(revenues) - 1) if revenues else None
 
 
 def recognised(entities: Iterable[Entity], by_entity: dict[str, list[MonthTotal]],
