@@ -18,7 +18,8 @@ Check = tuple[str, str]  # (ok | warn | FAIL, what was found)
 
 def checks(settings: Settings, handoffs: Location | None = None, audit_log: Location | None = None,
            aws: Aws | None = None) -> Iterator[Check]:
-    """Every check, in the order shown."""
+    """Every check, in the order shown, with one AWS session for the S3 log and SES."""
+    aws = aws or Aws(settings)
     yield from config_checks(settings)
     try:
         with progress.routed(lambda _level, _text: None, -1):  # the folder's own note is not a check
@@ -34,7 +35,7 @@ def checks(settings: Settings, handoffs: Location | None = None, audit_log: Loca
     if settings.region and settings.sender:
         from reports.aws.ses import ses_checks
 
-        yield from ses_checks(settings, aws or Aws(settings))
+        yield from ses_checks(settings, aws)
 
 
 def config_checks(settings: Settings) -> Iterator[Check]:

@@ -125,6 +125,7 @@ def _earlier(store: AuditStore, kind: str, msg: Outgoing, state: RoleState | Non
 def preview(settings: Settings, request: Request, aws: Aws | None = None) -> Plan:
     """Plan without sending or locking: what a send would do now."""
     check_request(request)
+    aws = aws or Aws(settings)  # one session for S3 handoffs and an S3 log alike (no boto3 until used)
     inputs = read_inputs(settings, request, aws=aws)
     path = audit_path(settings, request.audit_log)
     if not exists(path):
@@ -133,6 +134,6 @@ def preview(settings: Settings, request: Request, aws: Aws | None = None) -> Pla
         return plan(settings, request, inputs, None, path)
     from reports.ledger.stores import open_store
 
-    store = open_store(path, (aws or Aws(settings)).s3)
+    store = open_store(path, aws.s3)
     store.peek()
     return plan(settings, request, inputs, store)
