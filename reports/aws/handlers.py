@@ -8,6 +8,7 @@ and outcomes, never a report's body.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from typing import Any
@@ -20,15 +21,8 @@ from reports.run.request import from_event
 
 def _json_line(level: int, message: str) -> None:
     """One log line per message, in JSON (CloudWatch keeps it whole)."""
-    print(json.dumps({"level": logging_name(level), "message": message}, ensure_ascii=False),
+    print(json.dumps({"level": logging.getLevelName(level), "message": message}, ensure_ascii=False),
           file=sys.stdout, flush=True)
-
-
-def logging_name(level: int) -> str:
-    """RESULT, WARNING, INFO... as the log line names its level."""
-    import logging
-
-    return logging.getLevelName(level)
 
 
 def send_handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
