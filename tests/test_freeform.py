@@ -456,3 +456,30 @@ def test_check_counts_facts_notes_and_not_understood_and_names_the_common_unknow
         ("a.md", 1, 1, 2), ("b.md", 1, 1, 3)]
     assert data["coverage"]["top_headings_not_understood"] == [{"heading": "Architecture", "count": 2},
                                                                {"heading": "Deployment", "count": 1}]
+
+
+def test_an_issue_blocks_fix_addresses_its_risk_in_the_register(tmp_path: Path) -> None:
+    # Issue 25 deliverable 2 / issue 26 point 2: the fix is the risk's linked action, so the CEO's
+    # register names it and the agenda does not call the risk unaddressed.
+    from click.testing import CliRunner
+
+    from send_exec_reports import cli
+
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "HANDOVER_NOTES.md").write_text(textwrap.dedent("""\
+        # Session Handoff — Bookly
+
+        ## Known Issues
+
+        ### 1. **Authentication Not Implemented**
+        - **Issue**: Admin routes are unprotected
+        - **Impact**: HIGH - Security vulnerability
+        - **Fix**: Implement auth checks
+        - **Effort**: 2-3 hours
+        """))
+    result = CliRunner().invoke(cli, ["--dry-run", "--role", "ceo", "--handoffs", str(tmp_path / "h"),
+                                      "--as-of", "2026-11-15"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Authentication Not Implemented — Admin routes are unprotected — action: Implement auth checks" in text
+    assert "Unaddressed high risk" not in text

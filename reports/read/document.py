@@ -267,11 +267,12 @@ class _Reading:
             self._add("actions", Action(title, priority, (), None, done, src))
             return
         issue = f" \u2014 {values['issue'][0]}" if "issue" in values else ""
-        self._add("resolved" if done else "risks", Risk(title + issue, severity, (), src, (),
+        link = (f"{self.doc.path}:{line}",) if "fix" in values else ()  # the block ties its fix to its risk
+        self._add("resolved" if done else "risks", Risk(title + issue, severity, (), src, link,
                                                         level if level and level.startswith("P") else None, done))
         if "fix" in values:
             fix, b = values["fix"]
-            self._add("actions", Action(fix, priority, (), None, done, Src(self.doc.path, b.line)))
+            self._add("actions", Action(fix, priority, (), None, done, Src(self.doc.path, b.line), link))
 
     def _add(self, key: str, fact: Any) -> None:
         self.doc.blocks[0] += 1
