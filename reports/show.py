@@ -134,10 +134,10 @@ def coverage_json(coverage: Sequence[Any]) -> dict[str, Any]:
 
 def preview_blocks(plan: Plan, as_json: bool) -> Iterator[str]:
     """What --dry-run prints: each message as previewed (what is sent), or one JSON line each."""
-    import json
-
     for i, msg in enumerate(plan.messages):
         if as_json:
+            import json
+
             yield json.dumps(msg.as_json(), ensure_ascii=False) + "\n"
             continue
         # A marker line, as `head` prints between files; the hash is what --expect-sha256 takes.

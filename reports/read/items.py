@@ -42,10 +42,31 @@ def field(text: str) -> tuple[str, str] | None:
 
 _DIGIT = re.compile(r"\d").search
 _DONE_PLACE = re.compile(r"^\W*$|[\u2014\u2013:(\-]\s*\W*$")
+_ASCII_WORDS = re.compile(r"[a-z0-9_]+").findall  # \w runs of lower-cased ASCII text
+
+
+@functools.cache
+def _ascii_done_heads() -> frozenset[str]:
+    """The first word of each done phrase as ASCII text can spell it (`tamamlandı` matches
+    TAMAMLANDI case-insensitively); a phrase no ASCII text can spell is left out."""
+    heads = set()
+    for phrase in {w for vocab in LANGUAGES.values() for w in vocab.done_words}:
+        first = phrase.split()[0].lower()
+        spelt = "".join(c if c.isascii() else next(
+            (a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(re.escape(c), a, re.I)), c) for c in first)
+        if spelt.isascii():
+            heads.add(spelt)
+    return frozenset(heads)
 
 
 def is_done(text: str) -> bool:
     """A done marker anywhere in the line: ✅, `DONE`, `— Fixed`, `(resolved)`, 修正済み, selesai."""
+    if text.isascii() and _ascii_done_heads().isdisjoint(_ASCII_WORDS(text.lower())):
+        return False  # no done word as a whole word: the pattern cannot match (a third of the cost)
+    return _done_by_pattern(text)
+
+
+def _done_by_pattern(text: str) -> bool:
     for m in _tables()[0].finditer(text):
         before = text[: m.start()]
         word = m[0]
@@ -87,17 +108,29 @@ def _one_level(words: str) -> str | None:
     return found.pop() if len(found) == 1 and _only_level(words) else None
 
 
+def _may_hold(text: str, marks: str) -> bool:
+    """False only when an ASCII text has none of `marks`: a pattern that needs one cannot match."""
+    if not text.isascii():
+        return True
+    for mark in marks:  # a loop, not any(): this runs for every item
+        if mark in text:
+            return True
+    return False
+
+
 def item_level(text: str) -> tuple[str | None, str]:
     """The level written on an item, and its text without it: `(medium)`, `⚠️ High: ...`,
     `... **High**`, `【高】`, `— Prioridad 1`, `(ALTA PRIORIDADE)`; a level word inside a phrase is not one."""
-    for m in _PAREN_LEVEL.finditer(text):
+    # Each form's own character tested first: most items have no marker, and the patterns
+    # are tried at every position (half the cost of reading a one-line item).
+    for m in _PAREN_LEVEL.finditer(text) if _may_hold(text, "([") else ():
         level = _one_level(m[1]) or _one_level(m[0].strip())
         if level:
             return level, " ".join((text[: m.start()] + text[m.end():]).split())
     pre = _PREFIX_LEVEL.match(text)
     if pre and _one_level(pre[1]):
         return _one_level(pre[1]), text[pre.end():].strip()
-    dash = _DASH_LEVEL.search(text)
+    dash = _DASH_LEVEL.search(text) if _may_hold(text, "-") else None
     if dash and _one_level(dash["level"]):
         more = (dash["more"] or "")[1:].strip()
         return _one_level(dash["level"]), text[: dash.start()].strip() + (f" \u2014 {more}" if more else "")
@@ -105,7 +138,8 @@ def item_level(text: str) -> tuple[str | None, str]:
     if end and _one_level(end[1]):
         return _one_level(end[1]), text[: end.start()].strip()
     last = text.rsplit(None, 1)
-    if len(last) == 2 and (level := _one_level(last[1])) and level.startswith("P"):
+    if len(last) == 2 and _may_hold(last[1], "0123") and not last[1].isdigit() \
+            and (level := _one_level(last[1])) and level.startswith("P"):  # P levels have a digit 0-3
         return level, last[0]  # `冬季料金の設定 優先度2`: a priority number ends the item
     return None, text
 

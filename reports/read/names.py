@@ -44,15 +44,18 @@ def _doc_type_words() -> frozenset[str]:
         for word in phrase.lower().split():
             words.update(w for w in re.split(r"[^a-z]+", word) if w)
             words.add(re.sub(r"[^a-z]+", "", word))  # `hand-off` is also written `handoff`
+    words.discard("")
     return frozenset(words)
+
+
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
 def _may_name_doc_type(s: str) -> bool:
     """False when an ASCII title has no word of any doc-type phrase: the pattern cannot match."""
     if not s.isascii():
         return True  # CJK and other scripts write without spaces: let the pattern decide
-    words = _doc_type_words()
-    return any(w in words for w in re.split(r"[^a-z]+", s.lower()) if w)  # the pattern's word ends
+    return not _doc_type_words().isdisjoint(_NOT_LETTERS.split(s.lower()))  # the pattern's word ends
 
 
 def clean_title(title: str) -> str:
@@ -72,10 +75,11 @@ _WORDISH = re.compile(r"[\w&']+")
 
 def generic_title(title: str) -> bool:
     """True when a title names no more than the document type (`Project Status`, `Week 4 Handover`)."""
-    if title.isascii() and not any(c in title for c in "([:-"):
+    if title.isascii() and not ("(" in title or "[" in title or ":" in title or "-" in title):
         known = _doc_type_words()
-        if any(w.isalpha() and w not in _GENERIC_WORDS and w not in known for w in _WORDISH.findall(title.lower())):
-            return False  # a word no document type uses, which normalising keeps: the title names something
+        for w in _WORDISH.findall(title.lower()):  # a loop, not any(): every file's title comes here
+            if w.isalpha() and w not in _GENERIC_WORDS and w not in known:
+                return False  # a word no document type uses, which normalising keeps: the title names something
     s = normalise_heading.__wrapped__(title)  # a title is seen once: not worth a place in the cache
     return not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS or w.isdigit() for w in s.split())
 

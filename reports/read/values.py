@@ -230,14 +230,20 @@ def read_flags(text: str) -> Flags:
     m = _PRIORITY_PREFIX.match(s)
     if m:
         priority, s = m["p"].upper(), s[m.end():]
-    m = _PRIORITY_PAREN.search(s)
+    m = _PRIORITY_PAREN.search(s) if "(" in s else None  # tried at every position: test its `(` first
     if m:
         priority = priority or m["p"].upper()
         s = (s[: m.start()] + s[m.end():]).strip()
     tags: list[str] = []
     near: list[tuple[str, str]] = []
     links: list[str] = []
-    for word in _BRACKET.findall(s) if "[" in s else ():
+    kept: list[str] = []  # s without its bracketed markers, built in the same pass
+    end = 0
+    for m in _BRACKET.finditer(s) if "[" in s else ():
+        word = m[1]
+        if _MARKER_WORDS.fullmatch(word):
+            kept += (s[end:m.start()], " ")
+            end = m.end()
         low = " ".join(word.lower().split())
         if _LINK.fullmatch(low):
             links.append(low[1:])
@@ -253,9 +259,7 @@ def read_flags(text: str) -> Flags:
                 near.append((f"[{word}]", f"[{guess}]"))
             if low not in tags:
                 tags.append(low)
-    if "[" in s:
-        s = _BRACKET.sub(lambda m: " " if _MARKER_WORDS.fullmatch(m[1]) else m[0], s)
-    rest = " ".join(s.split())
+    rest = " ".join(("".join(kept) + s[end:]).split() if kept else s.split())
     return Flags(rest, severity, priority, tuple(tags), done, tuple(near), tuple(links))
 
 

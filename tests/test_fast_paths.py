@@ -1,0 +1,41 @@
+"""The reader's fast paths skip a pattern only when it cannot match: with every pattern tried,
+the answers are the same (property tests over the words and marks the patterns look for)."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.read import items
+from reports.read.vocabulary import LANGUAGES
+
+_WORDS = sorted({w for vocab in LANGUAGES.values()
+                 for w in (*vocab.done_words, *vocab.levels, *vocab.priority_words)})
+_PIECES = st.one_of(
+    st.sampled_from(_WORDS), st.sampled_from(_WORDS).map(str.upper), st.sampled_from(_WORDS).map(str.title),
+    st.sampled_from(["P0", "p1", "P3", "1", "2", "12", "x2", "P4", "\u2705", "\u2714", "\u0131", "\u0130",
+                     "done_", "_done", "fix", "high", "High", "Alta"]),
+    st.sampled_from(list(" ()[]-\u2014\u2013:\uff1a\uff08\uff09\u3010\u3011,.*_!?")),
+    st.text(alphabet="abcXYZ 019", max_size=6),
+)
+_TEXTS = st.lists(_PIECES, max_size=10).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS)
+def test_is_done_answers_as_its_pattern_does(text: str) -> None:
+    assert items.is_done(text) == items._done_by_pattern(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS)
+def test_item_level_answers_as_with_every_pattern_tried(text: str) -> None:
+    fast = items.item_level(text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(items, "_may_hold", lambda _text, _marks: True)
+        assert items.item_level(text) == fast
+
+
+@pytest.mark.parametrize("text", ["Ship it TAMAMLANDI", "Ship it \u2014 done", "Sudah diperbaiki kemarin",
+                                  "Login \u2014 fixed", "(resolved) flaky test"])
+def test_done_words_in_ascii_lines_still_close_them(text: str) -> None:
+    assert items.is_done(text)
