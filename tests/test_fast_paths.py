@@ -39,3 +39,13 @@ def test_item_level_answers_as_with_every_pattern_tried(text: str) -> None:
                                   "Login \u2014 fixed", "(resolved) flaky test"])
 def test_done_words_in_ascii_lines_still_close_them(text: str) -> None:
     assert items.is_done(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="[]()a_/.-\n x\u00e91#", max_size=30))
+def test_the_bracket_marker_pattern_finds_what_its_plain_form_finds(text: str) -> None:
+    import re
+
+    from reports.read.values import _BRACKET
+    plain = re.compile(r"(?<![\w/.\-\]])\[([^\[\]\n]{1,24})\](?!\()")  # the look-behind first, as written
+    assert [(m.span(), m[1]) for m in _BRACKET.finditer(text)] == [(m.span(), m[1]) for m in plain.finditer(text)]

@@ -6,6 +6,7 @@ in bounded time and memory with a warning naming the file and line."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -343,3 +344,12 @@ def test_a_folder_whose_only_file_is_over_the_size_limit_says_why_nothing_was_re
         "big.md:0: file is 5,242,886 bytes, over the 5 MB limit; skipped",
         f"error: no handoff file could be read under {folder}: pipe.md:0: not a regular file (a FIFO, device or "
         "socket); skipped (and 1 more, above)"]
+
+
+@pytest.mark.parametrize("bullet", ["...", "!", ". . !"])
+def test_a_bullet_of_only_dots_is_no_item_and_no_crash(folder: Path, bullet: str) -> None:
+    (folder / "acme.md").write_text(f"{ENTITY}- {bullet}\n")
+    result = run("check", "--json", "--handoffs", str(folder), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    (acme,) = json.loads(result.output)["entities"]
+    assert [r["text"] for r in acme["risks"]] == ["The van is old"]

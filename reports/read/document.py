@@ -138,12 +138,13 @@ def _lead_body(blocks: list[Block], i: int) -> list[Block]:
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
-    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "section")
+    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "plain", "section")
 
     def __init__(self, doc: Document, section: Section, as_of: date | None) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
         self.kind = section.kind  # None once a section is found in the wrong kind of file
+        self.plain: _Ctx | None = None  # the context with no subheading or label, once worked out
         self.date_order = meta_text(doc.meta, "date_order").upper() or None if doc.meta else None
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
@@ -194,6 +195,13 @@ class _Reading:
 
     def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         """What the nearest headings say: the kind of the items, their level, whether done."""
+        if not stack and label is None:  # the section's own context: most items, worked out once
+            if self.plain is None:
+                self.plain = self._work_out([], None)
+            return self.plain
+        return self._work_out(stack, label)
+
+    def _work_out(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
         done = kinds[-1] == "done"
         kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])

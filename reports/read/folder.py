@@ -39,11 +39,12 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
     sources: list[Source] = []
     merge = Merge(warnings)
     newest: float | None = None  # the newest file's mtime, from the reader's fstat (no second stat)
+    tracing = log.isEnabledFor(TRACE)
     for path, rel in files:
         text, digest, problem, mtime = reader(path, rel)
         if digest and mtime is not None and (newest is None or mtime > newest):
             newest = mtime
-        if log.isEnabledFor(TRACE):
+        if tracing:
             log.log(TRACE, "read %s (%s)", rel, "skipped" if text is None else f"{len(text):,} characters")
         if digest:
             sources.append(Source(rel, digest))

@@ -15,18 +15,26 @@ from reports.read.vocabulary import LANGUAGES
 
 
 @functools.cache
-def _tables() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str]]:
-    """Done words, empty items and field names of every language, compiled once."""
+def _done_pattern() -> re.Pattern[str]:
+    """Done words of every language, compiled on first use (a line with none skips it)."""
     done = sorted({w for vocab in LANGUAGES.values() for w in vocab.done_words}, key=len, reverse=True)
     cjk = [re.escape(w) for w in done if w[:1] > "\u2e80"]  # no spaces between CJK words: no boundaries
-    done_re = re.compile(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done if w[:1] <= "\u2e80")
-                         + r")(?!\w)" + ("|" + "|".join(cjk) if cjk else ""), re.I)
-    empty = frozenset(w for vocab in LANGUAGES.values() for w in vocab.empty_items)
+    return re.compile(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done if w[:1] <= "\u2e80")
+                      + r")(?!\w)" + ("|" + "|".join(cjk) if cjk else ""), re.I)
+
+
+@functools.cache
+def _empty_items() -> frozenset[str]:
+    return frozenset(w for vocab in LANGUAGES.values() for w in vocab.empty_items)
+
+
+@functools.cache
+def _field_pattern() -> re.Pattern[str]:
+    """Issue-block field names of every language (`Impact:`, 影响：), compiled on first use."""
     names = sorted({w for vocab in LANGUAGES.values() for ws in vocab.fields.values() for w in ws}, key=len,
                    reverse=True)
-    field_re = re.compile(r"^\W*(?P<name>" + "|".join(re.escape(w) for w in names) + r")\W*[:\uff1a]\s*(?P<rest>.*)$",
-                          re.I | re.S)
-    return done_re, empty, field_re
+    return re.compile(r"^\W*(?P<name>" + "|".join(re.escape(w) for w in names) + r")\W*[:\uff1a]\s*(?P<rest>.*)$",
+                      re.I | re.S)
 
 
 @functools.cache
@@ -36,7 +44,7 @@ def _roles() -> dict[str, str]:
 
 def field(text: str) -> tuple[str, str] | None:
     """(role, value) for an issue-block field such as `Impact: HIGH - ...`; None for other text."""
-    m = _tables()[2].match(text)
+    m = _field_pattern().match(text)
     return (_roles()[m["name"].lower()], m["rest"].strip()) if m else None
 
 
@@ -67,7 +75,7 @@ def is_done(text: str) -> bool:
 
 
 def _done_by_pattern(text: str) -> bool:
-    for m in _tables()[0].finditer(text):
+    for m in _done_pattern().finditer(text):
         before = text[: m.start()]
         word = m[0]
         if not word.isalpha() or word.isupper() or not before.strip() or _DONE_PLACE.search(before):
@@ -80,11 +88,13 @@ def _done_by_pattern(text: str) -> bool:
 def is_empty(text: str) -> bool:
     """An item saying there is nothing: `None`, `N/A`, `None recorded at retrofit time.`, 暂无,
     `Mobile app: N/A (out of scope)`."""
-    s = " ".join(text.lower().strip(" .!").split())
-    empty = _tables()[1]
+    words = text.lower().strip(" .!").split()
+    if not words:
+        return True  # `...`: says nothing
+    s = " ".join(words)
+    empty = _empty_items()
     if s in empty:
         return True
-    words = s.split()
     if len(words) <= 7 and not _DIGIT(s) and (
             words[0].strip(",.:") in empty or " ".join(words[:2]).strip(",.:") in empty):
         return True
