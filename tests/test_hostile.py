@@ -353,3 +353,24 @@ def test_a_bullet_of_only_dots_is_no_item_and_no_crash(folder: Path, bullet: str
     assert result.exit_code == 0, result.output
     (acme,) = json.loads(result.output)["entities"]
     assert [r["text"] for r in acme["risks"]] == ["The van is old"]
+
+
+
+def _headings() -> list[str]:
+    """Every section heading the reader knows."""
+    from reports.read.headings import SECTIONS
+
+    return sorted({word for words in SECTIONS.values() for word in words})
+
+
+_ITEM_TEXT = st.lists(st.one_of(st.sampled_from(list(".!?,:;-()[]*_~`#|>\u2014\u2705 ")), st.text(max_size=6)),
+                      max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_headings()), _ITEM_TEXT, st.sampled_from(["- ", "1. ", "- [ ] ", "- [high] "]))
+def test_any_bullet_under_any_section_heading_is_read_without_raising(heading: str, text: str, mark: str) -> None:
+    from reports.read.document import parse_document
+
+    doc = parse_document(f"# Acme\n\n## {heading}\n\n{mark}{text}\n  - {text}\n\n{text}\n", "fuzz.md")
+    assert all(str(w.source).startswith("fuzz.md:") for w in doc.warnings)
