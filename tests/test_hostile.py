@@ -357,10 +357,10 @@ def test_a_bullet_of_only_dots_is_no_item_and_no_crash(folder: Path, bullet: str
 
 
 def _headings() -> list[str]:
-    """Every section heading the reader knows."""
-    from reports.read.headings import SECTIONS
+    """Every section heading the reader knows, in every language."""
+    from reports.read.vocabulary import LANGUAGES
 
-    return sorted({word for words in SECTIONS.values() for word in words})
+    return sorted({word for vocab in LANGUAGES.values() for words in vocab.sections.values() for word in words})
 
 
 _ITEM_TEXT = st.lists(st.one_of(st.sampled_from(list(".!?,:;-()[]*_~`#|>\u2014\u2705 ")), st.text(max_size=6)),
