@@ -45,7 +45,7 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
                              help="Handoff folder, or s3://bucket/prefix/. [default: HANDOFFS_DIR, else the sample]"),
     "as_of": click.option("--as-of", callback=_parsed("parse_as_of"), metavar="YYYY-MM-DD",
                           help="Report date. [default: today in REPORT_TZ]"),
-    "audit_log": click.option("--audit-log", callback=_parsed("parse_location"), metavar="FILE|s3://B/P/",
+    "audit_log": click.option("--audit-log", callback=_parsed("parse_log_location"), metavar="FILE|s3://B/P/",
                               help="Audit log, or s3://bucket/prefix/. [default: AUDIT_LOG, else the user state dir]"),
     "strict": click.option("--strict", is_flag=True, default=None, help="Treat any handoff warning as an error."),
     "quiet": click.option("-q", "--quiet", count=True, help="Say less on stderr: results and warnings only."),

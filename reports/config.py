@@ -16,7 +16,7 @@ from reports import ROLES
 from reports.addresses import Address, normalise_domain, parse_list, validate
 from reports.addresses import allowed as is_allowed
 from reports.errors import ConfigError
-from reports.location import Location, parse_s3_url
+from reports.location import Location, S3Url, log_file, parse_s3_url
 
 DEFAULT_MAX_AGE_DAYS = 8  # a weekly sync plus a day's grace
 KEYS: dict[str, str] = {
@@ -195,6 +195,10 @@ def _resolve(raw: str, origin: str, env_file: Path | None, key: str = "AUDIT_LOG
     return Path(os.path.abspath(path))
 
 
+def _log(location: Location, origin: str) -> Location:
+    return location if isinstance(location, S3Url) else log_file(location, f"AUDIT_LOG ({origin})")
+
+
 def _merged(env_file: Path | None, environ: Mapping[str, str], explicit: bool
             ) -> tuple[dict[str, str], dict[str, str], list[str], bool]:
     """repos.env's values with the environment's over them, where each came from, the
@@ -253,7 +257,7 @@ def load_settings(env_file: Path | None, environ: Mapping[str, str], *,
         bcc=_text(parsed["SES_BCC_ADDRESS"]), reply_to=_text(parsed["SES_REPLY_TO"]),
         configuration_set=get("SES_CONFIGURATION_SET"), allowed_domains=allowed,
         handoffs_dir=_resolve(handoffs, origin["HANDOFFS_DIR"], env_file, "HANDOFFS_DIR") if handoffs else None,
-        audit_log=_resolve(audit, origin["AUDIT_LOG"], env_file) if audit else None,
+        audit_log=_log(_resolve(audit, origin["AUDIT_LOG"], env_file), origin["AUDIT_LOG"]) if audit else None,
         tz=tz, subject_prefix=(values.get("REPORT_SUBJECT_PREFIX") or DEFAULT_PREFIX).strip(),
         origin=origin, warnings=tuple(warnings), aws_env=aws,
         send_deadline=_seconds(get("SES_SEND_DEADLINE"), origin.get("SES_SEND_DEADLINE", "")),

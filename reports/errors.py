@@ -65,6 +65,6 @@ def explain(exc: BaseException) -> tuple[str | None, int]:
     if isinstance(exc, BrokenPipeError):
         return None, 141
     if isinstance(exc, OSError):
-        where = f" {exc.filename}" if exc.filename else ""
-        return f"error:{where}: {exc.strerror or exc}", 2
+        where = f" {exc.filename}:" if exc.filename else ""
+        return f"error:{where} {exc.strerror or exc}", 2
     raise exc

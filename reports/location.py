@@ -30,3 +30,11 @@ def parse_s3_url(text: str, key: str = "AUDIT_LOG") -> S3Url:
         raise ConfigError(f"{key} '{text}' is not an s3://bucket/prefix/ URL")
     prefix = prefix.strip("/")
     return S3Url(bucket, prefix + "/" if prefix else "")
+
+
+def log_file(path: Path, key: str = "AUDIT_LOG") -> Path:
+    """A local audit log's path, which names a file: a folder (or `/`) exits 2 naming the key."""
+    if not path.name or path.is_dir():
+        raise ConfigError(f"{key}: '{path}' is a folder; the audit log is a file (for example "
+                          f"{path / 'audit.jsonl'})")
+    return path

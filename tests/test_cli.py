@@ -220,3 +220,22 @@ def test_a_repos_env_line_names_its_own_line_after_blank_lines_and_comments(tmp_
     env.write_text("\n\n# recipients\n\nSES_REGION=us-east-1\n\nSES_TO_CFO=\"unclosed <cfo@example.com>\n")
     result = run("--env-file", str(env), "--dry-run")
     assert result.exit_code == 2 and "repos.env line 7 cannot be read" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["/", "folder"])
+def test_an_audit_log_naming_a_folder_is_exit_2_naming_the_option_or_key(write: Write, tmp_path: Path,
+                                                                          where: str) -> None:
+    folder = "/" if where == "/" else str(tmp_path)
+    flag = CliRunner().invoke(cli, ["--dry-run", "--role", "cfo", "--audit-log", folder])
+    env = write("repos.env", f"AUDIT_LOG={folder}\n")
+    key = CliRunner().invoke(cli, ["--dry-run", "--role", "cfo", "--env-file", str(env)])
+    assert (flag.exit_code, key.exit_code) == (2, 2), (flag.exception, key.exception)
+    assert "'--audit-log'" in flag.stderr and "is a folder; the audit log is a file" in flag.stderr
+    assert f"AUDIT_LOG (repos.env line 1): '{folder}' is a folder" in key.stderr
+
+
+def test_an_os_error_without_a_file_name_reads_plainly() -> None:
+    from reports.errors import explain
+
+    assert explain(IsADirectoryError(21, "Is a directory")) == ("error: Is a directory", 2)
+    assert explain(FileNotFoundError(2, "No such file", "/x/y")) == ("error: /x/y: No such file", 2)

@@ -10,7 +10,7 @@ from typing import Any
 
 from reports import ROLES
 from reports.errors import ConfigError
-from reports.location import Location, parse_s3_url
+from reports.location import Location, S3Url, log_file, parse_s3_url
 from reports.run.types import Request
 
 FIRST_YEAR, LAST_YEAR = 1900, 9000
@@ -69,6 +69,12 @@ def parse_location(value: str, where: str) -> Location:
     if value.startswith("s3://"):
         return parse_s3_url(value, where)
     return Path(value)
+
+
+def parse_log_location(value: str, where: str) -> Location:
+    """The audit log: a local file (not a folder), or an s3://bucket/prefix/ URL."""
+    location = parse_location(value, where)
+    return location if isinstance(location, S3Url) else log_file(location, where)
 
 
 def from_options(options: Mapping[str, Any], **more: Any) -> Request:
