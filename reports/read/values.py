@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from reports.read.monthnames import cell_month
+
 SEVERITIES = ("critical", "high", "medium", "low")
 MIN_YEAR, MAX_YEAR = 1900, 9000  # past these, date arithmetic overflows
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -122,8 +124,8 @@ _CJK_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 
 
 def parse_month(text: str, as_of: date | None = None) -> str | None:
-    """Return `YYYY-MM` for `2026-09`, `2026-09-01`, `Sep 2026`, `September 2026` or `2026年9月`;
-    given the as-of date, a month without a year (`Sept`) is the last one begun by then."""
+    """Return `YYYY-MM` for `2026-09`, `2026-09-01`, `Sep 2026`, `September 2026`, `2026年9月` or a
+    month named in another language (`ago/2026`); given the as-of date, a month without a year (`Sept`) is the last one begun by then."""
     s = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", s) or _CJK_MONTH.fullmatch(s)
     if m:
@@ -131,7 +133,7 @@ def parse_month(text: str, as_of: date | None = None) -> str | None:
     else:
         m = re.fullmatch(r"([A-Za-z]+)\.?(?:\s+(\d{4}))?", s)
         if not m or m[1].lower() not in _MONTH_NAMES:
-            return None
+            return cell_month(s, as_of)  # other languages: `ago/2026`, `Oktober 2026`
         month = _MONTH_NAMES[m[1].lower()]
         if m[2]:
             year = int(m[2])
