@@ -44,8 +44,9 @@ def meta_text(meta: dict[str, Any], key: str) -> str:
     return "" if val is None else " ".join(str(val).split())
 
 
-def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
-    """Read one handoff's text (already decoded) into a Document."""
+def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None) -> Document:
+    """Read one handoff's text (already decoded) into a Document; `date_order` (portfolio.md's)
+    holds when the file's front matter gives none."""
     meta, body, problems = front_matter(text)
     warnings = [Warning_(Src(path, line), message) for line, message in problems]
     is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
@@ -61,8 +62,9 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])
+    date_order = (meta_text(meta, "date_order").upper() if meta else "") or date_order
     for section in _sections(blocks, first):
-        _Reading(doc, section, as_of).read()
+        _Reading(doc, section, as_of, date_order).read()
     return doc
 
 
@@ -141,11 +143,11 @@ class _Reading:
 
     __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "section")
 
-    def __init__(self, doc: Document, section: Section, as_of: date | None) -> None:
+    def __init__(self, doc: Document, section: Section, as_of: date | None, date_order: str | None) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
         self.kind = _targets(section.kind, self.heading)  # None once a section is found in the wrong kind of file
-        self.date_order = meta_text(doc.meta, "date_order").upper() or None if doc.meta else None
+        self.date_order = date_order
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
