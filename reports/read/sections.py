@@ -58,11 +58,11 @@ def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
         rest = rest[: m.start()].strip()
     pieces = _DASH_SPLIT.split(rest, maxsplit=1)
     value_text, stage = pieces[0].strip(), (pieces[1].strip() if len(pieces) > 1 else "")
-    value = v.parse_money(value_text)
-    if value is None:
+    amount = _amount(value_text)
+    if amount is None:
         out.warn(blk.line, f"deal '{name}': cannot read the value '{short(value_text)}'; kept without one")
-    out.add(Deal(name, value, v.split_markers(stage).text.lower() or "unstaged", close, src,
-                 v.is_monthly(value_text)))
+    out.add(Deal(name, amount and amount.value, v.split_markers(stage).text.lower() or "unstaged", close, src,
+                 v.is_monthly(value_text) or bool(amount and amount.monthly), amount and amount.currency))
     return out
 
 
