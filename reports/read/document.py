@@ -353,11 +353,10 @@ class _Reading:
         if found.facts:
             self.doc.blocks[0] += 1
             for fact in found.facts:
-                if isinstance(fact, KpiTarget):
+                if type(fact) is KpiTarget:
                     self._target(fact)
                     continue
-                key = "resolved" if isinstance(fact, Risk) and fact.done else \
-                    "financials" if isinstance(fact, MonthFinancials) else "kpis" if isinstance(fact, Kpi) else kind
+                key = ("resolved" if fact.done else kind) if type(fact) is Risk else _FILED_AS.get(type(fact), kind)
                 self.doc.facts.setdefault(key, []).append(fact)
         for line, message in found.problems:
             self.warn(line, message)
@@ -376,6 +375,7 @@ class _Reading:
 
 
 _FIGURES = (NOTES, "kpis", "kpi_targets")  # paragraphs whose lines may each be a figure
+_FILED_AS: dict[type, str] = {MonthFinancials: "financials", Kpi: "kpis"}  # wherever they were written
 
 
 def _targets(kind: str | None, heading: str) -> str | None:

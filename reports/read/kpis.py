@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -27,6 +28,7 @@ _REVENUE = ("revenue", "sales", "income", "mrr", "receita", "faturamento", "vent
             "umsatz", "revenus", "gelir", "ciro", "выручка", "доход", "pendapatan", "omzet")
 _EXPENSES = ("expenses", "costs", "opex", "despesas", "gastos", "ausgaben", "kosten", "dépenses", "gider",
              "giderler", "расходы", "biaya", "pengeluaran")
+_REVENUE_SET, _EXPENSES_SET = frozenset(_REVENUE), frozenset(_EXPENSES)
 _CJK_REVENUE, _CJK_EXPENSES = ("売上", "収入", "营收", "收入", "销售额", "매출"), ("経費", "費用", "支出", "비용", "지출")
 _COUNTERS = "社人件名個店室回台枚家个位개명건곳"  # `184社`: a count, no unit
 _WIDE = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":", "\u2606": "\u2605"})
@@ -44,7 +46,8 @@ class KpiTarget(NamedTuple):
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str],
+                         re.Pattern[str]]:
     words = "|".join(TARGET_WORDS)
     return (re.compile(r"\(\s*(?:" + words + r")\s*:?\s*(?P<cmp><=|>=|\u2264|\u2265|<|>)?\s*(?P<target>[^()]*)\)\s*$",
                        re.I),
@@ -52,7 +55,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
                        r"\s?(?:[kKmM]\b|%|\u2605|\S{0,2}))$"),
             re.compile(r"^(?P<num>-?\d[\d.,]*)\s*%(?P<rest>[^\d%]*)$"),
             re.compile(r"^v?\d+(\.\d+){2,}\b|^\d{4}-\d{2}|^\d{1,2}:\d{2}|^\d+\s*/\s*\d+|^port\b|\bport\s+\d+|^#\d+|"
-                       r"^[0-9a-f]{7,40}$", re.I))
+                       r"^[0-9a-f]{7,40}$", re.I),
+            re.compile(r"[^\W\d_]+"), re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+"))
 
 
 class Line(NamedTuple):
@@ -67,7 +71,7 @@ class Line(NamedTuple):
 
 def split_line(text: str) -> Line | None:
     """`Name: value (target: T)`, or `Name $412` / `Name 4.7★` with no colon; None if neither."""
-    target_re, bare, _, _ = _patterns()
+    target_re, bare = _patterns()[:2]
     s = text.translate(_WIDE).replace("**", "").strip()
     target, lower = "", False
     m = target_re.search(s)
@@ -83,7 +87,7 @@ def split_line(text: str) -> Line | None:
 def figure(text: str, strict: bool) -> tuple[Decimal, str] | None:
     """A KPI value and its unit: `%`, `stars`, `$` or a currency code, "" for a count; with
     `strict`, nothing else (under a KPI heading, also a number with a unit word: `12 days`)."""
-    _, _, percent, not_a_figure = _patterns()
+    percent, not_a_figure = _patterns()[2:4]
     s = text.strip()
     if not s or not_a_figure.search(s):
         return None  # `1.4.3`, `2026-03-04`, `24/24`: a version, a date, a ratio
@@ -94,7 +98,7 @@ def figure(text: str, strict: bool) -> tuple[Decimal, str] | None:
     if m:
         number = _number(m["num"])
         return (number, "%") if number is not None and (not strict or len(m["rest"].split()) <= 1) else None
-    if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", s):  # `2.310`: a count is not written to three decimals
+    if "." in s and _patterns()[5].fullmatch(s):  # `2.310`: a count is not written to three decimals
         return Decimal(s.replace(".", "")), ""
     if s[-1:] in _COUNTERS:
         s = s[:-1]
@@ -116,13 +120,17 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def month_money(line: Line, src: Src, as_of: object) -> MonthFinancials | None:
+def month_money(line: Line, src: Src, as_of: date | None) -> MonthFinancials | None:
     """`2026年10月の売上: 318,600円`, `CA d'octobre 2026 : 1 127 €`: that month's revenue (or expenses)."""
+    if not line.colon:
+        return None
     low = line.name.lower()
-    words = set(re.findall(r"[^\W\d_]+", low))
-    key = "revenue" if words & set(_REVENUE) or any(w in low for w in _CJK_REVENUE) else \
-        "expenses" if words & set(_EXPENSES) or any(w in low for w in _CJK_EXPENSES) else None
-    month = month_in(line.name, as_of) if key and line.colon else None  # type: ignore[arg-type]
+    words = frozenset(low.replace("'", " ").split()) if low.isascii() else frozenset(_patterns()[4].findall(low))
+    ascii_name = low.isascii()
+    key = "revenue" if not words.isdisjoint(_REVENUE_SET) or (not ascii_name and any(w in low for w in _CJK_REVENUE)) \
+        else "expenses" if not words.isdisjoint(_EXPENSES_SET) or (not ascii_name and any(w in low for w in _CJK_EXPENSES)) \
+        else None
+    month = month_in(line.name, as_of) if key else None
     amount = v.parse_amount(line.value) if month else None
     if month is None or amount is None or amount.monthly:
         return None
@@ -177,5 +185,10 @@ def read_kpi_target(blk: Block, src: Src, ctx: Context) -> Found:
 
 def is_target_heading(text: str) -> bool:
     """A heading that lists targets (`Optimization Targets`, `Metas`, `目標`)."""
-    low = text.lower()
-    return any(w in low if w[:1] > "\u2e80" else re.search(rf"(?<!\w){w}(?!\w)", low) for w in TARGET_WORDS)
+    return _target_heading().search(text.lower()) is not None
+
+
+@functools.cache
+def _target_heading() -> re.Pattern[str]:
+    latin = "|".join(w for w in TARGET_WORDS if w[:1] < "\u2e80")
+    return re.compile(rf"(?<!\w)(?:{latin})(?!\w)|" + "|".join(w for w in TARGET_WORDS if w[:1] > "\u2e80"))
