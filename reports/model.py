@@ -58,6 +58,8 @@ class Expense(NamedTuple):
     amount: Money | None
     source: Src
     tags: tuple[str, ...] = ()  # `[variable]` in the vendor or category cell: a variable cost
+    currency: str | None = None  # as written; `amount` is in the reporting currency (None: not convertible)
+    rate: Decimal | None = None  # the `fx:` rate `amount` was converted at, when written in another currency
 
 
 class Kpi(NamedTuple):
@@ -76,6 +78,8 @@ class Deal(NamedTuple):
     close: date | None
     source: Src
     monthly: bool = False  # `$3,500/mo`: recurring, per month
+    currency: str | None = None  # as written; `value` is in the reporting currency (None: not convertible)
+    rate: Decimal | None = None  # the `fx:` rate `value` was converted at
 
 
 class Risk(NamedTuple):
@@ -136,6 +140,8 @@ class Account(NamedTuple):
     balance: Money | None
     source: Src
     tags: tuple[str, ...] = ()  # `[cash]` in the account cell: counted as cash in the books
+    currency: str | None = None  # as written; `balance` is in the reporting currency (None: not convertible)
+    rate: Decimal | None = None  # the `fx:` rate `balance` was converted at
 
 
 class Measure(StrEnum):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -196,3 +197,52 @@ def test_corpus_stack_layers_are_read_and_places_are_not() -> None:
         wrong.extend(f"{md.relative_to(CORPUS)}:{line}: not a layer: {s.tech}" for line, s in got.items()
                      if len(s.tech.split()) <= 4)
     assert wrong == []
+
+
+_MONEY_UNITS = {"$": "USD"}  # the reader writes a dollar KPI's unit as `$`, the labels as USD
+
+
+def read_figures(md: Path) -> tuple[dict[tuple[str, str], tuple[Decimal, str]], dict[str, tuple[Any, ...]]]:
+    """What the reader reads from one corpus file as money by month and as KPIs by name."""
+    doc = parse_document(md.read_text(encoding="utf-8"), str(md.relative_to(CORPUS)), AS_OF)
+    own = str((doc.meta or {}).get("currency") or "USD")
+    money: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    for f in doc.facts.get("financials", ()):
+        for what in ("revenue", "expenses"):
+            amount = getattr(f, what)
+            if amount is not None:
+                key = (what, f.month)
+                money[key] = (money[key][0] + amount, "twice") if key in money else (amount, f.currency or own)
+    kpis = {k.name: (k.actual, _MONEY_UNITS.get(k.unit, k.unit) or None, k.target,
+                     "lower" if k.lower_is_better else "higher", k.source.line)
+            for k in doc.facts.get("kpis", ())}
+    return money, kpis
+
+
+def figure_problems(md: Path) -> list[str]:
+    """Every labelled figure not read as labelled, and every figure read but not labelled."""
+    data = yaml.safe_load(md.with_name(md.stem + ".expected.yaml").read_text(encoding="utf-8"))
+    money, kpis = read_figures(md)
+    wrong = []
+    for exp in data.get("figures") or ():
+        if exp["what"] == "kpi":
+            want = (Decimal(str(exp["value"])), exp["unit"], None if exp["target"] is None
+                    else Decimal(str(exp["target"])), exp["better"], exp["line"])
+            got = kpis.pop(exp["name"], None)
+            if got != want:
+                wrong.append(f"  kpi {exp['name']!r}: read {got}, labelled {want}")
+            continue
+        want_money = (Decimal(str(exp["amount"])), exp["currency"])
+        got_money = money.pop((exp["what"], exp["month"]), None)
+        if got_money != want_money:
+            wrong.append(f"  {exp['what']} {exp['month']}: read {got_money}, labelled {want_money}")
+    wrong.extend(f"  not labelled: {what} {month} {amount} {code}" for (what, month), (amount, code) in money.items())
+    wrong.extend(f"  not labelled: kpi {name!r} {k}" for name, k in kpis.items())
+    return [f"{md.relative_to(CORPUS)}"] + wrong if wrong else []
+
+
+def test_corpus_figures_are_read_as_labelled() -> None:
+    """Money by month with its amount and currency, KPIs by name with value, unit, target and
+    direction, exactly as labelled; no money figure or KPI the labels do not have (issue 25, point 5)."""
+    wrong = [line for md in handoffs() for line in figure_problems(md)]
+    assert wrong == [], "\n".join(wrong)

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from reports.config import Settings
 from reports.figures.months import histories, portfolio_totals
+from reports.model import Portfolio
 from reports.read.folder import read_portfolio
 from reports.read.values import parse_amount
 from reports.render.compose import compose_all
@@ -176,3 +177,68 @@ def test_a_money_table_under_a_status_heading_is_read_by_its_columns(tmp_path: P
     assert [(f.month, f.revenue, f.expenses) for f in loop.financials] == [
         ("2026-09", Decimal(18550), Decimal(12450)), ("2026-10", Decimal(17050), Decimal(13100))]
     assert portfolio.warnings == ()  # the other table stays a note, unwarned
+
+
+OTHER_MONEY = """
+    # Yen Co
+
+    ## Expenses
+
+    | Date | Vendor | Category | Amount |
+    |---|---|---|---|
+    | 2026-10-03 | Host | infra | ¥30,000 |
+    | 2026-10-04 | Ads | marketing | $200 |
+
+    ## Accounts
+
+    | Account | Type | Balance |
+    |---|---|---|
+    | Bank [cash] | asset | ¥500,000 |
+
+    ## Pipeline
+
+    - Hotel deal: ¥800,000 — proposal
+    """
+
+
+def money_facts(portfolio: Portfolio) -> tuple[list[tuple[Decimal | None, str | None]], ...]:
+    [e] = [e for e in portfolio.entities if e.name == "Yen Co"]
+    return ([(x.amount, x.currency) for x in e.expenses], [(x.balance, x.currency) for x in e.accounts],
+            [(x.value, x.currency) for x in e.pipeline])
+
+
+def test_expenses_accounts_and_deals_in_another_currency_carry_it_and_stay_out_of_totals(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, yen=OTHER_MONEY, portfolio="""
+        ---
+        type: portfolio
+        cash_on_hand: ¥1,000,000
+        ---
+        # Holdings
+        """), AS_OF)
+    assert money_facts(portfolio) == ([(None, "JPY"), (Decimal(200), "USD")], [(None, "JPY")], [(None, "JPY")])
+    said = [(str(w.source), w.message) for w in portfolio.warnings]
+    for where, what in (("yen.md:7", "expense 'Host': 30,000"), ("yen.md:14", "account 'Bank': 500,000"),
+                        ("yen.md:18", "deal 'Hotel deal': 800,000"), ("portfolio.md:1", "cash_on_hand: 1,000,000")):
+        assert any(src == where and f"{what} JPY, not in USD" in m and "fx:" in m for src, m in said), where
+    assert portfolio.cash_on_hand is None
+    data = json.loads(CliRunner().invoke(cli, ["check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15",
+                                               "--json"]).stdout)
+    [yen] = data["entities"]
+    assert [x["currency"] for x in yen["expenses"] + yen["accounts"] + yen["pipeline"]] == ["JPY", "USD", "JPY", "JPY"]
+
+
+def test_fx_converts_expenses_accounts_deals_and_cash_and_is_cited(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, yen=OTHER_MONEY, portfolio="""
+        ---
+        type: portfolio
+        cash_on_hand: ¥1,000,000
+        fx: {JPY: 0.0067}
+        ---
+        # Holdings
+        """), AS_OF)
+    assert money_facts(portfolio) == ([(Decimal("201.0000"), "JPY"), (Decimal(200), "USD")],
+                                      [(Decimal("3350.0000"), "JPY")], [(Decimal("5360.0000"), "JPY")])
+    assert portfolio.cash_on_hand == Decimal("6700.0000")
+    assert not any("not in USD" in w.message for w in portfolio.warnings)
+    accounting = compose_all(("accounting",), portfolio, AS_OF, Settings())[0].body
+    assert "1 JPY = 0.0067 USD" in accounting[accounting.index("Sources"):]

@@ -382,6 +382,16 @@ def test_issue25_8_numeric_dates_are_read_by_the_front_matter_date_order(order: 
     assert not d.warnings
 
 
+def test_issue25_8_portfolio_md_date_order_holds_for_every_file_without_its_own(tmp_path: Path) -> None:
+    (tmp_path / "portfolio.md").write_text("---\ntype: portfolio\ndate_order: DMY\n---\n# Holdings\n")
+    for name, front in (("a", ""), ("b", "---\ndate_order: MDY\n---\n"), ("z", "")):
+        (tmp_path / f"{name}.md").write_text(f"{front}# {name.upper()}\n\n## Next steps\n\n- Sign it (12/1)\n")
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    assert {e.name: [a.due for a in e.actions] for e in portfolio.entities} == {
+        "A": [date(2027, 1, 12)], "B": [date(2026, 12, 1)], "Z": [date(2027, 1, 12)]}  # a file's own, else portfolio.md's
+    assert not any("date_order" in w.message for w in portfolio.warnings)
+
+
 def test_issue25_8_a_numeric_date_without_date_order_is_warned_naming_the_setting() -> None:
     d = doc("# A\n\n## Next steps\n\n- Sign the contract by 12/15\n")
     assert [(a.text, a.due) for a in d.facts["actions"]] == [("Sign the contract", None)]

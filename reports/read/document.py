@@ -8,13 +8,14 @@ and whatever no reader takes is kept as a note, so nothing is silently lost.
 from datetime import date
 from typing import Any, NamedTuple
 
-from reports.model import Action, Note, Risk, Src, Warning_
+from reports.model import Action, Kpi, MonthFinancials, Note, Risk, Src, Warning_
 from reports.read import bounds
 from reports.read import values as v
 from reports.read.found import Context, Found
 from reports.read.frontmatter import front_matter
 from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion, levels_in
 from reports.read.items import block_title, field, is_done, is_empty, is_issue_heading, item_level, written
+from reports.read.kpis import KpiTarget, is_target_heading, read_figure_line
 from reports.read.markdown import Block, markdown_blocks
 from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
@@ -43,8 +44,9 @@ def meta_text(meta: dict[str, Any], key: str) -> str:
     return "" if val is None else " ".join(str(val).split())
 
 
-def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
-    """Read one handoff's text (already decoded) into a Document."""
+def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None) -> Document:
+    """Read one handoff's text (already decoded) into a Document; `date_order` (portfolio.md's)
+    holds when the file's front matter gives none."""
     meta, body, problems = front_matter(text)
     warnings = [Warning_(Src(path, line), message) for line, message in problems]
     is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
@@ -60,8 +62,9 @@ def parse_document(text: str, path: str, as_of: date | None = None) -> Document:
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])
+    date_order = (meta_text(meta, "date_order").upper() if meta else "") or date_order
     for section in _sections(blocks, first):
-        _Reading(doc, section, as_of).read()
+        _Reading(doc, section, as_of, date_order).read()
     return doc
 
 
@@ -140,12 +143,12 @@ class _Reading:
 
     __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "plain", "section")
 
-    def __init__(self, doc: Document, section: Section, as_of: date | None) -> None:
+    def __init__(self, doc: Document, section: Section, as_of: date | None, date_order: str | None) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
-        self.kind = section.kind  # None once a section is found in the wrong kind of file
+        self.kind = _targets(section.kind, self.heading)  # None once a section is found in the wrong kind of file
         self.plain: _Ctx | None = None  # the context with no subheading or label, once worked out
-        self.date_order = meta_text(doc.meta, "date_order").upper() or None if doc.meta else None
+        self.date_order = date_order
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
@@ -173,7 +176,8 @@ class _Reading:
                 if self._heading_block(blk, body, self._context(stack, None)):
                     i += 1 + len(body)
                     continue
-                stack.append((blk.level, kind if kind not in (None, NOTES) else None, heading_level(blk.text)))
+                stack.append((blk.level, _targets(kind, blk.text) if kind not in (None, NOTES) else None,
+                              heading_level(blk.text)))
                 self.note(blk.line, blk.text)
                 i += 1
                 continue
@@ -296,6 +300,8 @@ class _Reading:
         table_reader = TABLE_READERS.get(kind or "")
         if blk.kind == "para" and kind == "stack" and reader is not None:
             self._stack_lines(blk, reader, ctx)
+        elif (kind == NOTES and blk.kind == "item" and top) or (blk.kind == "para" and kind in _FIGURES):
+            self._figure_lines(blk, ctx, kind == "kpi_targets")
         elif blk.kind == "para" or (reader is None and table_reader is None and blk.kind != "table"):
             self.note(blk.line, blk.text)
         elif blk.kind == "item" and reader is not None:
@@ -331,15 +337,55 @@ class _Reading:
             elif text:
                 self.note(line.line, text)
 
+    def _figure_lines(self, blk: Block, ctx: Context, targets: bool) -> None:
+        """Under a status or KPI heading, each line shaped exactly like a figure (`Churn: 3.1%`,
+        `Avg ticket $412`, `CA d'octobre 2026 : 1 127 €`) is one; the rest are notes, unwarned."""
+        lines = blk.lines or (blk.text,)
+        founds = [read_figure_line(text, Src(self.doc.path, blk.line + n), ctx, True, targets)
+                  for n, text in enumerate(lines)]
+        if not any(found.facts for found in founds):
+            self.note(blk.line, blk.text)  # prose: one note, as any paragraph
+            return
+        for n, (text, found) in enumerate(zip(lines, founds, strict=True)):
+            if found.facts:
+                self._file(found, "kpis")
+            elif text:
+                self.note(blk.line + n, text)
+
     def _file(self, found: Found | None, kind: str | None) -> None:
-        """File a reader's facts under their kind (a resolved risk apart), and its problems as warnings."""
+        """File a reader's facts under their kind (a resolved risk apart, a month's money under
+        financials wherever it was written), and its problems as warnings."""
         if found is None or self.kind is None:
             return
         kind = "actions" if kind == "done" else kind or self.kind
         if found.facts:
             self.doc.blocks[0] += 1
             for fact in found.facts:
-                key = "resolved" if isinstance(fact, Risk) and fact.done else kind
+                if type(fact) is KpiTarget:
+                    self._target(fact)
+                    continue
+                key = ("resolved" if fact.done else kind) if type(fact) is Risk else _FILED_AS.get(type(fact), kind)
                 self.doc.facts.setdefault(key, []).append(fact)
         for line, message in found.problems:
             self.warn(line, message)
+
+    def _target(self, target: KpiTarget) -> None:
+        """`### Optimization Targets`: the target of the KPI of that name read above, else a note."""
+        kpis = self.doc.facts.get("kpis", [])
+        at = next((i for i in range(len(kpis) - 1, -1, -1)
+                   if kpis[i].name.casefold() == target.name.casefold() and kpis[i].target is None), None)
+        if at is None:
+            self.warn(target.source.line, f"target for '{target.name}' names no KPI read above it; kept as a note")
+            self.note(target.source.line, f"{target.name}: {target.value}")
+            return
+        lower = kpis[at].lower_is_better or target.lower_is_better
+        kpis[at] = kpis[at]._replace(target=target.value, lower_is_better=lower, unit=kpis[at].unit or target.unit)
+
+
+_FIGURES = (NOTES, "kpis", "kpi_targets")  # paragraphs whose lines may each be a figure
+_FILED_AS: dict[type, str] = {MonthFinancials: "financials", Kpi: "kpis"}  # wherever they were written
+
+
+def _targets(kind: str | None, heading: str) -> str | None:
+    """A KPI heading that lists targets (`### Optimization Targets`) reads each line as a target."""
+    return "kpi_targets" if kind == "kpis" and is_target_heading(heading) else kind

@@ -16,6 +16,7 @@ from reports.model import Portfolio, Source, Warning_
 from reports.progress import TRACE, logger
 from reports.read.document import parse_document
 from reports.read.files import Remote, handoff_files, read_file, read_object
+from reports.read.frontmatter import front_matter
 from reports.read.merge import Merge
 
 log = logger(__name__)
@@ -40,8 +41,10 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
     merge = Merge(warnings)
     newest: float | None = None  # the newest file's mtime, from the reader's fstat (no second stat)
     tracing = log.isEnabledFor(TRACE)
+    early = {rel: reader(path, rel) for path, rel in files if rel == "portfolio.md"}  # read once, first
+    date_order = _date_order(early["portfolio.md"][0]) if early else None
     for path, rel in files:
-        text, digest, problem, mtime = reader(path, rel)
+        text, digest, problem, mtime = early.pop(rel) if rel in early else reader(path, rel)
         if digest and mtime is not None and (newest is None or mtime > newest):
             newest = mtime
         if tracing:
@@ -52,7 +55,15 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
             warnings.append(problem)
         if text is None:
             continue
-        merge.add(parse_document(text, rel, as_of))
+        merge.add(parse_document(text, rel, as_of, date_order))
     default_name = folder.prefix.rstrip("/").rpartition("/")[2] or folder.bucket if isinstance(folder, S3Url) \
         else folder.resolve().name
     return merge.portfolio(default_name, as_of, sources, newest)
+
+
+def _date_order(text: str | None) -> str | None:
+    """`date_order:` in portfolio.md's front matter: how every file without its own reads `12/15`."""
+    if not text or not text.startswith("---"):
+        return None
+    meta = front_matter(text)[0]
+    return str(meta.get("date_order") or "").strip().upper() or None

@@ -35,7 +35,7 @@ _ASIDE = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # (all via CDN)
 _QUALIFIER = re.compile(r"\s+[\u2014\u2013-]+\s+.*$|:\s.*$")  # "— qualifier", ": qualifier"
 _LEAD = re.compile(r"^[\W\d_]*(?=[^\W\d_])")  # 6) , 1. , emoji
 _PUNCTUATION = re.compile(r"[^\w&' -]+")
-_KEY_ORDER = ("risks", "actions", "done", "kpis")
+_KEY_ORDER = ("risks", "actions", "done", "kpis", "financials")
 
 # Headings repeat across a folder (every file has its Risks): each is worked out once.
 _cached = functools.lru_cache(maxsize=4096)

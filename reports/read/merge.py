@@ -45,16 +45,19 @@ class Merge:
         meta, warnings, port = self.meta, self.warnings, self.port
         inputs = sha256_hex("".join(f"{s.path}\0{s.sha256}\n" for s in sources).encode())
         name, _ = meta.get("name", (default_name or "Portfolio", ""))
-        cash = _meta_money(meta, "cash_on_hand", warnings)
-        horizon = _meta_horizon(meta, as_of, warnings)
-        cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         currency = _currency({"currency": meta["currency"][0]}, meta["currency"][1], warnings) \
             if "currency" in meta else ""
         currency = currency or "USD"
         fx = _meta_fx(meta, currency, warnings)
+        cash = _meta_cash(meta, currency, fx, warnings)
+        horizon = _meta_horizon(meta, as_of, warnings)
+        cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         for e in self.entities.values():
             if e["facts"].get("financials"):
                 e["facts"]["financials"] = _in_currency(e, currency, fx, warnings)
+            for key, field, what in _OTHER_MONEY:
+                if e["facts"].get(key):
+                    e["facts"][key] = _converted(e, key, field, what, (currency, fx), warnings)
         frozen = tuple(
             Entity(
                 name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
@@ -100,8 +103,9 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
         _merge_meta(doc, ent, warnings)
     facts = ent["facts"]
     own = _currency(doc.meta, doc.path, []) if doc.meta else ""
-    if own and doc.facts.get("financials"):  # this file's own `currency:` for its unmarked amounts
-        doc.facts["financials"] = [f if f.currency else f._replace(currency=own) for f in doc.facts["financials"]]
+    for key in ("financials", "expenses", "accounts", "pipeline") if own else ():  # its unmarked amounts
+        if doc.facts.get(key):
+            doc.facts[key] = [f if f.currency else f._replace(currency=own) for f in doc.facts[key]]
     for k, items in doc.facts.items():
         if k in facts:
             facts[k].extend(items)
@@ -143,14 +147,51 @@ def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[
             port[k].extend(items)
 
 
-def _meta_money(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warning_]) -> Decimal | None:
-    if key not in meta:
+def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, Decimal],
+               warnings: list[Warning_]) -> Decimal | None:
+    """`cash_on_hand:` in the reporting currency: another one is converted by `fx:`, else left out (warned)."""
+    if "cash_on_hand" not in meta:
         return None
-    raw, path = meta[key]
-    value = v.parse_money(str(raw))
-    if value is None:
-        warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not an amount", "portfolio"))
-    return value
+    raw, path = meta["cash_on_hand"]
+    amount = v.parse_amount(str(raw))
+    money = v.parse_money(str(raw)) if amount is None else None
+    if amount is None and money is None:
+        warnings.append(Warning_(Src(path, 1), f"cash_on_hand '{raw}' is not an amount", "portfolio"))
+        return None
+    if amount is None or amount.currency in (None, currency):
+        return amount.value if amount is not None else money
+    if amount.currency in fx:
+        return amount.value * fx[amount.currency]
+    warnings.append(Warning_(Src(path, 1), _foreign("cash_on_hand", amount.value, amount.currency, currency),
+                             "portfolio"))
+    return None
+
+
+_OTHER_MONEY = (("expenses", "amount", "expense"), ("accounts", "balance", "account"), ("pipeline", "value", "deal"))
+
+
+def _foreign(what: str, value: Decimal, code: str, currency: str) -> str:
+    return (f"{what}: {value:,f} {code}, not in {currency}: never added to a total; give "
+            f"`fx: {{{code}: <{currency} per {code}>}}` in portfolio.md's front matter to convert it")
+
+
+def _converted(ent: dict[str, Any], key: str, field: str, what: str, reporting: tuple[str, dict[str, Decimal]],
+               warnings: list[Warning_]) -> list[Any]:
+    """Expenses, accounts or deals in the reporting currency: another currency is converted at
+    its `fx:` rate (kept as `rate`), else its amount is left out of every total and warned."""
+    currency, fx = reporting
+    out = []
+    for f in ent["facts"][key]:
+        code, value = f.currency or ent["currency"] or currency, getattr(f, field)
+        if code == currency or value is None:
+            out.append(f._replace(currency=code))
+        elif code in fx:
+            out.append(f._replace(**{field: value * fx[code]}, currency=code, rate=fx[code]))
+        else:
+            out.append(f._replace(**{field: None}, currency=code))
+            name = getattr(f, "vendor", None) or getattr(f, "account", None) or getattr(f, "name", "")
+            warnings.append(Warning_(f.source, _foreign(f"{what} '{name}'", value, code, currency), key))
+    return out
 
 
 def _meta_date(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warning_]) -> date | None:

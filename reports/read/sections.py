@@ -17,16 +17,17 @@ from reports.model import (
     CapitalItem,
     Deal,
     Guardrail,
-    Kpi,
     MonthFinancials,
     Note,
     Risk,
     Src,
     StackItem,
 )
+from reports.read import dates
 from reports.read import values as v
 from reports.read.found import Context, Found, short
 from reports.read.items import is_done, item_level, written
+from reports.read.kpis import month_money, read_kpi, read_kpi_target, split_line
 from reports.read.markdown import Block
 
 _DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
@@ -38,41 +39,6 @@ def _name_value(blk: Block, what: str, out: Found) -> tuple[str, str] | None:
         out.warn(blk.line, f"{what}: expected `Name: value`, got '{short(blk.text)}'")
         return None
     return name.strip(), rest.strip()
-
-
-_KPI = re.compile(r"^(?P<actual>.*?)\s*\(\s*(?:target|goal)\s*:?\s*(?P<cmp><=|>=|\u2264|\u2265|<|>)?\s*(?P<target>[^)]*)\)\s*$", re.I)
-
-
-# Values that are not figures: a version, a date or time, a ratio such as 24/24, a port.
-_NOT_A_FIGURE = re.compile(r"^v?\d+(\.\d+){2,}\b|^\d{4}-\d{2}|^\d{1,2}:\d{2}|^\d+\s*/\s*\d+|^port\b|"
-                           r"\bport\s+\d+|^#\d+|^[0-9a-f]{7,40}$", re.I)
-
-
-def _read_kpi(blk: Block, src: Src, ctx: Context) -> Found:
-    out = Found()
-    if ":" not in blk.text and not any(c.isdigit() for c in blk.text):
-        return out  # prose under a metrics heading: a note, not a failed KPI
-    pair = _name_value(blk, "KPI", out)
-    if pair is None:
-        return out
-    name, rest = pair
-    m = _KPI.match(rest)
-    actual_text, target_text, cmp = (m["actual"], m["target"], m["cmp"]) if m else (rest, "", None)
-    if _NOT_A_FIGURE.search(actual_text.strip()):
-        return out  # `Version: 1.4.3`, `Last run: 2026-03-04`, `Tests: 24/24`: kept as a note
-    actual = v.parse_quantity(actual_text)
-    if actual is None:
-        out.warn(blk.line, f"KPI '{name}': cannot read the actual value '{short(actual_text)}'")
-        return out
-    target = None
-    if target_text.strip():
-        target = v.parse_quantity(target_text)
-        if target is None:
-            out.warn(blk.line, f"KPI '{name}': cannot read the target '{short(target_text)}'; kept without one")
-    unit = actual.unit or (target.unit if target else "")
-    out.add(Kpi(name, actual.value, target.value if target else None, unit,
-                cmp in ("<=", "\u2264", "<"), src))
-    return out
 
 
 _CLOSE = re.compile(r"\(\s*close[sd]?\s*:?\s*(?P<date>[^)]*)\)\s*$", re.I)
@@ -93,11 +59,11 @@ def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
         rest = rest[: m.start()].strip()
     pieces = _DASH_SPLIT.split(rest, maxsplit=1)
     value_text, stage = pieces[0].strip(), (pieces[1].strip() if len(pieces) > 1 else "")
-    value = v.parse_money(value_text)
-    if value is None:
+    amount = _amount(value_text)
+    if amount is None:
         out.warn(blk.line, f"deal '{name}': cannot read the value '{short(value_text)}'; kept without one")
-    out.add(Deal(name, value, v.split_markers(stage).text.lower() or "unstaged", close, src,
-                 v.is_monthly(value_text)))
+    out.add(Deal(name, amount and amount.value, v.split_markers(stage).text.lower() or "unstaged", close, src,
+                 v.is_monthly(value_text) or bool(amount and amount.monthly), amount and amount.currency))
     return out
 
 
@@ -133,9 +99,9 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
         due, text = v.parse_date(m["date"]), text[m.end():]
         if due is None:
             out.warn(blk.line, f"action: '{m['date']}' is not a valid date from 1900 to 9000")
-    found_due = v.find_due(text, ctx.as_of, ctx.date_order)
+    found_due = dates.find_due(text, ctx.as_of, ctx.date_order)
     if found_due is not None:
-        if found_due.when is None and v.is_numeric_date(found_due.written):
+        if found_due.when is None and dates.is_numeric_date(found_due.written):
             out.warn(blk.line, f"action: due date '{found_due.written}' may be month/day or day/month; set "
                      "`date_order: MDY` or `date_order: DMY` in the front matter to read it; kept without one")
         elif found_due.when is None:
@@ -195,36 +161,54 @@ _MONEY_WORDS = {"revenue": ("revenue", "income", "sales", "rev"), "expenses": ("
 
 
 def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
-    """`- 2026-10: revenue $4,800, expenses $3,100`, or `- Sept: $22,100 (expenses about $16,050)`:
-    an unlabelled first amount is the revenue (either figure may be missing)."""
+    """`- 2026-10: revenue $4,800, expenses $3,100`, or `- Sept: R$ 22.100 (expenses about R$ 16.050)`:
+    an unlabelled first amount is the revenue (either figure may be missing), each in the
+    currency it is written in; a labelled month (`2026年10月の売上: 318,600円`) is also read."""
     out = Found()
     head, sep, rest = blk.text.partition(":")
     month = v.parse_month(head, ctx.as_of) if sep else None
     if month is None:
-        if not any(c.isdigit() for c in blk.text):
-            return out  # prose about the financials: a note
-        out.warn(blk.line, f"financials: expected `YYYY-MM: revenue $X, expenses $Y`, got '{short(blk.text)}'")
+        line = split_line(blk.text) if sep else None
+        money = month_money(line, src, ctx.as_of) if line is not None else None
+        if money is not None:
+            out.add(money)
+        elif any(c.isdigit() for c in blk.text):  # else prose about the financials: a note
+            out.warn(blk.line, f"financials: expected `YYYY-MM: revenue $X, expenses $Y`, got '{short(blk.text)}'")
         return out
-    figures: dict[str, Decimal | None] = {"revenue": None, "expenses": None}
+    figures: dict[str, v.Amount | None] = {"revenue": None, "expenses": None}
     parts = re.split(r";|,\s+(?=[A-Za-z])|\(|\)", rest)  # not the comma inside $4,800
     for n, part in enumerate(p for p in parts if p.strip()):
         words = part.strip().split(None, 1)
         key = next((k for k, names in _MONEY_WORDS.items() if words and words[0].lower().strip(":") in names),
                    None)
-        if key is None and n == 0 and v.parse_money(part.strip()) is not None:
+        if key is None and n == 0 and _amount(part) is not None:
             key, words = "revenue", ["", part.strip()]
         if key is None or len(words) < 2:
             continue
-        amount = _ABOUT.sub("", words[1]).strip()
-        figures[key] = v.parse_money(amount)
+        figures[key] = _amount(_ABOUT.sub("", words[1]))
         if figures[key] is None:
-            out.warn(blk.line, f"financials {month}: cannot read {key} '{short(amount)}'")
-    if figures["revenue"] is None and figures["expenses"] is None:
+            out.warn(blk.line, f"financials {month}: cannot read {key} '{short(words[1].strip())}'")
+    found = [a for a in figures.values() if a is not None]
+    if not found:
         if not out.problems:
             out.warn(blk.line, f"financials {month}: no revenue or expenses amount in '{short(rest.strip())}'")
         return out
-    out.add(MonthFinancials(month, figures["revenue"], figures["expenses"], src))
+    currency = next((a.currency for a in found if a.currency), None)
+    for key, a in figures.items():
+        if a is not None and a.currency not in (None, currency):
+            out.warn(blk.line, f"financials {month}: {key} is in {a.currency}, the line in {currency}; left out "
+                     "(one currency a line)")
+            figures[key] = None
+    rev, exp = (a.value if a is not None else None for a in figures.values())
+    out.add(MonthFinancials(month, rev, exp, src, currency))
     return out
+
+
+def _amount(text: str) -> v.Amount | None:
+    """An amount in a financial bullet, with its currency when a mark says (`$.5` still reads)."""
+    amount = v.parse_amount(text.strip())
+    money = v.parse_money(text.strip()) if amount is None else None
+    return amount if amount is not None else v.Amount(money, None) if money is not None else None
 
 
 _ABOUT = re.compile(r"^(?:about|around|approx\.?|approximately|roughly|~)\s*", re.I)
@@ -314,7 +298,8 @@ def _read_capital(blk: Block, src: Src, ctx: Context) -> Found:
 
 ITEM_READERS: dict[str, Callable[[Block, Src, Context], Found]] = {
     "financials": _read_financial_bullet,
-    "kpis": _read_kpi,
+    "kpis": read_kpi,
+    "kpi_targets": read_kpi_target,
     "pipeline": _read_deal,
     "risks": _read_risk,
     "actions": _read_action,

@@ -161,6 +161,19 @@ class _Row:
         return amount.value
 
 
+def _amount_cell(cells: list[str], cols: dict[str, int], key: str, line: int, what: str,
+                 out: Found) -> v.Amount | None:
+    """A money cell with the currency it is written in (None when no mark says)."""
+    text = _cell(cells, cols, key)
+    if _blank(text):
+        return None
+    amount = v.parse_amount(text)
+    money = v.parse_money(text) if amount is None else None  # the older forms (`$.5`)
+    if amount is None and money is None:
+        out.warn(line, f"{what}: cannot read {key} '{short(text)}'; the rest of the row is kept")
+    return amount if amount is not None else v.Amount(money, None) if money is not None else None
+
+
 def _read_expenses(blk: Block, path: str, as_of: date | None = None) -> Found:
     out = Found()
     cols = _map_columns(blk, ("date", "vendor", "category", "amount"), ("amount",), "expenses", out)
@@ -171,10 +184,10 @@ def _read_expenses(blk: Block, path: str, as_of: date | None = None) -> Found:
         when = v.parse_date(date_text)
         if when is None and not _blank(date_text):
             out.warn(line, f"expense: date '{short(date_text)}' is not YYYY-MM-DD; the rest of the row is kept")
-        amount = _money_cell(cells, cols, "amount", line, "expense", out)
+        amount = _amount_cell(cells, cols, "amount", line, "expense", out)
         vendor, category = (v.split_markers(_cell(cells, cols, k)) for k in ("vendor", "category"))
-        out.add(Expense(when, vendor.text, category.text.lower() or "uncategorised", amount, Src(path, line),
-                        vendor.tags + category.tags))
+        out.add(Expense(when, vendor.text, category.text.lower() or "uncategorised", amount and amount.value,
+                        Src(path, line), vendor.tags + category.tags, amount and amount.currency))
     return out
 
 
@@ -212,8 +225,9 @@ def _read_accounts(blk: Block, path: str, as_of: date | None = None) -> Found:
         name = v.split_markers(_cell(cells, cols, "account"))
         if not name.text:
             continue
-        balance = _money_cell(cells, cols, "balance", line, f"account '{name.text}'", out)
-        out.add(Account(name.text, _cell(cells, cols, "type").lower(), balance, Src(path, line), name.tags))
+        balance = _amount_cell(cells, cols, "balance", line, f"account '{name.text}'", out)
+        out.add(Account(name.text, _cell(cells, cols, "type").lower(), balance and balance.value, Src(path, line),
+                        name.tags, balance and balance.currency))
     return out
 
 

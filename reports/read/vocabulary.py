@@ -42,7 +42,8 @@ ENGLISH = Vocabulary(
                        "financial summary", "finances", "financial", "sales", "sales by month", "monthly sales",
                        "revenue by month", "monthly revenue"),
         "expenses": ("expenses", "expense log", "costs"),
-        "kpis": ("kpis", "kpi", "metrics", "key metrics"),
+        "kpis": ("kpis", "kpi", "metrics", "key metrics", "current performance", "performance metrics",
+                 "optimization targets", "kpi targets"),
         "pipeline": ("pipeline", "deals", "revenue pipeline", "sales pipeline"),
         "risks": ("risks", "blockers", "issues", "known risks", "known issues", "caveats", "blocked",
                   "open issues", "gotchas", "risks and blockers", "problems"),
@@ -69,6 +70,7 @@ ENGLISH = Vocabulary(
                   "gotchas", "issues", "problems", "worries", "keep me up", "concerns", "risk", "bugs"),
         "done": ("completed", "what's done", "what was done", "done", "finished", "resolved", "fixed"),
         "kpis": ("metrics", "kpis"),
+        "financials": ("revenue and expenses", "income and expenses"),
     },
     status=("status", "current state", "current status", "progress", "state", "summary", "overview",
             "context", "background", "notes",
@@ -102,9 +104,12 @@ ENGLISH = Vocabulary(
 
 
 def _other(*, actions: Words, risks: Words, done: Words, status: Words, levels: dict[str, str],
-           priority: Words, empty: Words, generic: Words, done_words: Words, fields: dict[str, Words]) -> Vocabulary:
-    """A language's table: only the words it adds (English gives the section names)."""
-    return Vocabulary(sections={}, keywords={"actions": actions, "risks": risks, "done": done}, status=status,
+           priority: Words, empty: Words, generic: Words, done_words: Words, fields: dict[str, Words],
+           money: Words = ()) -> Vocabulary:
+    """A language's table: only the words it adds (English gives the section names); `money`:
+    words that make a heading a financials one (`売上と経費`)."""
+    keywords = {"actions": actions, "risks": risks, "done": done, "financials": money}
+    return Vocabulary(sections={}, keywords=keywords, status=status,
                       status_words=(), levels=levels, level_fillers=(), generic_titles=generic, generic_stems=(),
                       generic_words=(), empty_items=empty, priority_words=priority, done_words=done_words,
                       fields=fields)
@@ -128,6 +133,7 @@ PORTUGUESE = _other(
     priority=("prioridade",), empty=("nenhum", "nenhuma", "nada", "nada ainda"),
     generic=("status do projeto", "anotações", "minhas anotações", "notas", "passagem de bastão"),
     done_words=("feito", "resolvido", "concluído", "pronto"),
+    money=("receita", "receitas", "despesas", "faturamento", "finanças", "financeiro"),
     fields={"issue": ("problema",), "impact": ("impacto", "severidade", "prioridade"),
             "fix": ("correção", "solução", "ação", "correcao", "solucao"),
             "other": ("esforço", "arquivos", "status", "responsável", "prazo")})
@@ -141,6 +147,7 @@ SPANISH = _other(
             "menor": "low", "menores": "low"},
     priority=("prioridad",), empty=("ninguno", "ninguna", "nada", "nada por ahora"),
     generic=("estado del proyecto", "notas", "traspaso"), done_words=("hecho", "resuelto", "completado", "listo"),
+    money=("ingresos", "gastos", "ventas", "finanzas", "facturación"),
     fields={"issue": ("problema",), "impact": ("impacto", "severidad", "prioridad"),
             "fix": ("solución", "solucion", "arreglo", "corrección"), "other": ("esfuerzo", "archivos", "estado")})
 FRENCH = _other(
@@ -153,6 +160,7 @@ FRENCH = _other(
             "mineure": "low", "mineurs": "low", "mineures": "low"},
     priority=("priorité", "priorite"), empty=("aucun", "aucune", "rien", "rien pour l'instant"),
     generic=("notes de passation", "passation", "notes"), done_words=("fait", "résolu", "corrigé", "terminé"),
+    money=("chiffre d'affaires", "dépenses", "revenus", "finances"),
     fields={"issue": ("problème", "probleme"), "impact": ("impact", "gravité", "priorité"),
             "fix": ("correction", "solution", "correctif", "action"), "other": ("effort", "fichiers", "statut")})
 GERMAN = _other(
@@ -164,6 +172,7 @@ GERMAN = _other(
             "niedrig": "low", "gering": "low", "geringfügig": "low"},
     priority=("priorität", "prioritaet"), empty=("keine", "nichts", "keine weiteren blocker"),
     generic=("übergabe-notiz", "übergabe notiz", "übergabe", "notizen"), done_words=("erledigt", "behoben"),
+    money=("umsatz", "einnahmen", "ausgaben", "kosten", "finanzen"),
     fields={"issue": ("problem",), "impact": ("auswirkung", "schweregrad", "priorität"),
             "fix": ("lösung", "loesung", "fix", "behebung"), "other": ("aufwand", "dateien", "status")})
 TURKISH = _other(
@@ -174,6 +183,7 @@ TURKISH = _other(
     levels={"kritik": "critical", "engelleyici": "critical", "yüksek": "high", "orta": "medium", "düşük": "low"},
     priority=("öncelik",), empty=("yok", "şu an yok"),
     generic=("oturum devri", "devir notu", "devir"), done_words=("tamamlandı", "çözüldü", "düzeltildi"),
+    money=("gelir", "gelirler", "gider", "giderler", "ciro", "finans"),
     fields={"issue": ("sorun",), "impact": ("etki", "önem"), "fix": ("çözüm",), "other": ("efor", "dosyalar", "durum")})
 RUSSIAN = _other(
     actions=("следующие шаги", "задачи", "что дальше", "todo"),
@@ -186,6 +196,7 @@ RUSSIAN = _other(
             "незначительные": "low", "незначительная": "low"},
     priority=("приоритет",), empty=("нет", "пока нет", "ничего"),
     generic=("передача проекта", "передача"), done_words=("сделано", "исправлено", "готово"),
+    money=("выручка", "доходы", "расходы", "финансы"),
     fields={"issue": ("проблема",), "impact": ("влияние", "серьёзность"), "fix": ("решение", "исправление"),
             "other": ("трудозатраты", "файлы", "статус")})
 INDONESIAN = _other(
@@ -196,6 +207,7 @@ INDONESIAN = _other(
     levels={"kritis": "critical", "tinggi": "high", "sedang": "medium", "rendah": "low"},
     priority=("prioritas",), empty=("tidak ada", "belum ada"),
     generic=("catatan serah terima", "serah terima"), done_words=("selesai", "sudah diperbaiki"),
+    money=("pendapatan", "biaya", "pengeluaran", "keuangan", "omzet"),
     fields={"issue": ("masalah",), "impact": ("dampak",), "fix": ("solusi", "perbaikan"), "other": ("status",)})
 # Japanese, Chinese and Korean words are found inside a heading (no spaces between words).
 JAPANESE = _other(
@@ -207,6 +219,7 @@ JAPANESE = _other(
             "【中】": "medium", "【低】": "low", "（高）": "high", "（中）": "medium", "（低）": "low"},
     priority=("優先度",), empty=("なし", "特になし"),
     generic=("引き継ぎ資料", "引き継ぎ", "メモ", "ハンドオーバー"), done_words=("完了", "修正済み", "対応済み"),
+    money=("売上", "経費", "収支", "収入", "支出"),
     fields={"issue": ("問題", "内容"), "impact": ("影響", "重要度"), "fix": ("対応", "対策", "修正方法"),
             "other": ("工数", "ファイル", "対象ファイル", "状態", "ステータス", "概要", "期限")})
 CHINESE = _other(
@@ -218,6 +231,7 @@ CHINESE = _other(
             "轻微": "low", "【高】": "high", "【中】": "medium", "【低】": "low"},
     priority=("优先级",), empty=("暂无", "无"),
     generic=("项目交接文档", "交接文档", "交接"), done_words=("已修复", "已完成", "已解决"),
+    money=("收入", "营收", "支出", "财务", "销售额"),
     fields={"issue": ("问题",), "impact": ("影响",), "fix": ("解决方案", "修复"), "other": ("工作量", "文件", "状态")})
 KOREAN = _other(
     actions=("다음 단계", "할 일", "나중에"),
@@ -228,6 +242,7 @@ KOREAN = _other(
             "낮음": "low", "사소한": "low"},
     priority=("우선순위",), empty=("없음",),
     generic=("인수인계 문서", "인수인계"), done_words=("해결됨", "완료됨", "완료"),
+    money=("매출", "비용", "재무", "수입", "지출"),
     fields={"issue": ("문제",), "impact": ("영향",), "fix": ("해결 방법", "해결"), "other": ("상태", "파일", "작업량")})
 
 LANGUAGES: dict[str, Vocabulary] = {

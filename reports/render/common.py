@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reports.figures.agenda import unrated
 from reports.figures.months import Totals
@@ -85,8 +85,9 @@ def finish(report: Report, portfolio: Portfolio) -> str:
     """Add the Sources footer (the files cited, by name: their hashes are in the audit
     log's inputs manifest) and the warnings about what this report shows; return the text."""
     report.section("Sources")
-    rates = sorted({(f.currency or "", f.rate) for e in portfolio.entities for f in e.financials
-                    if f.rate is not None and f.source.path in report.cited})
+    facts: list[tuple[Any, ...]] = [(*e.financials, *e.expenses, *e.accounts, *e.pipeline) for e in portfolio.entities]
+    money: list[Any] = [f for fs in facts for f in fs if f.rate is not None]  # each converted at an `fx:` rate
+    rates = sorted({(f.currency or "", f.rate) for f in money if f.source.path in report.cited})
     if rates:  # amounts converted by portfolio.md's `fx:`: its rates are a source too
         report.cite(Src(p, 1) for p in portfolio.portfolio_files)
     cited = [s for s in portfolio.files if s.path in report.cited]
