@@ -5,6 +5,7 @@ the reader for its kind (`sections.py` for bullets, `tables.py` for tables),
 and whatever no reader takes is kept as a note, so nothing is silently lost.
 """
 
+import functools
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -138,6 +139,14 @@ def _lead_body(blocks: list[Block], i: int) -> list[Block]:
     return body if sum(1 for b in body if b.level == 0 and field(b.text)) >= 2 else []
 
 
+
+@functools.lru_cache(maxsize=256)
+def _made(kind: str, level: str | None, done: bool, as_of: date | None, date_order: str | None) -> _Ctx:
+    """One shared context per combination: a folder of many small files meets a handful."""
+    severity, priority = written(level)
+    return _Ctx(kind, Context(as_of, severity, priority, level, done, date_order))
+
+
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
@@ -212,9 +221,8 @@ class _Reading:
         level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
-        severity, priority = written(level)
-        return _Ctx(kind, Context(self.as_of, severity, priority, level, done or self.kind == "done",
-                                  self.date_order))
+        return _made(kind, level, done or self.kind == "done", self.as_of, self.date_order)
+
 
     def _readable_here(self) -> bool:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""
