@@ -49,7 +49,7 @@ _BREAK = "\x1e"  # a line break inside a paragraph: whitespace to str.split, so 
 
 def _finish(parts: list[str], owner: Block | None) -> str:
     """The owner's text from its buffer; marks it struck when strikethrough covers all of it."""
-    text = "".join(parts)
+    text = parts[0] if len(parts) == 1 else "".join(parts)  # most owners hold one run of text
     if _BREAK in text and owner is not None and owner.kind == "para":
         plain = text.replace(_STRUCK_ON, "").replace(_STRUCK_OFF, "")
         owner.lines = owner.lines + tuple(_clean(x) for x in plain.split(_BREAK))

@@ -249,7 +249,7 @@ def read_flags(text: str) -> Flags:
             kept += (s[end:m.start()], " ")
             end = m.end()
         low = " ".join(word.lower().split())
-        if _LINK.fullmatch(low):
+        if low[:1] == "#" and _LINK.fullmatch(low):
             links.append(low[1:])
         elif low in SEVERITIES and severity is None:
             severity = low
