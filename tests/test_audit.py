@@ -95,6 +95,18 @@ def test_listing_a_damaged_log_warns_that_it_does_not_verify(log: Path) -> None:
     assert "does not verify" in result.stderr and "line 8" in result.stderr
 
 
+@pytest.mark.parametrize("damage", [{"to": 5, "sha256": 7}, {"to": [1, None], "bcc": "x"},
+                                    {"event": "state", "states": [1]}, {"event": "delivered", "recipients": 3}])
+def test_a_record_with_fields_of_the_wrong_type_is_listed_not_a_traceback(log: Path, damage: dict[str, Any]) -> None:
+    lines = log.read_text().splitlines()
+    lines[3] = json.dumps({**json.loads(lines[3]), **damage}, separators=(",", ":"), sort_keys=True)
+    log.write_text("\n".join(lines) + "\n")
+    for extra in ((), ("--json",)):
+        result = CliRunner().invoke(cli, ["audit", "--audit-log", str(log), *extra])
+        assert result.exit_code == 0 and result.exception is None, result.exception
+        assert len(result.stdout.splitlines()) == 7 and "does not verify" in result.stderr
+
+
 def test_an_edited_middle_record_with_its_hash_recomputed_breaks_the_next_link(log: Path) -> None:
     lines = log.read_bytes().splitlines()
     rec = json.loads(lines[2])

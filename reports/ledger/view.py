@@ -17,6 +17,14 @@ from reports.progress import logger
 log = logger(__name__)
 
 
+def _strings(value: Any) -> list[str]:
+    """A record's list of names as text, whatever a damaged record holds there (the listing
+    shows a log that does not verify too, with a warning)."""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)] if value not in (None, "") else []
+
+
 def describe(rec: Record) -> str:
     """One line per record: seq, time, role, what happened, recipients, id, short hash."""
     what = label(rec).replace(" ", "-")
@@ -24,28 +32,29 @@ def describe(rec: Record) -> str:
         return (f"{rec.get('seq')} {rec.get('ts')} - inputs files={rec.get('files')} "
                 f"inputs={str(rec.get('inputs_sha256'))[:12]}")
     if what == FORGOTTEN:
-        return f"{rec.get('seq')} {rec.get('ts')} - forgotten {', '.join(rec.get('recipients') or []) or '-'}"
+        return f"{rec.get('seq')} {rec.get('ts')} - forgotten {', '.join(_strings(rec.get('recipients'))) or '-'}"
     if what == STATE:
-        roles = sorted(k for k in (rec.get("states") or {}) if not k.startswith("_"))
+        states = rec.get("states")
+        roles = sorted(str(k) for k in (states if isinstance(states, dict) else {}) if not str(k).startswith("_"))
         return f"{rec.get('seq')} {rec.get('ts')} - state of {', '.join(roles) or 'no role'}"
     if what in FEEDBACK:
         detail = f" {rec.get('bounce_type')}/{rec.get('bounce_subtype')}" if what == "bounced" else ""
         return (f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {what}{detail} "
-                f"{', '.join(rec.get('recipients') or []) or '-'} id={rec.get('message_id')}")
-    to = ", ".join(rec.get("to") or []) or "-"
+                f"{', '.join(_strings(rec.get('recipients'))) or '-'} id={rec.get('message_id')}")
+    to = ", ".join(_strings(rec.get("to"))) or "-"
     extra = f" id={rec['message_id']}" if rec.get("message_id") else ""
     reason = rec.get("reason") or (rec.get("error") if what == "skipped" else None)
     if reason:
         extra += f" reason={reason}"
     elif rec.get("error"):
         extra += f" error={rec['error']}"
-    sha = (rec.get("sha256") or "")[:12]
+    sha = str(rec.get("sha256") or "")[:12]
     return f"{rec.get('seq')} {rec.get('ts')} {rec.get('role')} {what} to={to} sha={sha}{extra}"
 
 
 def delivery_states(sent: Record, found: dict[str, str]) -> str:
     """Each recipient of a sent record with what SES said of it, or pending."""
-    recipients = [*(sent.get("to") or []), *(sent.get("bcc") or [])]
+    recipients = [*_strings(sent.get("to")), *_strings(sent.get("bcc"))]
     return ", ".join(f"{addr_spec(r)} {found.get(addr_spec(r), 'pending')}" for r in recipients) or "-"
 
 
@@ -56,7 +65,7 @@ def joined(records: Iterable[Record], role: str | None = None, limit: int = 20) 
     delivery: dict[str, dict[str, str]] = {}  # message id -> recipient -> its latest state
     for rec in records:
         if rec.get("event") in FEEDBACK and rec.get("message_id"):
-            for address in rec.get("recipients") or ():
+            for address in _strings(rec.get("recipients")):
                 delivery.setdefault(str(rec["message_id"]), {})[str(address).lower()] = str(rec["event"])
         if not role or rec.get("role") == role.lower():
             shown.append(rec)
