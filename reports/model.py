@@ -107,6 +107,8 @@ class StackItem(NamedTuple):
     tech: str
     monthly_cost: Money | None
     source: Src
+    currency: str | None = None  # as written; `monthly_cost` is in the reporting currency (None: not convertible)
+    rate: Decimal | None = None  # the `fx:` rate `monthly_cost` was converted at
 
 
 class Channel(NamedTuple):
@@ -116,6 +118,8 @@ class Channel(NamedTuple):
     leads: Decimal | None
     ota: bool
     source: Src
+    currency: str | None = None  # as written; `spend` is in the reporting currency (None: not convertible)
+    rate: Decimal | None = None  # the `fx:` rate `spend` was converted at
 
 
 class Campaign(NamedTuple):
@@ -182,6 +186,8 @@ class CapitalItem(NamedTuple):
     cost: Money | None
     source: Src
     monthly: bool = False  # `($300/mo)`: recurring, per month
+    currency: str | None = None  # as written; `cost` is in the reporting currency (None: not convertible)
+    rate: Decimal | None = None  # the `fx:` rate `cost` was converted at
 
 
 class Entity(NamedTuple):
@@ -244,6 +250,8 @@ class Portfolio(NamedTuple):
     newest_mtime: float | None = None  # the newest handoff file's modification time, as read (local folders)
     currency: str = "USD"  # `currency:` in portfolio.md: every total is in it
     fx: tuple[tuple[str, Decimal], ...] = ()  # `fx:` in portfolio.md: (code, reporting units per unit)
+    cash_currency: str | None = None  # cash_on_hand as written (`€50,000`: EUR); the amount is in `currency`
+    cash_rate: Decimal | None = None  # the `fx:` rate cash_on_hand was converted at
 
 
 NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage", "newest_mtime"})

@@ -242,3 +242,123 @@ def test_fx_converts_expenses_accounts_deals_and_cash_and_is_cited(tmp_path: Pat
     assert not any("not in USD" in w.message for w in portfolio.warnings)
     accounting = compose_all(("accounting",), portfolio, AS_OF, Settings())[0].body
     assert "1 JPY = 0.0067 USD" in accounting[accounting.index("Sources"):]
+
+
+EURO_COSTS = """
+    # Euro Co
+
+    ## Stack
+
+    - Hosting: Hetzner (€40/mo)
+    - Email: Postmark ($15/mo)
+
+    ## Channels
+
+    | Channel | Status | Spend | Leads |
+    |---|---|---|---|
+    | Google Ads | live | €1.200 | 30 |
+    | Newsletter | live | $100 | 5 |
+    """
+CAPITAL = """
+        ## Capital deployment
+
+        - Hire designer (€5,000) [low-cost]
+        - Ads test ($500) [revenue]
+        """  # indented as the portfolio files it ends
+
+
+def cost_facts(portfolio: Portfolio) -> tuple[list[tuple[Decimal | None, str | None]], ...]:
+    [e] = [e for e in portfolio.entities if e.name == "Euro Co"]
+    return ([(x.monthly_cost, x.currency) for x in e.stack], [(x.spend, x.currency) for x in e.channels],
+            [(x.cost, x.currency) for x in portfolio.capital_plan])
+
+
+def test_stack_channel_and_capital_costs_in_another_currency_carry_it_and_stay_out_of_totals(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, euro=EURO_COSTS, portfolio="""
+        ---
+        type: portfolio
+        ---
+        # Holdings
+        """ + CAPITAL), AS_OF)
+    assert cost_facts(portfolio) == ([(None, "EUR"), (Decimal(15), "USD")], [(None, "EUR"), (Decimal(100), "USD")],
+                                     [(None, "EUR"), (Decimal(500), "USD")])
+    said = [(str(w.source), w.message) for w in portfolio.warnings]
+    assert not any("cannot read" in m for _, m in said)
+    for where, what in (("euro.md:5", "stack 'Hosting': 40"), ("euro.md:12", "channel 'Google Ads': 1,200"),
+                        ("portfolio.md:8", "capital item 'Hire designer': 5,000")):
+        assert any(src == where and f"{what} EUR, not in USD" in m and "fx:" in m for src, m in said), where
+    cto, cmo, cfo = (r.body for r in compose_all(("cto", "cmo", "cfo"), portfolio, AS_OF, Settings()))
+    assert "Euro Co — $15/mo" in cto and "Live channels: $100/mo" in cmo and "Total: $500 one-off" in cfo
+    for body, what in ((cto, "stack 'Hosting': 40 EUR"), (cmo, "channel 'Google Ads': 1,200 EUR"),
+                       (cfo, "capital item 'Hire designer': 5,000 EUR")):
+        assert what in body[body.index("Data warnings"):]
+    data = json.loads(CliRunner().invoke(cli, ["check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15",
+                                               "--json"]).stdout)
+    [euro] = data["entities"]
+    assert [x["currency"] for x in euro["stack"] + euro["channels"] + data["capital_plan"]] == [
+        "EUR", "USD", "EUR", "USD", "EUR", "USD"]
+
+
+def test_a_files_own_currency_holds_for_its_unmarked_stack_costs_and_channel_spend(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, euro="""
+        ---
+        currency: EUR
+        ---
+        # Euro Co
+
+        ## Stack
+
+        - Hosting: Hetzner (40/mo)
+
+        ## Channels
+
+        | Channel | Status | Spend |
+        |---|---|---|
+        | Google Ads | live | 1,200 |
+        """), AS_OF)
+    [e] = portfolio.entities
+    assert [(x.monthly_cost, x.currency) for x in e.stack] + [(x.spend, x.currency) for x in e.channels] == [
+        (None, "EUR"), (None, "EUR")]
+    assert sum("EUR, not in USD" in w.message for w in portfolio.warnings) == 2
+
+
+def test_fx_converts_stack_channel_and_capital_costs_and_is_cited(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, euro=EURO_COSTS, portfolio="""
+        ---
+        type: portfolio
+        cash_on_hand: $80,000
+        fx: {EUR: 1.1}
+        ---
+        # Holdings
+        """ + CAPITAL), AS_OF)
+    assert cost_facts(portfolio) == ([(Decimal("44.0"), "EUR"), (Decimal(15), "USD")],
+                                     [(Decimal("1320.0"), "EUR"), (Decimal(100), "USD")],
+                                     [(Decimal("5500.0"), "EUR"), (Decimal(500), "USD")])
+    assert [e.rate for e in portfolio.entities[0].stack] == [Decimal("1.1"), None]
+    assert not any("not in USD" in w.message for w in portfolio.warnings)
+    cto, cmo, cfo = (r.body for r in compose_all(("cto", "cmo", "cfo"), portfolio, AS_OF, Settings()))
+    assert "Euro Co — $59/mo" in cto and "Live channels: $1,420/mo" in cmo and "Total: $6,000 one-off" in cfo
+    for body in (cto, cmo, cfo):  # the CFO's cash is in USD: the rate is cited for the capital plan
+        assert "1 EUR = 1.1 USD" in body[body.index("Sources"):]
+
+
+def test_cash_on_hand_converted_by_fx_cites_its_rate_where_cash_is_shown(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, dollar=DOLLARS, portfolio="""
+        ---
+        type: portfolio
+        cash_on_hand: €50,000
+        cash_as_of: 2026-10-31
+        fx: {EUR: 1.1}
+        ---
+        # Holdings
+        """), AS_OF)
+    assert (portfolio.cash_on_hand, portfolio.cash_currency, portfolio.cash_rate) == (
+        Decimal("55000.0"), "EUR", Decimal("1.1"))
+    reports = {r.role: r.body for r in compose_all(("ceo", "cfo", "accounting", "cto"), portfolio, AS_OF, Settings())}
+    for role in ("ceo", "cfo"):  # each shows the cash (headline, runway)
+        body = reports[role]
+        assert "$55,000" in body and "1 EUR = 1.1 USD" in body[body.index("Sources"):], role
+    assert "1 EUR = 1.1 USD" not in reports["cto"]  # no cash shown there
+    data = json.loads(CliRunner().invoke(cli, ["check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15",
+                                               "--json"]).stdout)
+    assert (data["cash_on_hand"], data["cash_currency"], data["cash_rate"]) == (55000, "EUR", 1.1)

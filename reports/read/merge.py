@@ -49,15 +49,16 @@ class Merge:
             if "currency" in meta else ""
         currency = currency or "USD"
         fx = _meta_fx(meta, currency, warnings)
-        cash = _meta_cash(meta, currency, fx, warnings)
+        cash, cash_currency = _meta_cash(meta, currency, fx, warnings)
         horizon = _meta_horizon(meta, as_of, warnings)
         cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         for e in self.entities.values():
             if e["facts"].get("financials"):
                 e["facts"]["financials"] = _in_currency(e, currency, fx, warnings)
-            for key, field, what in _OTHER_MONEY:
+            for key in _OTHER_MONEY:
                 if e["facts"].get(key):
-                    e["facts"][key] = _converted(e, key, field, what, (currency, fx), warnings)
+                    e["facts"][key] = _converted(e["facts"][key], e["currency"], key, (currency, fx), warnings)
+        capital = _converted(port["capital_plan"], "", "capital_plan", (currency, fx), warnings)
         frozen = tuple(
             Entity(
                 name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
@@ -69,10 +70,11 @@ class Merge:
         return Portfolio(
             name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
             cash_as_of=cash_as_of, guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
-            capital_plan=tuple(port["capital_plan"]), warnings=tuple(warnings),
+            capital_plan=tuple(capital), warnings=tuple(warnings),
             files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
             coverage=tuple(self.coverage), newest_mtime=newest_mtime, currency=currency,
-            fx=tuple(sorted(fx.items())),
+            fx=tuple(sorted(fx.items())), cash_currency=cash_currency,
+            cash_rate=fx.get(cash_currency or currency) if cash_currency != currency else None,
         )
 
 
@@ -103,7 +105,7 @@ def _merge_entity(doc: Document, entities: dict[str, dict[str, Any]], warnings: 
         _merge_meta(doc, ent, warnings)
     facts = ent["facts"]
     own = _currency(doc.meta, doc.path, []) if doc.meta else ""
-    for key in ("financials", "expenses", "accounts", "pipeline") if own else ():  # its unmarked amounts
+    for key in ("financials", *_OTHER_MONEY) if own else ():  # its unmarked amounts
         if doc.facts.get(key):
             doc.facts[key] = [f if f.currency else f._replace(currency=own) for f in doc.facts[key]]
     for k, items in doc.facts.items():
@@ -148,26 +150,31 @@ def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[
 
 
 def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, Decimal],
-               warnings: list[Warning_]) -> Decimal | None:
-    """`cash_on_hand:` in the reporting currency: another one is converted by `fx:`, else left out (warned)."""
+               warnings: list[Warning_]) -> tuple[Decimal | None, str | None]:
+    """`cash_on_hand:` in the reporting currency, and the currency it was written in: another
+    one is converted by `fx:`, else left out (warned)."""
     if "cash_on_hand" not in meta:
-        return None
+        return None, None
     raw, path = meta["cash_on_hand"]
     amount = v.parse_amount(str(raw))
     money = v.parse_money(str(raw)) if amount is None else None
     if amount is None and money is None:
         warnings.append(Warning_(Src(path, 1), f"cash_on_hand '{raw}' is not an amount", "portfolio"))
-        return None
+        return None, None
     if amount is None or amount.currency in (None, currency):
-        return amount.value if amount is not None else money
+        return (amount.value if amount is not None else money), currency
     if amount.currency in fx:
-        return amount.value * fx[amount.currency]
+        return amount.value * fx[amount.currency], amount.currency
     warnings.append(Warning_(Src(path, 1), _foreign("cash_on_hand", amount.value, amount.currency, currency),
                              "portfolio"))
-    return None
+    return None, amount.currency
 
 
-_OTHER_MONEY = (("expenses", "amount", "expense"), ("accounts", "balance", "account"), ("pipeline", "value", "deal"))
+# Money facts other than monthly financials, each converted one by one: (its field, what a
+# warning calls it, the fields that name it).
+_OTHER_MONEY = {"expenses": ("amount", "expense", ("vendor",)), "accounts": ("balance", "account", ("account",)),
+                "pipeline": ("value", "deal", ("name",)), "stack": ("monthly_cost", "stack", ("layer", "tech")),
+                "channels": ("spend", "channel", ("channel",)), "capital_plan": ("cost", "capital item", ("text",))}
 
 
 def _foreign(what: str, value: Decimal, code: str, currency: str) -> str:
@@ -175,21 +182,23 @@ def _foreign(what: str, value: Decimal, code: str, currency: str) -> str:
             f"`fx: {{{code}: <{currency} per {code}>}}` in portfolio.md's front matter to convert it")
 
 
-def _converted(ent: dict[str, Any], key: str, field: str, what: str, reporting: tuple[str, dict[str, Decimal]],
+def _converted(facts: list[Any], own: str, key: str, reporting: tuple[str, dict[str, Decimal]],
                warnings: list[Warning_]) -> list[Any]:
-    """Expenses, accounts or deals in the reporting currency: another currency is converted at
-    its `fx:` rate (kept as `rate`), else its amount is left out of every total and warned."""
+    """Money facts of one kind (an `_OTHER_MONEY` key) in the reporting currency: unmarked ones are
+    in `own` (else the reporting currency); another currency is converted at its `fx:` rate (kept
+    as `rate`), else the amount is left out of every total and warned with its currency."""
     currency, fx = reporting
+    field, what, names = _OTHER_MONEY[key]
     out = []
-    for f in ent["facts"][key]:
-        code, value = f.currency or ent["currency"] or currency, getattr(f, field)
+    for f in facts:
+        code, value = f.currency or own or currency, getattr(f, field)
         if code == currency or value is None:
             out.append(f._replace(currency=code))
         elif code in fx:
             out.append(f._replace(**{field: value * fx[code]}, currency=code, rate=fx[code]))
         else:
             out.append(f._replace(**{field: None}, currency=code))
-            name = getattr(f, "vendor", None) or getattr(f, "account", None) or getattr(f, "name", "")
+            name = next((n for n in (getattr(f, a) for a in names) if n), "")
             warnings.append(Warning_(f.source, _foreign(f"{what} '{name}'", value, code, currency), key))
     return out
 

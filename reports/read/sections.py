@@ -146,13 +146,19 @@ def _read_stack(blk: Block, src: Src, ctx: Context) -> Found:
         return out
     cost = None
     m = _COST.search(tech)
-    if m and _COSTLY.search(m["cost"]):  # `(port 5433)`, `(all via CDN)` are not costs
-        cost = Decimal(0) if m["cost"].strip().lower() == "free" else v.parse_money(m["cost"])
+    if m and (_COSTLY.search(m["cost"]) or _marked(m["cost"])):  # `(port 5433)`, `(all via CDN)` are not costs
+        cost = v.Amount(Decimal(0), None) if m["cost"].strip().lower() == "free" else _amount(m["cost"])
         if cost is None:
             out.warn(blk.line, f"stack '{layer}': cannot read the cost '{m['cost']}'")
         tech = tech[: m.start()].strip()
-    out.add(StackItem(layer, tech, cost, src))
+    out.add(StackItem(layer, tech, cost and cost.value, src, cost and cost.currency))
     return out
+
+
+def _marked(text: str) -> bool:
+    """An amount with a currency mark (`€40`, `¥3,000`): a cost even without `/mo`."""
+    amount = v.parse_amount(text) if any(c.isdigit() for c in text) else None
+    return amount is not None and amount.currency is not None
 
 
 _COSTLY = re.compile(r"\$|/\s*mo|per month|monthly|\bfree\b|\bcheap\b|\bcost|\d\s*[kK]\b|^\s*\d[\d,.]*\s*$", re.I)
@@ -288,11 +294,11 @@ def _read_capital(blk: Block, src: Src, ctx: Context) -> Found:
     text, cost = mk.text, None
     m = _COST.search(text)
     if m:
-        cost = v.parse_money(m["cost"])
+        cost = _amount(m["cost"])  # `($5,000)`, `(€5.000)`: with its currency
         if cost is not None:
             text = text[: m.start()].strip()
-    monthly = m is not None and cost is not None and v.is_monthly(m["cost"])
-    out.add(CapitalItem(text, tier, cost, src, monthly))
+    monthly = m is not None and cost is not None and (v.is_monthly(m["cost"]) or cost.monthly)
+    out.add(CapitalItem(text, tier, cost and cost.value, src, monthly, cost and cost.currency))
     return out
 
 

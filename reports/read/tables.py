@@ -202,7 +202,7 @@ def _read_channels(blk: Block, path: str, as_of: date | None = None) -> Found:
             out.warn(line, "channels: a row with no channel name; row skipped")
             continue
         ota = "ota" in mk.tags or any(n in mk.text.lower() for n in OTA_NAMES)
-        spend = _money_cell(cells, cols, "spend", line, f"channel '{mk.text}'", out)
+        spend = _amount_cell(cells, cols, "spend", line, f"channel '{mk.text}'", out)
         leads_text = _cell(cells, cols, "leads")
         leads = None
         if not _blank(leads_text):
@@ -212,7 +212,7 @@ def _read_channels(blk: Block, path: str, as_of: date | None = None) -> Found:
             else:
                 leads = qty.value
         status = _cell(cells, cols, "status").lower() or "unknown"
-        out.add(Channel(mk.text, status, spend, leads, ota, Src(path, line)))
+        out.add(Channel(mk.text, status, spend and spend.value, leads, ota, Src(path, line), spend and spend.currency))
     return out
 
 

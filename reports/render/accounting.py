@@ -14,7 +14,7 @@ from reports.figures.trend import projection
 from reports.model import Entity, Measure, Note, Portfolio
 from reports.render.cash import growth_text, reconciliation_text
 from reports.render.changes import Changes
-from reports.render.common import Context, cite_financials, cite_portfolio_file, who, write
+from reports.render.common import Context, cite_cash, cite_financials, cite_portfolio_file, who, write
 from reports.render.register import owned_items
 from reports.render.text import money, percent
 
@@ -61,7 +61,7 @@ def chart_of_accounts(ctx: Context) -> None:
              for (_, typ), (name, owners, balances) in merged], 60, right=(3,), empty="No accounts reported.")
     rec = reconcile(ctx.portfolio)
     if rec is not None and ctx.shared.runway is not None:
-        cite_portfolio_file(r, ctx.portfolio)
+        cite_cash(r, ctx.portfolio)
         r.para(reconciliation_text(rec, ctx.shared.runway.cash), "  ")
 
 

@@ -35,8 +35,8 @@ from reports.render.common import (
     COUNTED,
     NAMES_PER_LINE,
     Context,
+    cite_cash,
     cite_financials,
-    cite_portfolio_file,
     left_out_lines,
     name_lines,
     per_entity,
@@ -65,7 +65,7 @@ def headline(ctx: Context) -> None:
         r.para(f"{m.last.month}: revenue {money(m.last.revenue)}, expenses "
                f"{money(m.last.expenses)}, net {money(m.last.net)}.", "  ")
     if m.cash is not None:
-        cite_portfolio_file(r, ctx.portfolio)
+        cite_cash(r, ctx.portfolio)
     for line in headline_lines(ctx.shared.runway, ctx.as_of) if ctx.shared.runway else ():
         r.para(line, "  ")
     for line in left_out_lines(ctx.shared.totals):

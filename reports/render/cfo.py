@@ -26,8 +26,8 @@ from reports.render.cash import (
 from reports.render.changes import Changes
 from reports.render.common import (
     Context,
+    cite_cash,
     cite_financials,
-    cite_portfolio_file,
     left_out_lines,
     who,
     write,
@@ -76,7 +76,7 @@ def runway(ctx: Context) -> None:
     if way is None or way.cash.given is None:
         r.para("No cash_on_hand in the portfolio file: runway cannot be computed.", "  ")
         return
-    cite_portfolio_file(r, ctx.portfolio)
+    cite_cash(r, ctx.portfolio)
     rec = reconcile(ctx.portfolio)
     if way.base is None:
         r.para("No complete months of financials: runway cannot be computed.", "  ")

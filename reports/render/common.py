@@ -65,6 +65,13 @@ def cite_portfolio_file(report: Report, portfolio: Portfolio) -> None:
     report.cite(Src(p, 1) for p in portfolio.portfolio_files)
 
 
+def cite_cash(report: Report, portfolio: Portfolio) -> None:
+    """Cite the portfolio file for cash on hand, and the `fx:` rate it was converted at, if any."""
+    cite_portfolio_file(report, portfolio)
+    if portfolio.cash_currency and portfolio.cash_rate is not None:
+        report.rates.add((portfolio.cash_currency, portfolio.cash_rate))
+
+
 # The sections whose warnings each report lists: what it shows, or would have shown.
 ROLE_TOPICS: dict[str, frozenset[str]] = {
     "ceo": frozenset(("financials", "kpis", "pipeline", "risks", "actions", "guardrails", "portfolio")),
@@ -85,9 +92,11 @@ def finish(report: Report, portfolio: Portfolio) -> str:
     """Add the Sources footer (the files cited, by name: their hashes are in the audit
     log's inputs manifest) and the warnings about what this report shows; return the text."""
     report.section("Sources")
-    facts: list[tuple[Any, ...]] = [(*e.financials, *e.expenses, *e.accounts, *e.pipeline) for e in portfolio.entities]
-    money: list[Any] = [f for fs in facts for f in fs if f.rate is not None]  # each converted at an `fx:` rate
-    rates = sorted({(f.currency or "", f.rate) for f in money if f.source.path in report.cited})
+    facts: list[tuple[Any, ...]] = [(*e.financials, *e.expenses, *e.accounts, *e.pipeline, *e.stack, *e.channels)
+                                     for e in portfolio.entities]
+    money: list[Any] = [f for fs in (*facts, portfolio.capital_plan) for f in fs if f.rate is not None]
+    # each converted at an `fx:` rate: cited when its file is
+    rates = sorted({(f.currency or "", f.rate) for f in money if f.source.path in report.cited} | report.rates)
     if rates:  # amounts converted by portfolio.md's `fx:`: its rates are a source too
         report.cite(Src(p, 1) for p in portfolio.portfolio_files)
     cited = [s for s in portfolio.files if s.path in report.cited]

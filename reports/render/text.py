@@ -269,6 +269,7 @@ class Report:
         self.role = role
         self.lines: list[str] = []
         self.cited: set[str] = set()  # handoff paths the shown figures came from
+        self.rates: set[tuple[str, Decimal]] = set()  # `fx:` rates behind shown figures that cite no fact
 
     def cite_lists(self, lists: Iterable[Sequence[object]]) -> None:
         """Cite an entity's whole fact lists (figures computed from every fact in them).
