@@ -23,6 +23,7 @@ from reports.read.vocabulary import LANGUAGES
 DATE_ORDERS = ("MDY", "DMY")
 _DIGIT = re.compile(r"\d").search
 _CJK = "\u2e80"  # words from here on are written without spaces between them: no word boundaries
+_ENGLISH_WORDS = frozenset(("out", "set", "ago"))  # month names (pt, es) that are also English words
 _TRIM = " -\u2014\u2013,;:\uff0c\u3001"  # what a removed due date leaves dangling at the end
 
 
@@ -84,8 +85,8 @@ def find_due(text: str, as_of: date | None, date_order: str | None = None) -> Du
         return None  # every date has a digit; most bullets have none
     words, after, paren = _patterns()
     m = words.search(text) or after.search(text) or paren.search(text)
-    if m is None:
-        return None
+    if m is None or (m.re is paren and not _ENGLISH_WORDS.isdisjoint(m["date"].lower().split())):
+        return None  # `(2 out)`, `(3 set)`: with no due word, an English word and not a month
     start, end = m.start(), m.end()
     if m["open"] and not m["close"]:
         start += len(m["open"])  # `(by Dec 5, if the bank agrees)`: the parenthesis stays open
