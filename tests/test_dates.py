@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports.read import dates
 from reports.read.document import parse_document
@@ -32,6 +34,7 @@ def actions(item: str, front: str = "") -> list[tuple[str, date | None]]:
     ("TSE-Signatur implementieren (bis 1. Dezember)", "TSE-Signatur implementieren", date(2026, 12, 1)),
     ("Preisseite überarbeiten, Wunschtermin 15. Januar", "Preisseite überarbeiten", date(2027, 1, 15)),
     ("Bir betik yaz (20 Aralık'a kadar)", "Bir betik yaz", date(2026, 12, 20)),
+    ("Bir betik yaz, 20 Aralık tarihine  kadar", "Bir betik yaz", date(2026, 12, 20)),
     ("Зашифровать токены, до 1 декабря", "Зашифровать токены", date(2026, 12, 1)),
     ("Pindahkan token ke backend, sebelum 1 Desember", "Pindahkan token ke backend", date(2026, 12, 1)),
     ("관리자 권한 체크 적용 (12월 5일까지)", "관리자 권한 체크 적용", date(2026, 12, 5)),
@@ -116,6 +119,23 @@ def test_an_invalid_portfolio_date_order_is_warned_once_and_holds_for_no_file(tm
 
 
 def test_a_bullet_without_a_digit_never_compiles_the_date_patterns() -> None:
-    dates._patterns.cache_clear()
+    for cached in (dates._forward, dates._day_after_month, dates._due_words):
+        cached.cache_clear()
     doc("# A\n\n## Next steps\n\n- Ship the refunds page by Friday\n- Antes de la demo, revisar textos\n")
-    assert dates._patterns.cache_info().currsize == 0
+    assert [c.cache_info().currsize for c in (dates._forward, dates._day_after_month, dates._due_words)] == [0, 0, 0]
+
+
+_PIECES = st.one_of(
+    st.sampled_from(["by", "BIS", "antes de", "до", "sebelum", "kadar", "tarihine", "까지", "まで", "截止", "期限",
+                     "Dec", "dezembro", "Aralık", "декабря", "12月", "5日", "12월", "5일", "de", "'a", "1º", "1.",
+                     "2026-12-01", "12/15", "2026", "20", "5th"]),
+    st.sampled_from(list(" \t()\uff08\uff09:\uff1a,.-\u2014\u2019'")), st.text(alphabet="ab 19", max_size=4))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_any_text_near_due_words_is_read_without_raising(text: str) -> None:
+    found = dates.find_due(text, AS_OF, "DMY")
+    if found is not None:
+        assert found.written in text and len(found.rest) < len(text)
+    dates.field_due(text, AS_OF)

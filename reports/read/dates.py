@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
 from reports.read.found import Problem
-from reports.read.monthnames import month_number, month_words
+from reports.read.monthnames import month_number
 from reports.read.values import MAX_YEAR, MIN_YEAR  # one year range
 from reports.read.vocabulary import LANGUAGES
 
 DATE_ORDERS = ("MDY", "DMY")
 _DIGIT = re.compile(r"\d").search
+_NUMBERS = re.compile(r"\d+").finditer  # where a date may start (a month name ends just before one)
+_SUFFIX = re.compile(r"['\u2019][^\W\d_]{1,4}(?![^\W\d_])").match
 _CJK = "\u2e80"  # words from here on are written without spaces between them: no word boundaries
 _ENGLISH_WORDS = frozenset(("out", "set", "ago"))  # month names (pt, es) that are also English words
 _TRIM = " -\u2014\u2013,;:\uff0c\u3001"  # what a removed due date leaves dangling at the end
@@ -37,44 +40,115 @@ class Due(NamedTuple):
 
 
 @functools.cache
-def _date() -> str:
-    """A date as written: ISO, numeric, a month name and day either way round (any language's
-    names, `1º de dezembro`, `1. Dezember`), or `12月5日` / `12월 5일`."""
-    month = "(?:" + "|".join(re.escape(w) for w in month_words()) + r")\.?(?![^\W\d_])"
-    day = r"(?<!\d)\d{1,2}"
-    year = r"(?:,?\s+(?:de\s+|del\s+)?\d{4}(?!\d))?"
-    return (r"(?<!\d)(?:\d{4}\s*[年년]\s*)?\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일号]"
-            r"|(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)"
-            r"|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])"
-            rf"|(?<![^\W\d_]){month}\s+{day}(?:st|nd|rd|th)?(?!\d){year}"
-            rf"|{day}(?:\.\s*|(?:st|nd|rd|th|er|\u00ba|\u00aa|\u00b0)?\s+)(?:(?:de|del)\s+)?{month}{year}")
-
-
-def _alternatives(words: set[str]) -> str:
-    """Words as one alternation, longest first; a word in a spaced script stands alone."""
-    ordered = sorted(words, key=len, reverse=True)
-    spaced = "|".join(re.escape(w) for w in ordered if w[:1] < _CJK)
-    joined = "|".join(re.escape(w) for w in ordered if w[:1] >= _CJK)
-    return "(?:" + "|".join(filter(None, (spaced and rf"(?<!\w)(?:{spaced})(?!\w)", joined))) + ")"
+def _forward() -> re.Pattern[str]:
+    """Each number of a text, as the date it starts when it starts one: `12月5日`, ISO, `12/15`,
+    or a day then a word that may be a month (`1º de dezembro`, `1. Dezember`, `20 Aralık`).
+    Every branch starts with a digit; the look-ahead saying so lets the search skip to the next
+    digit at once (a third of the cost)."""
+    return re.compile(r"(?=\d)(?:(?:\d{4}\s*[年년]\s*)?\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일号]|\d{4}-\d{1,2}-\d{1,2}(?!\d)"
+                      r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])"
+                      r"|\d{1,2}(?:\.\s*|(?:st|nd|rd|th|er|\u00ba|\u00aa|\u00b0)?\s+)(?:(?:de|del)\s+)?"
+                      r"(?P<month>[^\W\d_]{3,})\.?(?![^\W\d_])(?:,?\s+(?:de\s+|del\s+)?\d{4}(?!\d))?|\d+)", re.I)
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """A word then a date (`by Dec 20`), a date then a word (`12월 5일까지`), a date alone in
-    parentheses (`(Dec 20)`): every language's words, compiled the first time a bullet has a digit."""
-    before = {w for vocab in LANGUAGES.values() for w in vocab.due_words}
-    after = {w for vocab in LANGUAGES.values() for w in vocab.due_after}
-    when = rf"(?P<date>{_date()})"
-    opening, closing = r"(?P<open>[(\uff08]\s*)?", r"(?P<close>\s*[)\uff09])?"
-    return (re.compile(rf"{opening}(?:[\u2014\u2013]\s*|(?<=\s)-\s+)?{_alternatives(before)}\s*[:\uff1a]?\s*"
-                       rf"{when}{closing}", re.I),
-            re.compile(rf"{opening}{when}(?:['\u2019][^\W\d_]+)?\s*{_alternatives(after)}{closing}", re.I),
-            re.compile(rf"(?P<open>[(\uff08]\s*){when}(?P<close>\s*[)\uff09])", re.I))
+def _day_after_month() -> re.Pattern[str]:
+    """The day (and year) after a month name: `Dec 20`, `December 5th, 2026`."""
+    return re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4}(?!\d))?", re.I)
 
 
 @functools.cache
-def _bare() -> re.Pattern[str]:
-    return re.compile(_date(), re.I)
+def _due_words() -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """Every language's words before a due date and after one: spaced words (a set of phrases
+    looked up whole) and words of scripts written without spaces (matched as they stand)."""
+    before = {w.lower() for vocab in LANGUAGES.values() for w in vocab.due_words}
+    after = {w.lower() for vocab in LANGUAGES.values() for w in vocab.due_after}
+
+    def joined(words: set[str]) -> tuple[str, ...]:
+        return tuple(sorted((w for w in words if w[:1] >= _CJK), key=len, reverse=True))
+    return (frozenset(w for w in before if w[:1] < _CJK), joined(before),
+            frozenset(w for w in after if w[:1] < _CJK), joined(after))
+
+
+def _dates_in(text: str) -> Iterator[tuple[int, int]]:
+    """Where dates stand in a text, left to right: each found from where a number starts."""
+    for m in _forward().finditer(text):
+        if m[0].isdigit():  # a bare number: a day after a month name (`Dec 20`)?
+            start = _month_before(text, m.start())
+            day = _day_after_month().match(text, m.start()) if start is not None else None
+            if start is not None and day:
+                yield start, day.end()
+        elif m["month"] is None or month_number(m["month"]) is not None:
+            yield m.start(), m.end()
+
+
+def _month_before(text: str, i: int) -> int | None:
+    """Where a month name ends right before a number at `i` (`Dec 20`, `Sept. 5`), else None."""
+    if i < 4 or not text[i - 1].isspace() or not (text[i - 2].isalpha() or text[i - 2] == "."):
+        return None  # most numbers follow no word
+    low = max(0, i - 16)
+    end = low + len(text[low:i].rstrip().rstrip("."))
+    start = end
+    while start > low and text[start - 1].isalpha():
+        start -= 1
+    if start == end or (start > 0 and text[start - 1].isalpha()) or month_number(text[start:end]) is None:
+        return None
+    return start
+
+
+def _word_before(text: str, start: int) -> int | None:
+    """Where a due word ends the text before `start` (`by `, `antes de `, `截止 `, `期限: `), else None."""
+    low = max(0, start - 40)
+    head = text[low:start].rstrip().rstrip(":\uff1a").rstrip()
+    spaced, joined, _, _ = _due_words()
+    if head and head[-1] >= _CJK:  # `截止 12月5日`: no spaces around the word
+        return next((low + len(head) - len(w) for w in joined if head.endswith(w)), None)
+    words = head.rsplit(None, 4)[-4:]  # the longest phrase (`au plus tard le`) has four
+    starts: list[int] = []
+    at = len(head)
+    for word in reversed(words):
+        at = head.rindex(word, 0, at)
+        starts.insert(0, at)
+    for n in range(len(words), 0, -1):
+        first = words[-n].lstrip("(\uff08\u2014\u2013-")
+        if " ".join([first, *words[len(words) - n + 1:]]).lower() in spaced:
+            return low + starts[-n] + len(words[-n]) - len(first)
+    return None
+
+
+def _word_after(text: str, end: int) -> int | None:
+    """Where a due word after a date ends (`'a kadar`, `까지`, `まで`), else None."""
+    suffix = _SUFFIX(text, end)  # `Aralık'a`: a Turkish case ending on the month
+    at = suffix.end() if suffix else end
+    tail = text[at:at + 30]
+    rest = tail.lstrip()
+    at += len(tail) - len(rest)
+    _, _, spaced, joined = _due_words()
+    if rest[:1] >= _CJK:  # `12월 5일까지`, `12月10日まで`
+        return next((at + len(w) for w in joined if rest.startswith(w)), None)
+    words = rest.split(None, 2)[:2]
+    for n in range(len(words), 0, -1):
+        last = words[n - 1].rstrip(")\uff09,.;")
+        if " ".join([*words[:n - 1], last]).lower() in spaced:
+            return at + (rest.index(last, len(words[0])) if n == 2 else 0) + len(last)
+    return None
+
+
+def _due_span(text: str, ds: int, de: int) -> tuple[int, int] | None:
+    """The whole due text around a date at [ds, de): its due word (and a dash before it), or the
+    parentheses it stands alone in; None when nothing says the date is a due date."""
+    start, end = _word_before(text, ds), _word_after(text, de)
+    if start is None and end is None:
+        alone = text[:ds].rstrip().endswith(("(", "\uff08")) and text[de:].lstrip().startswith((")", "\uff09"))
+        if not alone or not _ENGLISH_WORDS.isdisjoint(text[ds:de].lower().split()):
+            return None  # `(2 out)`, `(3 set)`: with no due word, an English word and not a month
+    start, end = ds if start is None else start, de if end is None else end
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    if before.endswith(("(", "\uff08")) and after.startswith((")", "\uff09")):
+        return len(before) - 1, len(text) - len(after) + 1  # `(bis 1. Dezember)`: the parentheses go too
+    if before.endswith(("\u2014", "\u2013", " -")):
+        start = len(before) - 1  # `— due 2026-11-12`
+    return start, end
 
 
 def find_due(text: str, as_of: date | None, date_order: str | None = None) -> Due | None:
@@ -83,24 +157,20 @@ def find_due(text: str, as_of: date | None, date_order: str | None = None) -> Du
     `date_order` (MDY or DMY)."""
     if not _DIGIT(text):
         return None  # every date has a digit; most bullets have none
-    words, after, paren = _patterns()
-    m = words.search(text) or after.search(text) or paren.search(text)
-    if m is None or (m.re is paren and not _ENGLISH_WORDS.isdisjoint(m["date"].lower().split())):
-        return None  # `(2 out)`, `(3 set)`: with no due word, an English word and not a month
-    start, end = m.start(), m.end()
-    if m["open"] and not m["close"]:
-        start += len(m["open"])  # `(by Dec 5, if the bank agrees)`: the parenthesis stays open
-    elif m["close"] and not m["open"]:
-        end -= len(m["close"])
-    rest = text[:start] + " " + text[end:]
-    return Due(parse_date(m["date"], as_of, date_order), m["date"],
-               " ".join(rest.replace("()", "").replace("\uff08\uff09", "").split()).rstrip(_TRIM))
+    for ds, de in _dates_in(text):
+        span = _due_span(text, ds, de)
+        if span is not None:
+            rest = " ".join((text[:span[0]] + " " + text[span[1]:]).split())
+            rest = rest.replace("()", "").replace("\uff08\uff09", "").replace(" ,", ",").replace("(, ", "(")
+            return Due(parse_date(text[ds:de], as_of, date_order), text[ds:de], " ".join(rest.split()).rstrip(_TRIM))
+    return None
 
 
 def field_due(text: str, as_of: date | None, date_order: str | None = None) -> Due | None:
     """The date an issue block's Due field gives (`Dec 4`, `12月20日`, `before 2026-12-04`), or None."""
-    m = _bare().search(text) if _DIGIT(text) else None
-    return Due(parse_date(m[0], as_of, date_order), m[0], text) if m else None
+    for ds, de in _dates_in(text) if _DIGIT(text) else ():
+        return Due(parse_date(text[ds:de], as_of, date_order), text[ds:de], text)
+    return None
 
 
 def unreadable(found: Due) -> str | None:

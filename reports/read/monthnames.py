@@ -44,11 +44,6 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
             re.compile(r"[^\W\d_]+|\d+"))
 
 
-def month_words() -> tuple[str, ...]:
-    """Every month name and abbreviation of the table, longest first (for a pattern to try in order)."""
-    return tuple(sorted(_names(), key=len, reverse=True))
-
-
 def month_number(word: str) -> int | None:
     """The month a name stands for in any of the languages (`ago` -> 8, `Oktober` -> 10)."""
     return _names().get(word.lower().rstrip("."))
