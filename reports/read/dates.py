@@ -23,8 +23,6 @@ from reports.read.vocabulary import LANGUAGES
 
 DATE_ORDERS = ("MDY", "DMY")
 _DIGIT = re.compile(r"\d").search
-_NUMBERS = re.compile(r"\d+").finditer  # where a date may start (a month name ends just before one)
-_SUFFIX = re.compile(r"['\u2019][^\W\d_]{1,4}(?![^\W\d_])").match
 _CJK = "\u2e80"  # words from here on are written without spaces between them: no word boundaries
 _ENGLISH_WORDS = frozenset(("out", "set", "ago"))  # month names (pt, es) that are also English words
 _TRIM = " -\u2014\u2013,;:\uff0c\u3001"  # what a removed due date leaves dangling at the end
@@ -55,6 +53,11 @@ def _forward() -> re.Pattern[str]:
 def _day_after_month() -> re.Pattern[str]:
     """The day (and year) after a month name: `Dec 20`, `December 5th, 2026`."""
     return re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4}(?!\d))?", re.I)
+
+
+@functools.cache
+def _suffix() -> re.Pattern[str]:
+    return re.compile(r"['\u2019][^\W\d_]{1,4}(?![^\W\d_])")
 
 
 @functools.cache
@@ -118,7 +121,7 @@ def _word_before(text: str, start: int) -> int | None:
 
 def _word_after(text: str, end: int) -> int | None:
     """Where a due word after a date ends (`'a kadar`, `까지`, `まで`), else None."""
-    suffix = _SUFFIX(text, end)  # `Aralık'a`: a Turkish case ending on the month
+    suffix = _suffix().match(text, end)  # `Aralık'a`: a Turkish case ending on the month
     at = suffix.end() if suffix else end
     tail = text[at:at + 30]
     rest = tail.lstrip()
