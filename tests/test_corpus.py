@@ -246,3 +246,33 @@ def test_corpus_figures_are_read_as_labelled() -> None:
     direction, exactly as labelled; no money figure or KPI the labels do not have (issue 25, point 5)."""
     wrong = [line for md in handoffs() for line in figure_problems(md)]
     assert wrong == [], "\n".join(wrong)
+
+
+def test_corpus_due_dates_are_read_as_labelled() -> None:
+    """Every labelled due date is read (month-day forms take the year nearest the as-of date;
+    `12/15` only with a date order), and no item gets a due date its file does not give."""
+    problems, labelled, kept = [], 0, 0
+    for md in handoffs():
+        data: dict[str, Any] = yaml.safe_load(md.with_name(md.stem + ".expected.yaml").read_text(encoding="utf-8"))
+        doc = parse_document(md.read_text(encoding="utf-8"), str(md.relative_to(CORPUS)), AS_OF)
+        facts = list(doc.facts.get("actions", ())) + list(doc.facts.get("risks", ())) \
+            + list(doc.facts.get("resolved", ()))
+        got = [Item("action" if hasattr(f, "priority") and not hasattr(f, "severity") else "risk", f.text, None,
+                    False, f.source.line) for f in facts]
+        dues = [getattr(f, "due", None) for f in facts]
+        used: set[int] = set()
+        not_items = {n["line"] for n in data.get("not_items") or ()}
+        for raw in data["items"]:
+            exp = Item(raw["kind"], raw["text"], raw["level"], raw["done"], raw["line"])
+            hit = _best(exp, got, used, not_items)
+            if hit is None:
+                continue  # a missed item is test_corpus_read_as_labelled's to report
+            used.add(hit)
+            labelled += raw.get("due") is not None
+            if dues[hit] == raw.get("due"):
+                kept += raw.get("due") is not None
+            else:
+                problems.append(f"{md.relative_to(CORPUS)}:{raw['line']} due {dues[hit]} (expected "
+                                f"{raw.get('due')}) {raw['text'][:50]!r}")
+    assert not problems, f"{kept}/{labelled} due dates read as labelled\n" + "\n".join(problems)
+

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from reports.model import Action, Kpi, MonthFinancials, Note, Risk, Src, Warning_
-from reports.read import bounds
+from reports.read import bounds, dates
 from reports.read import values as v
 from reports.read.found import Context, Found
 from reports.read.frontmatter import front_matter
@@ -63,7 +63,10 @@ def parse_document(text: str, path: str, as_of: date | None = None, date_order: 
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])
-    date_order = (meta_text(meta, "date_order").upper() if meta else "") or date_order
+    own_order, problem = dates.front_date_order(meta, text)
+    if problem is not None:
+        warnings.append(Warning_(Src(path, problem[0]), problem[1]))
+    date_order = own_order or date_order
     for section in _sections(blocks, first):
         _Reading(doc, section, as_of, date_order).read()
     return doc
@@ -280,11 +283,15 @@ class _Reading:
         level = impact[0] if impact else level
         done = cx.ctx.done or any(is_done(text) for (role, text), _ in fields if role == "other")
         severity, priority = written(level)
+        found = dates.field_due(values["due"][0], self.as_of, self.date_order) if "due" in values else None
+        if found is not None and (problem := dates.unreadable(found)):
+            self.warn(values["due"][1].line, f"action: {problem}")
+        due = found.when if found else None  # a Due field dates the block's action (a Risk has no due date)
         for (role, text), b in fields:
             self.note(b.line, f"{role}: {text}", ())
         src = Src(self.doc.path, line)
         if kind == "actions":
-            self._add("actions", Action(title, priority, (), None, done, src))
+            self._add("actions", Action(title, priority, (), due, done, src))
             return
         issue = f" \u2014 {values['issue'][0]}" if "issue" in values else ""
         link = (f"{self.doc.path}:{line}",) if "fix" in values else ()  # the block ties its fix to its risk
@@ -292,7 +299,7 @@ class _Reading:
                                                         level if level and level.startswith("P") else None, done))
         if "fix" in values:
             fix, b = values["fix"]
-            self._add("actions", Action(fix, priority, (), None, done, Src(self.doc.path, b.line), link))
+            self._add("actions", Action(fix, priority, (), due, done, Src(self.doc.path, b.line), link))
 
     def _add(self, key: str, fact: Any) -> None:
         self.doc.blocks[0] += 1

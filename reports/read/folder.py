@@ -15,6 +15,7 @@ from typing import Any
 from reports.location import S3Url
 from reports.model import Portfolio, Source, Warning_
 from reports.progress import TRACE, logger
+from reports.read.dates import DATE_ORDERS
 from reports.read.document import parse_document
 from reports.read.files import Read, Remote, handoff_files, read_file, read_object
 from reports.read.frontmatter import front_matter
@@ -84,5 +85,5 @@ def _date_order(text: str | None) -> str | None:
     """`date_order:` in portfolio.md's front matter: how every file without its own reads `12/15`."""
     if not text or not text.startswith("---"):
         return None
-    meta = front_matter(text)[0]
-    return str(meta.get("date_order") or "").strip().upper() or None
+    order = str(front_matter(text)[0].get("date_order") or "").strip().upper()
+    return order if order in DATE_ORDERS else None  # another value is warned about as portfolio.md's own

@@ -101,15 +101,10 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
             out.warn(blk.line, f"action: '{m['date']}' is not a valid date from 1900 to 9000")
     found_due = dates.find_due(text, ctx.as_of, ctx.date_order)
     if found_due is not None:
-        if found_due.when is None and dates.is_numeric_date(found_due.written):
-            out.warn(blk.line, f"action: due date '{found_due.written}' may be month/day or day/month; set "
-                     "`date_order: MDY` or `date_order: DMY` in the front matter to read it; kept without one")
-        elif found_due.when is None:
-            out.warn(blk.line, f"action: due date '{found_due.written}' is not a date it can read "
-                     "(YYYY-MM-DD from 1900 to 9000, or a month name and day); kept without one")
-        else:
-            due = found_due.when
-        text = found_due.rest
+        problem = dates.unreadable(found_due)
+        if problem is not None:
+            out.warn(blk.line, f"action: {problem}")
+        due, text = found_due.when or due, found_due.rest
     flags = v.read_flags(text)
     _near_misses(flags, blk.line, out)
     level, text = item_level(flags.text)

@@ -14,7 +14,7 @@ class Vocabulary:
 
     (A plain class: a NamedTuple of ten fields costs a preview's start-up 0.13 ms.)"""
 
-    __slots__ = ("done_words", "empty_items", "fields", "generic_stems", "generic_titles", "generic_words",
+    __slots__ = ("done_words", "due_after", "due_words", "empty_items", "fields", "generic_stems", "generic_titles", "generic_words",
                  "keywords", "level_fillers", "levels", "priority_words", "sections", "status", "status_words")
 
     def __init__(self, *, sections: dict[str, Words], keywords: dict[str, Words], status: Words,
@@ -33,7 +33,9 @@ class Vocabulary:
         self.empty_items = empty_items  # items that say there is nothing to list ("None yet")
         self.priority_words = priority_words  # "priority" before a number: `Priority 1` -> P1
         self.done_words = done_words  # words anywhere in an item that close it ("DONE", "fixed")
-        self.fields = fields or {}  # issue-block field names by role: issue, impact, fix, other
+        self.fields = fields or {}  # issue-block field names by role: issue, impact, fix, due, other
+        self.due_words: Words = ()  # words before a due date in an item ("by Dec 5", "antes de 15 de dezembro")
+        self.due_after: Words = ()  # words after one ("20 Aralık'a kadar", "12월 5일까지", "12月10日まで")
 
 
 ENGLISH = Vocabulary(
@@ -105,21 +107,26 @@ ENGLISH = Vocabulary(
 
 def _other(*, actions: Words, risks: Words, done: Words, status: Words, levels: dict[str, str],
            priority: Words, empty: Words, generic: Words, done_words: Words, fields: dict[str, Words],
-           money: Words = ()) -> Vocabulary:
+           money: Words = (), due: Words = (), due_after: Words = ()) -> Vocabulary:
     """A language's table: only the words it adds (English gives the section names); `money`:
-    words that make a heading a financials one (`売上と経費`)."""
+    words that make a heading a financials one (`売上と経費`); `due`/`due_after`: words before
+    or after an item's due date."""
     keywords = {"actions": actions, "risks": risks, "done": done, "financials": money}
-    return Vocabulary(sections={}, keywords=keywords, status=status,
-                      status_words=(), levels=levels, level_fillers=(), generic_titles=generic, generic_stems=(),
-                      generic_words=(), empty_items=empty, priority_words=priority, done_words=done_words,
-                      fields=fields)
+    vocab = Vocabulary(sections={}, keywords=keywords, status=status,
+                       status_words=(), levels=levels, level_fillers=(), generic_titles=generic, generic_stems=(),
+                       generic_words=(), empty_items=empty, priority_words=priority, done_words=done_words,
+                       fields=fields)
+    vocab.due_words, vocab.due_after = due, due_after
+    return vocab
 
 
 ENGLISH.priority_words = ("priority",)
 ENGLISH.done_words = ("done", "fixed", "resolved", "completed")
 ENGLISH.fields = {"issue": ("issue", "problem"), "impact": ("impact", "severity", "priority"),
                   "fix": ("fix", "solution", "action", "next step", "resolution"),
-                  "other": ("effort", "files", "status", "owner", "due", "cause", "root cause", "estimate")}
+                  "due": ("due", "due date", "deadline"),
+                  "other": ("effort", "files", "status", "owner", "cause", "root cause", "estimate")}
+ENGLISH.due_words = ("due", "by", "before", "until", "deadline")
 
 PORTUGUESE = _other(
     actions=("próximos passos", "proximos passos", "pendências", "pendencias", "pendente", "a fazer", "fazer",
@@ -136,7 +143,8 @@ PORTUGUESE = _other(
     money=("receita", "receitas", "despesas", "faturamento", "finanças", "financeiro"),
     fields={"issue": ("problema",), "impact": ("impacto", "severidade", "prioridade"),
             "fix": ("correção", "solução", "ação", "correcao", "solucao"),
-            "other": ("esforço", "arquivos", "status", "responsável", "prazo")})
+            "due": ("prazo", "data limite"), "other": ("esforço", "arquivos", "status", "responsável")},
+    due=("antes de", "antes do dia", "até o dia", "até", "prazo"))
 SPANISH = _other(
     actions=("próximos pasos", "proximos pasos", "pendiente", "pendientes", "tareas", "por hacer"),
     risks=("problemas", "riesgos", "bloqueos", "bugs"),
@@ -149,7 +157,9 @@ SPANISH = _other(
     generic=("estado del proyecto", "notas", "traspaso"), done_words=("hecho", "resuelto", "completado", "listo"),
     money=("ingresos", "gastos", "ventas", "finanzas", "facturación"),
     fields={"issue": ("problema",), "impact": ("impacto", "severidad", "prioridad"),
-            "fix": ("solución", "solucion", "arreglo", "corrección"), "other": ("esfuerzo", "archivos", "estado")})
+            "fix": ("solución", "solucion", "arreglo", "corrección"), "due": ("fecha límite", "plazo"),
+            "other": ("esfuerzo", "archivos", "estado")},
+    due=("antes del", "antes de", "hasta el", "hasta", "fecha límite", "plazo"))
 FRENCH = _other(
     actions=("prochaines étapes", "prochaines etapes", "à faire", "a faire", "tâches", "reste à faire"),
     risks=("problèmes", "problemes", "risques", "points d'attention", "bloquants", "blocages", "bugs"),
@@ -162,7 +172,9 @@ FRENCH = _other(
     generic=("notes de passation", "passation", "notes"), done_words=("fait", "résolu", "corrigé", "terminé"),
     money=("chiffre d'affaires", "dépenses", "revenus", "finances"),
     fields={"issue": ("problème", "probleme"), "impact": ("impact", "gravité", "priorité"),
-            "fix": ("correction", "solution", "correctif", "action"), "other": ("effort", "fichiers", "statut")})
+            "fix": ("correction", "solution", "correctif", "action"), "due": ("échéance", "date limite"),
+            "other": ("effort", "fichiers", "statut")},
+    due=("avant le", "avant", "d'ici le", "au plus tard le", "échéance", "date limite"))
 GERMAN = _other(
     actions=("deine aufgabe", "aufgaben", "nächste schritte", "naechste schritte", "offene punkte", "todo", "offen"),
     risks=("bekannte probleme", "probleme", "risiken", "blocker"),
@@ -174,7 +186,9 @@ GERMAN = _other(
     generic=("übergabe-notiz", "übergabe notiz", "übergabe", "notizen"), done_words=("erledigt", "behoben"),
     money=("umsatz", "einnahmen", "ausgaben", "kosten", "finanzen"),
     fields={"issue": ("problem",), "impact": ("auswirkung", "schweregrad", "priorität"),
-            "fix": ("lösung", "loesung", "fix", "behebung"), "other": ("aufwand", "dateien", "status")})
+            "fix": ("lösung", "loesung", "fix", "behebung"), "due": ("frist", "fällig", "deadline"),
+            "other": ("aufwand", "dateien", "status")},
+    due=("bis zum", "bis", "spätestens", "wunschtermin", "frist", "fällig am", "fällig"))
 TURKISH = _other(
     actions=("sonraki adımlar", "yapılacaklar", "bekleyenler"),
     risks=("bilinen sorunlar", "sorunlar", "riskler", "engeller"),
@@ -184,7 +198,9 @@ TURKISH = _other(
     priority=("öncelik",), empty=("yok", "şu an yok"),
     generic=("oturum devri", "devir notu", "devir"), done_words=("tamamlandı", "çözüldü", "düzeltildi"),
     money=("gelir", "gelirler", "gider", "giderler", "ciro", "finans"),
-    fields={"issue": ("sorun",), "impact": ("etki", "önem"), "fix": ("çözüm",), "other": ("efor", "dosyalar", "durum")})
+    fields={"issue": ("sorun",), "impact": ("etki", "önem"), "fix": ("çözüm",), "due": ("son tarih", "termin"),
+            "other": ("efor", "dosyalar", "durum")},
+    due=("son tarih",), due_after=("kadar", "tarihine kadar"))
 RUSSIAN = _other(
     actions=("следующие шаги", "задачи", "что дальше", "todo"),
     risks=("известные проблемы", "проблемы", "риски", "блокеры"),
@@ -198,7 +214,8 @@ RUSSIAN = _other(
     generic=("передача проекта", "передача"), done_words=("сделано", "исправлено", "готово"),
     money=("выручка", "доходы", "расходы", "финансы"),
     fields={"issue": ("проблема",), "impact": ("влияние", "серьёзность"), "fix": ("решение", "исправление"),
-            "other": ("трудозатраты", "файлы", "статус")})
+            "due": ("срок", "дедлайн"), "other": ("трудозатраты", "файлы", "статус")},
+    due=("до", "к", "не позднее", "срок", "дедлайн"))
 INDONESIAN = _other(
     actions=("langkah selanjutnya", "yang harus dikerjakan", "tugas"),
     risks=("masalah yang diketahui", "masalah", "risiko", "kendala"),
@@ -208,7 +225,9 @@ INDONESIAN = _other(
     priority=("prioritas",), empty=("tidak ada", "belum ada"),
     generic=("catatan serah terima", "serah terima"), done_words=("selesai", "sudah diperbaiki"),
     money=("pendapatan", "biaya", "pengeluaran", "keuangan", "omzet"),
-    fields={"issue": ("masalah",), "impact": ("dampak",), "fix": ("solusi", "perbaikan"), "other": ("status",)})
+    fields={"issue": ("masalah",), "impact": ("dampak",), "fix": ("solusi", "perbaikan"),
+            "due": ("tenggat", "batas waktu"), "other": ("status",)},
+    due=("sebelum", "paling lambat", "tenggat", "batas waktu"))
 # Japanese, Chinese and Korean words are found inside a heading (no spaces between words).
 JAPANESE = _other(
     actions=("次のステップ", "やること", "未テスト", "要改善", "todo", "タスク", "今後"),
@@ -221,7 +240,8 @@ JAPANESE = _other(
     generic=("引き継ぎ資料", "引き継ぎ", "メモ", "ハンドオーバー"), done_words=("完了", "修正済み", "対応済み"),
     money=("売上", "経費", "収支", "収入", "支出"),
     fields={"issue": ("問題", "内容"), "impact": ("影響", "重要度"), "fix": ("対応", "対策", "修正方法"),
-            "other": ("工数", "ファイル", "対象ファイル", "状態", "ステータス", "概要", "期限")})
+            "due": ("期限", "締め切り", "締切"), "other": ("工数", "ファイル", "対象ファイル", "状態", "ステータス", "概要")},
+    due=("期限", "締め切り", "締切"), due_after=("までに", "まで"))
 CHINESE = _other(
     actions=("下一步", "待办", "后续", "计划"),
     risks=("已知问题", "问题", "风险", "阻塞"),
@@ -232,7 +252,9 @@ CHINESE = _other(
     priority=("优先级",), empty=("暂无", "无"),
     generic=("项目交接文档", "交接文档", "交接"), done_words=("已修复", "已完成", "已解决"),
     money=("收入", "营收", "支出", "财务", "销售额"),
-    fields={"issue": ("问题",), "impact": ("影响",), "fix": ("解决方案", "修复"), "other": ("工作量", "文件", "状态")})
+    fields={"issue": ("问题",), "impact": ("影响",), "fix": ("解决方案", "修复"), "due": ("截止日期", "截止", "期限"),
+            "other": ("工作量", "文件", "状态")},
+    due=("截止日期", "截止", "期限"), due_after=("之前", "前"))
 KOREAN = _other(
     actions=("다음 단계", "할 일", "나중에"),
     risks=("알려진 이슈", "이슈", "문제", "위험"),
@@ -243,7 +265,9 @@ KOREAN = _other(
     priority=("우선순위",), empty=("없음",),
     generic=("인수인계 문서", "인수인계"), done_words=("해결됨", "완료됨", "완료"),
     money=("매출", "비용", "재무", "수입", "지출"),
-    fields={"issue": ("문제",), "impact": ("영향",), "fix": ("해결 방법", "해결"), "other": ("상태", "파일", "작업량")})
+    fields={"issue": ("문제",), "impact": ("영향",), "fix": ("해결 방법", "해결"), "due": ("마감일", "마감", "기한"),
+            "other": ("상태", "파일", "작업량")},
+    due=("마감일", "마감", "기한"), due_after=("까지",))
 
 LANGUAGES: dict[str, Vocabulary] = {
     "en": ENGLISH, "pt": PORTUGUESE, "es": SPANISH, "fr": FRENCH, "de": GERMAN, "tr": TURKISH, "ru": RUSSIAN,
