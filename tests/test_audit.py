@@ -107,6 +107,17 @@ def test_a_record_with_fields_of_the_wrong_type_is_listed_not_a_traceback(log: P
         assert len(result.stdout.splitlines()) == 7 and "does not verify" in result.stderr
 
 
+@pytest.mark.parametrize("event", [[], {"a": 1}, None])
+def test_a_record_whose_event_is_no_name_fails_verify_naming_it(log: Path, event: Any) -> None:
+    lines = log.read_text().splitlines()
+    lines[3] = json.dumps({**json.loads(lines[3]), "event": event}, separators=(",", ":"), sort_keys=True)
+    log.write_text("\n".join(lines) + "\n")
+    result = verify(log)
+    assert result.exit_code == 4 and "line 4: event" in result.output and "is not a name" in result.output
+    preview = CliRunner().invoke(cli, ["--dry-run", "--role", "cfo", "--audit-log", str(log)])
+    assert preview.exit_code == 4 and "line 4" in preview.stderr, preview.exception
+
+
 def test_an_edited_middle_record_with_its_hash_recomputed_breaks_the_next_link(log: Path) -> None:
     lines = log.read_bytes().splitlines()
     rec = json.loads(lines[2])

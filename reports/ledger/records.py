@@ -99,9 +99,11 @@ _HAS = {version: {event: frozenset((*BASE, *fields)) for event, fields in table.
 
 def fields_problem(rec: Record) -> str | None:
     """What is wrong with a record's fields for its version, or None."""
-    version = rec.get("v")
+    version, event = rec.get("v"), rec.get("event")
+    if not isinstance(event, str):
+        return f"event {event!r} is not a name"  # a list or a map would not even look up
     if version is None:
-        if rec.keys() != V1_FIELDS or rec.get("event") not in V1_EVENTS:
+        if rec.keys() != V1_FIELDS or event not in V1_EVENTS:
             return "fields are not the audit record's fields"
         return None
     if not isinstance(version, int) or version < 2:
@@ -109,13 +111,13 @@ def fields_problem(rec: Record) -> str | None:
     table = _HAS.get(version)
     if table is None:  # a later version may add events and fields: the chain still vouches for them
         needed: frozenset[str] = frozenset(BASE)
-    elif rec.get("event") not in table:
-        return f"unknown event {rec.get('event')!r}"
+    elif event not in table:
+        return f"unknown event {event!r}"
     else:
-        needed = table[rec["event"]]
+        needed = table[event]
     if needed <= rec.keys():
         return None
-    order = (*BASE, *(REQUIRED.get(str(rec.get("event")), ()) if table else ()))
+    order = (*BASE, *(REQUIRED.get(event, ()) if table else ()))
     return f"missing field(s) {', '.join(k for k in order if k not in rec)}"
 
 
