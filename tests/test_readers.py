@@ -453,6 +453,35 @@ def test_issue25_4_priority_n_headings_and_moscow() -> None:
                                                                 ("Partial payments", "P2")]
 
 
+def test_a_label_written_right_under_an_item_labels_the_list_below_not_the_item() -> None:
+    facts = _read("""
+        ## Scope
+
+        **Must**
+        - Recurring invoices
+        **Won't (this release)**
+        - Native mobile apps
+          with offline sync
+        **Could**
+        - Dark mode
+        """)
+    assert [(a.text, a.priority) for a in facts["actions"]] == [("Recurring invoices", "P1"),
+                                                                ("Dark mode", "P3")]
+    assert "Native mobile apps with offline sync" in [n.text for n in facts["notes"]]
+
+
+def test_an_indented_line_under_an_item_stays_the_items_own() -> None:
+    facts = _read("""
+        ## Risks
+
+        - Sessions list is slow
+          **High**
+        - Sentry quota runs out
+        """)
+    assert [(r.text, r.severity) for r in facts["risks"]] == [("Sessions list is slow", "high"),
+                                                              ("Sentry quota runs out", None)]
+
+
 def test_issue25_5_an_issue_block_is_one_risk_and_its_fix() -> None:
     facts = _read("""
         ## Issues

@@ -150,6 +150,18 @@ def _made(kind: str, level: str | None, done: bool, as_of: date | None, date_ord
     return _Ctx(kind, Context(as_of, severity, priority, level, done, date_order))
 
 
+def _cut_label(blk: Block) -> str | None:
+    """A label line markdown joined to the item above it (`- Invoices` then `**Won't (this
+    release)**` at the margin, no blank line between): cut from the item; its level, or None."""
+    tail = blk.lazy
+    if not tail or len(tail) > 40 or blk.text == tail or not blk.text.endswith(tail):
+        return None
+    level = heading_level(tail)
+    if level is not None:
+        blk.text = blk.text[: -len(tail)].rstrip()
+    return level
+
+
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
@@ -202,6 +214,7 @@ class _Reading:
             ctx = self._context(stack, label)
             top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
             kids = _children(blocks, i + 1) if top and blk.text else []
+            label = _cut_label(kids[-1] if kids else blk) or label  # for the items after this one
             i += 1 + len(kids)
             if kids and self._item_block(blk, kids, ctx):
                 continue

@@ -20,7 +20,7 @@ from reports.read.found import Problem
 class Block:
     """A heading, list item, table or paragraph, with the line it starts on."""
 
-    __slots__ = ("checked", "header", "kind", "level", "line", "lines", "rows", "struck", "text")
+    __slots__ = ("checked", "header", "kind", "lazy", "level", "line", "lines", "rows", "struck", "text")
 
     def __init__(self, kind: str, line: int, level: int = 0) -> None:
         self.kind = kind  # heading | item | table | para
@@ -32,6 +32,7 @@ class Block:
         self.header: list[str] = []
         self.rows: list[tuple[int, list[str]]] = []
         self.lines: tuple[str, ...] = ()  # a paragraph of several lines: each line (`Frontend: Next.js`)
+        self.lazy = ""  # an item's last line when it was not indented (markdown joins it to the item)
 
 
 _OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS
@@ -45,11 +46,14 @@ def _clean(text: str) -> str:
 
 
 _BREAK = "\x1e"  # a line break inside a paragraph: whitespace to str.split, so text is unchanged
+_LAZY = "\x1d"  # a break before an item's line written at the margin (likewise whitespace)
 
 
 def _finish(parts: list[str], owner: Block | None) -> str:
     """The owner's text from its buffer; marks it struck when strikethrough covers all of it."""
     text = parts[0] if len(parts) == 1 else "".join(parts)  # most owners hold one run of text
+    if _LAZY in text and owner is not None:
+        owner.lazy = _clean(text.rpartition(_LAZY)[2].replace(_STRUCK_ON, "").replace(_STRUCK_OFF, ""))
     if _BREAK in text and owner is not None and owner.kind == "para":
         plain = text.replace(_STRUCK_ON, "").replace(_STRUCK_OFF, "")
         owner.lines = owner.lines + tuple(_clean(x) for x in plain.split(_BREAK))
@@ -107,6 +111,12 @@ class _Builder:
             chunk = _finish(parts, owner)
             if owner is not None and chunk:
                 owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
+
+    def at_margin(self, pos: int) -> bool:
+        """Whether the line starting at `pos` inside an item is written at the margin: a
+        lazy continuation (`- Invoices` then `**Won't**`), perhaps a label for the list below."""
+        owner = self.owners[-1] if self.owners else None
+        return owner is not None and owner.kind == "item" and self.data[pos:pos + 1] not in (b" ", b"\t", b"")
 
     def line_of(self, pos: int) -> int:
         if self.newlines is None:
@@ -261,7 +271,7 @@ def _parse(b: _Builder, text: str) -> None:
     for event, span in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if event.__class__ is str:
             if b.parts and event in ("SoftBreak", "HardBreak"):
-                b.parts[-1].append(_BREAK)
+                b.parts[-1].append(_LAZY if b.at_margin(span["end"]) else _BREAK)
             continue
         payload = event.get("Text")
         if payload is not None:
