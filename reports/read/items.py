@@ -128,6 +128,19 @@ def _may_hold(text: str, marks: str) -> bool:
     return False
 
 
+@functools.cache
+def _p_words() -> tuple[str, ...]:
+    """The level words that mean a priority without a digit (MoSCoW's must, should, could)."""
+    return tuple(sorted({w for vocab in LANGUAGES.values() for w, level in vocab.levels.items()
+                         if level.startswith("P") and " " not in w}))
+
+
+def _names_a_p(word: str) -> bool:
+    """Whether a last word may be a priority word: `Ship billing must` is P1, as ever."""
+    low = word.lower()
+    return any(w in low for w in _p_words())
+
+
 def item_level(text: str) -> tuple[str | None, str]:
     """The level written on an item, and its text without it: `(medium)`, `⚠️ High: ...`,
     `... **High**`, `【高】`, `— Prioridad 1`, `(ALTA PRIORIDADE)`; a level word inside a phrase is not one."""
@@ -148,8 +161,8 @@ def item_level(text: str) -> tuple[str | None, str]:
     if end and _one_level(end[1]):
         return _one_level(end[1]), text[: end.start()].strip()
     last = text.rsplit(None, 1)
-    if len(last) == 2 and _may_hold(last[1], "0123") and not last[1].isdigit() \
-            and (level := _one_level(last[1])) and level.startswith("P"):  # P levels have a digit 0-3
+    if len(last) == 2 and (_may_hold(last[1], "0123") and not last[1].isdigit() or _names_a_p(last[1])) \
+            and (level := _one_level(last[1])) and level.startswith("P"):
         return level, last[0]  # `冬季料金の設定 優先度2`: a priority number ends the item
     return None, text
 
