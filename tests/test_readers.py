@@ -470,6 +470,21 @@ def test_a_label_written_right_under_an_item_labels_the_list_below_not_the_item(
     assert "Native mobile apps with offline sync" in [n.text for n in facts["notes"]]
 
 
+def test_a_wrapped_line_at_the_margin_stays_the_items_text() -> None:
+    facts = _read("""
+        ## Actions
+
+        - Migrate the billing database before the
+        high season starts
+        - Ship billing
+        P1
+        - Write the runbook
+        """)
+    assert [(a.text, a.priority) for a in facts["actions"]] == [
+        ("Migrate the billing database before the high season starts", None), ("Ship billing", "P1"),
+        ("Write the runbook", None)]
+
+
 def test_an_indented_line_under_an_item_stays_the_items_own() -> None:
     facts = _read("""
         ## Risks

@@ -214,7 +214,9 @@ class _Reading:
             ctx = self._context(stack, label)
             top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
             kids = _children(blocks, i + 1) if top and blk.text else []
-            label = _cut_label(kids[-1] if kids else blk) or label  # for the items after this one
+            after = i + 1 + len(kids)  # a label cut from this item holds for a list right after it
+            if after < len(blocks) and blocks[after].kind == "item":
+                label = _cut_label(kids[-1] if kids else blk) or label
             i += 1 + len(kids)
             if kids and self._item_block(blk, kids, ctx):
                 continue

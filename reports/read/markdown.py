@@ -32,7 +32,7 @@ class Block:
         self.header: list[str] = []
         self.rows: list[tuple[int, list[str]]] = []
         self.lines: tuple[str, ...] = ()  # a paragraph of several lines: each line (`Frontend: Next.js`)
-        self.lazy = ""  # an item's last line when it was not indented (markdown joins it to the item)
+        self.lazy = ""  # an item's last line when shaped as a label at the margin (markdown joins it)
 
 
 _OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS
@@ -112,11 +112,17 @@ class _Builder:
             if owner is not None and chunk:
                 owner.text = f"{owner.text} {chunk}".strip() if owner.text else chunk
 
-    def at_margin(self, pos: int) -> bool:
-        """Whether the line starting at `pos` inside an item is written at the margin: a
-        lazy continuation (`- Invoices` then `**Won't**`), perhaps a label for the list below."""
+    def label_at_margin(self, pos: int) -> bool:
+        """Whether the line starting at `pos` inside an item is shaped as a label and written
+        at the margin (`- Invoices` then `**Won't**` or `Should:`): markdown joins it to the
+        item, but it may label the list below. A wrapped sentence is neither bold nor ends in `:`."""
         owner = self.owners[-1] if self.owners else None
-        return owner is not None and owner.kind == "item" and self.data[pos:pos + 1] not in (b" ", b"\t", b"")
+        if owner is None or owner.kind != "item" or self.data[pos:pos + 1] in (b" ", b"\t", b""):
+            return False
+        end = self.data.find(b"\n", pos)
+        line = self.data[pos:end if end >= 0 else len(self.data)].strip()
+        return (len(line) > 4 and line[:2] == line[-2:] and line[:2] in (b"**", b"__")) \
+            or line.endswith((b":", "\uff1a".encode()))
 
     def line_of(self, pos: int) -> int:
         if self.newlines is None:
@@ -271,7 +277,7 @@ def _parse(b: _Builder, text: str) -> None:
     for event, span in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if event.__class__ is str:
             if b.parts and event in ("SoftBreak", "HardBreak"):
-                b.parts[-1].append(_LAZY if b.at_margin(span["end"]) else _BREAK)
+                b.parts[-1].append(_LAZY if b.label_at_margin(span["end"]) else _BREAK)
             continue
         payload = event.get("Text")
         if payload is not None:
