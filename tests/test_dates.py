@@ -65,6 +65,7 @@ def test_a_numeric_date_in_another_language_needs_a_date_order(order: str | None
 @pytest.mark.parametrize("item", [
     "Reisekosten bis 3 Tage vorher einreichen", "Пригласить до 5 человек", "冬季料金の設定（12月〜2月）",
     "Plan the launch for mid-December", "Rotate the two replicas (2 out)", "Ship the 3 stickers (3 set)", "Bump Node to 20 before the launch", "Ship 2 reports by Friday",
+    "Improve NPS by 3 out of 10 points", "Win by 2 set points", "Upgraded by 5 ago",
 ])
 def test_words_near_a_number_that_is_no_date_leave_the_item_alone(item: str) -> None:
     assert actions(item) == [(item, None)]

@@ -137,14 +137,22 @@ def _word_after(text: str, end: int) -> int | None:
     return None
 
 
+@functools.cache
+def _english_due() -> frozenset[str]:
+    return frozenset(w.lower() for w in LANGUAGES["en"].due_words)
+
+
 def _due_span(text: str, ds: int, de: int) -> tuple[int, int] | None:
     """The whole due text around a date at [ds, de): its due word (and a dash before it), or the
     parentheses it stands alone in; None when nothing says the date is a due date."""
     start, end = _word_before(text, ds), _word_after(text, de)
+    english = not _ENGLISH_WORDS.isdisjoint(text[ds:de].lower().split())  # `3 out`, `2 set`
+    if english and end is None and (start is None or text[start:ds].strip(" :").lower() in _english_due()):
+        return None  # `(2 out)`, `by 3 out of 10`: an English word, not a month, unless its own language's due word says so
     if start is None and end is None:
         alone = text[:ds].rstrip().endswith(("(", "\uff08")) and text[de:].lstrip().startswith((")", "\uff09"))
-        if not alone or not _ENGLISH_WORDS.isdisjoint(text[ds:de].lower().split()):
-            return None  # `(2 out)`, `(3 set)`: with no due word, an English word and not a month
+        if not alone:
+            return None
     start, end = ds if start is None else start, de if end is None else end
     before, after = text[:start].rstrip(), text[end:].lstrip()
     if before.endswith(("(", "\uff08")) and after.startswith((")", "\uff09")):
