@@ -392,6 +392,14 @@ def test_issue25_8_portfolio_md_date_order_holds_for_every_file_without_its_own(
     assert not any("date_order" in w.message for w in portfolio.warnings)
 
 
+def test_a_portfolio_file_not_named_portfolio_md_says_its_date_order_holds_for_itself(tmp_path: Path) -> None:
+    (tmp_path / "00-holdings.md").write_text("---\ntype: portfolio\ndate_order: DMY\n---\n# Holdings\n")
+    (tmp_path / "a.md").write_text("# A\n\n## Next steps\n\n- Sign it (12/1)\n")
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    assert [str(w.source) for w in portfolio.warnings if "holds for this file only" in w.message] == \
+        ["00-holdings.md:1"]
+
+
 def test_issue25_8_a_numeric_date_without_date_order_is_warned_naming_the_setting() -> None:
     d = doc("# A\n\n## Next steps\n\n- Sign the contract by 12/15\n")
     assert [(a.text, a.due) for a in d.facts["actions"]] == [("Sign the contract", None)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.location import S3Url
-from reports.model import Portfolio, Source, Warning_
+from reports.model import Portfolio, Source, Src, Warning_
 from reports.progress import TRACE, logger
 from reports.read.dates import DATE_ORDERS
 from reports.read.document import parse_document
@@ -56,7 +56,11 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
             warnings.append(problem)
         if text is None:
             continue
-        merge.add(parse_document(text, rel, as_of, date_order))
+        doc = parse_document(text, rel, as_of, date_order)
+        if doc.is_portfolio and rel != "portfolio.md" and doc.meta.get("date_order"):
+            warnings.append(Warning_(Src(rel, 1), "date_order here holds for this file only: only "
+                                     "portfolio.md's holds for every file without its own"))
+        merge.add(doc)
     default_name = folder.prefix.rstrip("/").rpartition("/")[2] or folder.bucket if isinstance(folder, S3Url) \
         else folder.resolve().name
     return merge.portfolio(default_name, as_of, sources, newest)
