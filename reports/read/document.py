@@ -142,7 +142,6 @@ def _lead_body(blocks: list[Block], i: int) -> list[Block]:
     return body if sum(1 for b in body if b.level == 0 and field(b.text)) >= 2 else []
 
 
-
 @functools.lru_cache(maxsize=256)
 def _made(kind: str, level: str | None, done: bool, as_of: date | None, date_order: str | None) -> _Ctx:
     """One shared context per combination: a folder of many small files meets a handful."""
