@@ -45,14 +45,38 @@ def meta_text(meta: dict[str, Any], key: str) -> str:
     return "" if val is None else " ".join(str(val).split())
 
 
+class Parsed(NamedTuple):
+    """One file's front matter and markdown blocks: what is read before its sections are."""
+
+    path: str
+    meta: dict[str, Any]
+    blocks: list[Block]
+    warnings: list[Warning_]  # from the front matter and the markdown's bounds, in that order
+    date_order: str | None  # the file's own `date_order:`
+
+
 def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None) -> Document:
     """Read one handoff's text (already decoded) into a Document; `date_order` (portfolio.md's)
     holds when the file's front matter gives none."""
+    return read_parsed(parse_blocks(text, path), as_of, date_order)
+
+
+def parse_blocks(text: str, path: str) -> Parsed:
+    """A file's front matter and markdown blocks, with the warnings they give."""
     meta, body, problems = front_matter(text)
     warnings = [Warning_(Src(path, line), message) for line, message in problems]
-    is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
     blocks, cuts = markdown_blocks(body)
     warnings.extend(Warning_(Src(path, line), message) for line, message in cuts)
+    own_order, problem = dates.front_date_order(meta, text)
+    if problem is not None:
+        warnings.append(Warning_(Src(path, problem[0]), problem[1]))
+    return Parsed(path, meta, blocks, warnings, own_order)
+
+
+def read_parsed(parsed: Parsed, as_of: date | None = None, date_order: str | None = None) -> Document:
+    """A parsed file's name and sections, read into a Document."""
+    path, meta, blocks = parsed.path, parsed.meta, parsed.blocks
+    is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
     first = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
     title = first.text if first is not None else ""
     name = (meta_text(meta, "name" if is_portfolio else "entity") or meta_text(meta, "name")) if meta else ""
@@ -62,13 +86,9 @@ def parse_document(text: str, path: str, as_of: date | None = None, date_order: 
         name, named_by = cleaned, "heading"
     if not name:
         name, named_by = name_from_path(path), "file"
-    doc = Document(path, is_portfolio, meta, name, {}, warnings, named_by, [], [0, 0, 0])
-    own_order, problem = dates.front_date_order(meta, text)
-    if problem is not None:
-        warnings.append(Warning_(Src(path, problem[0]), problem[1]))
-    date_order = own_order or date_order
+    doc = Document(path, is_portfolio, meta, name, {}, parsed.warnings, named_by, [], [0, 0, 0])
     for section in _sections(blocks, first):
-        _Reading(doc, section, as_of, date_order).read()
+        _Reading(doc, section, as_of, parsed.date_order or date_order).read()
     return doc
 
 
