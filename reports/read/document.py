@@ -11,12 +11,13 @@ from typing import Any, NamedTuple
 
 from reports.model import Action, Kpi, MonthFinancials, Note, Risk, Src, Warning_
 from reports.read import bounds, dates
+from reports.read import kpis as kf
 from reports.read import values as v
 from reports.read.found import Context, Found
 from reports.read.frontmatter import front_matter
 from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion, levels_in
 from reports.read.items import block_title, field, is_done, is_empty, is_issue_heading, item_level, written
-from reports.read.kpis import KpiTarget, is_target_heading, read_figure_line
+from reports.read.kpis import KpiTarget, MonthLine, is_target_heading, read_figure_line
 from reports.read.markdown import Block, markdown_blocks
 from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
@@ -69,7 +70,19 @@ def parse_document(text: str, path: str, as_of: date | None = None, date_order: 
     date_order = own_order or date_order
     for section in _sections(blocks, first):
         _Reading(doc, section, as_of, date_order).read()
+    if any(type(f) is MonthLine for f in doc.facts.get("financials", ())):
+        _join_month_lines(doc)
     return doc
+
+
+def _join_month_lines(doc: Document) -> None:
+    """Join a month's revenue and expenses lines into one row; a month a table gives keeps the table's."""
+    doc.facts["financials"], left = kf.join_months(doc.facts["financials"])
+    for line, why in left:
+        src = line.money.source
+        doc.facts.setdefault("notes", []).append(Note(line.heading or "Overview", line.text, (), src))
+        if why:
+            doc.warnings.append(Warning_(src, why, "financials"))
 
 
 class Section(NamedTuple):
@@ -392,19 +405,30 @@ class _Reading:
                 if type(fact) is KpiTarget:
                     self._target(fact)
                     continue
+                if type(fact) is MonthLine:
+                    fact.heading = self.heading
+                    self.doc.facts.setdefault("financials", []).append(fact)
+                    continue
                 key = ("resolved" if fact.done else kind) if type(fact) is Risk else _FILED_AS.get(type(fact), kind)
                 self.doc.facts.setdefault(key, []).append(fact)
         for line, message in found.problems:
             self.warn(line, message)
 
     def _target(self, target: KpiTarget) -> None:
-        """`### Optimization Targets`: the target of the KPI of that name read above, else a note."""
+        """`### Optimization Targets`: the target of the KPI of that name read above, else a note;
+        under a section's own heading (`## Metrics & goals`) a line naming no KPI is a KPI of its own."""
         kpis = self.doc.facts.get("kpis", [])
         at = next((i for i in range(len(kpis) - 1, -1, -1)
                    if kpis[i].name.casefold() == target.name.casefold() and kpis[i].target is None), None)
-        if at is None:
-            self.warn(target.source.line, f"target for '{target.name}' names no KPI read above it; kept as a note")
-            self.note(target.source.line, f"{target.name}: {target.value}")
+        if at is None and self.kind == "kpi_targets":
+            self.doc.facts.setdefault("kpis", []).append(Kpi(target.name, target.value, None, target.unit, target.lower_is_better, target.source))
+            return
+        text = f"{target.name}: {target.value}" + (f" {target.unit}" if target.unit else "")
+        if at is None or not kf.same_unit(kpis[at].unit, target.unit):
+            self.warn(target.source.line, f"target for '{target.name}' names no KPI read above it; kept as a note"
+                      if at is None else f"target for '{target.name}' is in {target.unit}, the KPI in "
+                      f"{kpis[at].unit}; kept as a note, the KPI without a target")
+            self.note(target.source.line, text)
             return
         lower = kpis[at].lower_is_better or target.lower_is_better
         kpis[at] = kpis[at]._replace(target=target.value, lower_is_better=lower, unit=kpis[at].unit or target.unit)
