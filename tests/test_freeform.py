@@ -501,3 +501,17 @@ def test_an_issue_blocks_fix_addresses_its_risk_in_the_register(tmp_path: Path) 
     text = " ".join(result.stdout.split())
     assert "Authentication Not Implemented — Admin routes are unprotected — action: Implement auth checks" in text
     assert "Unaddressed high risk" not in text
+
+
+def test_a_month_read_from_figure_lines_reaches_the_ceo_and_cfo_totals_next_to_a_table(tmp_path: Path) -> None:
+    (tmp_path / "acme.md").write_text("---\nentity: Acme\n---\n## Financials\n\n| Month | Revenue | Expenses |\n"
+                                      "|---|---|---|\n| 2026-09 | $10,000 | $8,000 |\n| 2026-10 | $11,000 | $8,500 |\n\n"
+                                      "## Status\n\n- Last year's October revenue: $4,000\n"
+                                      "- October revenue target: $20,000\n- October 2026 revenue: $11,000\n")
+    (tmp_path / "bolt.md").write_text("---\nentity: Bolt\n---\n## Status\n\n- October 2026 revenue: $3,000\n"
+                                      "- October 2026 expenses: $1,000\n- September 2026 revenue: $2,000\n"
+                                      "- September 2026 expenses: $1,500\n")
+    portfolio = read_portfolio(tmp_path, AS_OF)
+    ceo, cfo = (" ".join(m.body.split()) for m in compose_all(("ceo", "cfo"), portfolio, AS_OF, Settings()))
+    assert "2026-10: revenue $14,000, expenses $9,500, net $4,500." in ceo
+    assert "$14,000" in cfo and "No financials reported" not in cfo and not portfolio.warnings

@@ -134,3 +134,59 @@ def test_a_money_heading_in_another_language_is_a_financials_heading(heading: st
 def test_month_names_in_other_languages_in_a_table(row: str, month: str) -> None:
     d = doc(f"# A\n\n## Financials\n\n| Mês | Receita |\n|---|---|\n| {row} | R$ 1.000 |\n")
     assert months(d) == [(month, Decimal(1000), None, "BRL")] and d.warnings == []
+
+
+def test_a_months_lines_join_and_lines_about_targets_forecasts_or_last_year_are_no_months_money() -> None:
+    d = doc("""
+        # Acme
+
+        ## Status
+
+        - Last year's October revenue: $4,000
+        - October revenue target: $20,000
+        - Expenses in October (forecast): $30,000
+        - Umsatz Oktober Vorjahr: $5,000
+        - 2026年10月の売上予算: 300,000円
+        - October 2026 revenue: $11,000
+        - October 2026 expenses: $8,500
+        """)
+    assert months(d) == [("2026-10", Decimal(11000), Decimal(8500), "USD")]
+    assert "kpis" not in d.facts and d.warnings == [] and len(d.facts["notes"]) == 5
+
+
+def test_a_month_a_table_gives_keeps_the_tables_figures_and_a_line_that_disagrees_is_warned() -> None:
+    d = doc("""
+        # Acme
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | $11,000 | $8,500 |
+
+        ## Status
+
+        - October 2026 revenue: $11,000
+        - October 2026 expenses: $9,000
+        - September 2026 revenue: $10,000
+        """)
+    assert months(d) == [("2026-10", Decimal(11000), Decimal(8500), "USD"), ("2026-09", Decimal(10000), None, "USD")]
+    assert [(w.source.line, "2026-10" in w.message) for w in d.warnings] == [(12, True)]
+    assert [n.text for n in d.facts["notes"]] == ["October 2026 revenue: $11,000", "October 2026 expenses: $9,000"]
+
+
+@pytest.mark.parametrize("heading", ["Metrics & goals", "KPIs and targets"])
+def test_a_section_heading_naming_goals_keeps_its_kpis(heading: str) -> None:
+    d = doc(f"# A\n\n## {heading}\n\n- Paying stores: 212 (goal 250)\n- Churn: 3.1%\n- NPS: 41\n")
+    assert kpis(d) == [("Paying stores", Decimal(212), "", Decimal(250), False, 5),
+                       ("Churn", Decimal("3.1"), "%", None, False, 6), ("NPS", Decimal(41), "", None, False, 7)]
+    assert d.warnings == [] and "notes" not in d.facts
+
+
+@pytest.mark.parametrize("text", ["- Avg ticket: €412 (target: $500)", "- Avg ticket: €412\n\n### Optimization Targets\n\n- Avg ticket: $500",
+                                  "- Ticket: 4,000円\n\n### Optimization Targets\n\n- Ticket: $50",
+                                  "- Uptime: 99%\n\n### Optimization Targets\n\n- Uptime: 45 days"])
+def test_a_target_in_another_unit_is_warned_and_left_off(text: str) -> None:
+    d = doc(f"# A\n\n## KPIs\n\n{text}\n")
+    assert [k.target for k in d.facts["kpis"]] == [None]
+    assert len(d.warnings) == 1 and "kept" in d.warnings[0].message and d.warnings[0].source.path == "notes.md"

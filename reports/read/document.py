@@ -11,15 +11,17 @@ from typing import Any, NamedTuple
 
 from reports.model import Action, Kpi, MonthFinancials, Note, Risk, Src, Warning_
 from reports.read import bounds, dates
+from reports.read import kpis as kf
 from reports.read import values as v
 from reports.read.found import Context, Found
 from reports.read.frontmatter import front_matter
 from reports.read.headings import NOTES, classify_heading, heading_level, heading_suggestion, levels_in
 from reports.read.items import block_title, field, is_done, is_empty, is_issue_heading, item_level, written
-from reports.read.kpis import KpiTarget, is_target_heading, read_figure_line
+from reports.read.kpis import KpiTarget, MonthLine, is_target_heading, read_figure_line
 from reports.read.markdown import Block, markdown_blocks
 from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
+from reports.read.structure import Section, body_after, children_of, cut_label, lead_body, sections_of
 from reports.read.tables import TABLE_READERS, shaped_as
 
 PORTFOLIO_SECTIONS = ("guardrails", "targets", "capital_plan")
@@ -87,46 +89,21 @@ def read_parsed(parsed: Parsed, as_of: date | None = None, date_order: str | Non
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, parsed.warnings, named_by, [], [0, 0, 0])
-    for section in _sections(blocks, first):
+    for section in sections_of(blocks, first):
         _Reading(doc, section, as_of, parsed.date_order or date_order).read()
+    if any(type(f) is MonthLine for f in doc.facts.get("financials", ())):
+        _join_month_lines(doc)
     return doc
 
 
-class Section(NamedTuple):
-    """A run of blocks under one heading, and what kind of section that heading names."""
-
-    heading: Block | None  # None: before any heading
-    kind: str | None  # a SECTIONS key, NOTES, or None when not understood
-    blocks: list[Block]
-
-
-def _sections(blocks: list[Block], title: Block | None) -> list[Section]:
-    """Group blocks into sections. `##` headings (and any `#` after the title) open one; a
-    `###` inside a section belongs to it (a level heading, or a subheading), except that a
-    `###` naming a known section inside one that is not opens that section until the next
-    heading of its level or above."""
-    out = [Section(None, NOTES, [])]
-    parent: Section = out[0]
-    for blk in blocks:
-        if blk.kind != "heading":
-            out[-1].blocks.append(blk)
-            continue
-        if blk is title:
-            parent = Section(None, NOTES, [])
-            out.append(parent)
-            continue
-        if blk.level <= 2:
-            parent = Section(blk, classify_heading(blk.text), [])
-            out.append(parent)
-            continue
-        kind = classify_heading(blk.text)
-        if parent.kind in (None, NOTES) and kind not in (None, NOTES):
-            out.append(Section(blk, kind, []))
-        elif out[-1] is not parent and heading_level(blk.text) is None:
-            out.append(Section(parent.heading, parent.kind, [blk]))  # back to the parent's kind
-        else:
-            out[-1].blocks.append(blk)
-    return [sec for sec in out if sec.blocks or (sec.heading is not None and sec.heading.level <= 2)]
+def _join_month_lines(doc: Document) -> None:
+    """Join a month's revenue and expenses lines into one row; a month a table gives keeps the table's."""
+    doc.facts["financials"], left = kf.join_months(doc.facts["financials"])
+    for line, why in left:
+        src = line.money.source
+        doc.facts.setdefault("notes", []).append(Note(line.heading or "Overview", line.text, (), src))
+        if why:
+            doc.warnings.append(Warning_(src, why, "financials"))
 
 
 class _Ctx(NamedTuple):
@@ -136,49 +113,11 @@ class _Ctx(NamedTuple):
     ctx: Context
 
 
-def _body(blocks: list[Block], start: int) -> list[Block]:
-    """The blocks after a heading, up to the next heading."""
-    end = next((j for j in range(start, len(blocks)) if blocks[j].kind == "heading"), len(blocks))
-    return blocks[start:end]
-
-
-def _children(blocks: list[Block], start: int) -> list[Block]:
-    """The nested items right after a top-level item: its sub-bullets."""
-    end = start
-    while end < len(blocks) and blocks[end].kind == "item" and blocks[end].level > 0:
-        end += 1
-    return blocks[start:end]
-
-
-def _lead_body(blocks: list[Block], i: int) -> list[Block]:
-    """A bold lead paragraph's field bullets (`**1. Title**` then `- **Impact**: ...`), or []."""
-    blk = blocks[i]
-    if blk.kind != "para" or len(blk.text) > 100 or blk.lines:
-        return []
-    end = i + 1
-    while end < len(blocks) and blocks[end].kind == "item":
-        end += 1
-    body = blocks[i + 1:end]
-    return body if sum(1 for b in body if b.level == 0 and field(b.text)) >= 2 else []
-
-
 @functools.lru_cache(maxsize=256)
 def _made(kind: str, level: str | None, done: bool, as_of: date | None, date_order: str | None) -> _Ctx:
     """One shared context per combination: a folder of many small files meets a handful."""
     severity, priority = written(level)
     return _Ctx(kind, Context(as_of, severity, priority, level, done, date_order))
-
-
-def _cut_label(blk: Block) -> str | None:
-    """A label line markdown joined to the item above it (`- Invoices` then `**Won't (this
-    release)**` at the margin, no blank line between): cut from the item; its level, or None."""
-    tail = blk.lazy
-    if not tail or len(tail) > 40 or blk.text == tail or not blk.text.endswith(tail):
-        return None
-    level = heading_level(tail)
-    if level is not None:
-        blk.text = blk.text[: -len(tail)].rstrip()
-    return level
 
 
 class _Reading:
@@ -215,7 +154,7 @@ class _Reading:
             if blk.kind == "heading":
                 stack = [e for e in stack if e[0] < blk.level]
                 label, kind = None, classify_heading(blk.text)
-                body = _body(blocks, i + 1)
+                body = body_after(blocks, i + 1)
                 if self._heading_block(blk, body, self._context(stack, None)):
                     i += 1 + len(body)
                     continue
@@ -226,16 +165,16 @@ class _Reading:
                 continue
             if blk.kind == "para" and heading_level(blk.text) is not None and len(blk.text) <= 40:
                 label = heading_level(blk.text)
-            lead = _lead_body(blocks, i)
+            lead = lead_body(blocks, i)
             if lead and self._heading_block(blk, lead, self._context(stack, label)):
                 i += 1 + len(lead)
                 continue
             ctx = self._context(stack, label)
             top = blk.kind == "item" and (blk.level == 0 or not blocks[i - 1].text)  # `- - text`: one item
-            kids = _children(blocks, i + 1) if top and blk.text else []
+            kids = children_of(blocks, i + 1) if top and blk.text else []
             after = i + 1 + len(kids)  # a label cut from this item holds for a list right after it
             if after < len(blocks) and blocks[after].kind == "item":
-                label = _cut_label(kids[-1] if kids else blk) or label
+                label = cut_label(kids[-1] if kids else blk) or label
             i += 1 + len(kids)
             if kids and self._item_block(blk, kids, ctx):
                 continue
@@ -413,19 +352,30 @@ class _Reading:
                 if type(fact) is KpiTarget:
                     self._target(fact)
                     continue
+                if type(fact) is MonthLine:
+                    fact.heading = self.heading
+                    self.doc.facts.setdefault("financials", []).append(fact)
+                    continue
                 key = ("resolved" if fact.done else kind) if type(fact) is Risk else _FILED_AS.get(type(fact), kind)
                 self.doc.facts.setdefault(key, []).append(fact)
         for line, message in found.problems:
             self.warn(line, message)
 
     def _target(self, target: KpiTarget) -> None:
-        """`### Optimization Targets`: the target of the KPI of that name read above, else a note."""
+        """`### Optimization Targets`: the target of the KPI of that name read above, else a note;
+        under a section's own heading (`## Metrics & goals`) a line naming no KPI is a KPI of its own."""
         kpis = self.doc.facts.get("kpis", [])
         at = next((i for i in range(len(kpis) - 1, -1, -1)
                    if kpis[i].name.casefold() == target.name.casefold() and kpis[i].target is None), None)
-        if at is None:
-            self.warn(target.source.line, f"target for '{target.name}' names no KPI read above it; kept as a note")
-            self.note(target.source.line, f"{target.name}: {target.value}")
+        if at is None and self.kind == "kpi_targets":
+            self.doc.facts.setdefault("kpis", []).append(Kpi(target.name, target.value, None, target.unit, target.lower_is_better, target.source))
+            return
+        text = f"{target.name}: {target.value}" + (f" {target.unit}" if target.unit else "")
+        if at is None or not kf.same_unit(kpis[at].unit, target.unit):
+            self.warn(target.source.line, f"target for '{target.name}' names no KPI read above it; kept as a note"
+                      if at is None else f"target for '{target.name}' is in {target.unit}, the KPI in "
+                      f"{kpis[at].unit}; kept as a note, the KPI without a target")
+            self.note(target.source.line, text)
             return
         lower = kpis[at].lower_is_better or target.lower_is_better
         kpis[at] = kpis[at]._replace(target=target.value, lower_is_better=lower, unit=kpis[at].unit or target.unit)

@@ -32,6 +32,18 @@ _CJK_REVENUE, _CJK_EXPENSES = ("売上", "収入", "营收", "收入", "销售�
 _COUNTERS = "社人件名個店室回台枚家个位개명건곳"  # `184社`: a count, no unit
 _WIDE = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":", "\u2606": "\u2605"})
 _MAX_NAME = 60  # characters: past it a line is prose that happens to hold a colon
+# Words that make a money line (or a monthly table's column) something other than what happened:
+# a target, a forecast, a budget, a plan, in every language the vocabulary knows. The tables
+# reader takes the one-word ones; a month's line also the phrases of last year's figures.
+NOT_ACTUAL = (*TARGET_WORDS, "forecast", "forecasts", "projected", "projection", "budget", "budgets", "plan",
+              "planned", "previsão", "previsto", "orçamento", "plano", "pronóstico", "previsión", "presupuesto",
+              "prognose", "planung", "budgetiert", "prévision", "prévisionnel", "prévu", "tahmin", "bütçe",
+              "прогноз", "бюджет", "план", "perkiraan", "proyeksi", "anggaran", "rencana", "予測", "見込", "予算",
+              "計画", "预测", "预算", "计划", "예측", "예산", "계획")
+_LAST_YEAR = ("last year", "prior year", "previous year", "year ago", "ly", "yoy", "ano passado", "ano anterior",
+              "año pasado", "año anterior", "vorjahr", "vorjahres", "letztes jahr", "letzten jahres", "an dernier",
+              "année dernière", "année précédente", "geçen yıl", "geçen yılın", "прошлый год", "прошлого года",
+              "прошлом году", "tahun lalu", "前年", "昨年", "去年", "上年", "작년", "전년")
 
 
 class KpiTarget:
@@ -119,8 +131,87 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+class MonthLine:
+    """A month's revenue or expenses read from a line of its own, before the document joins it with
+    the month's other line and the month's table row (the table wins); `heading` is set when filed."""
+
+    __slots__ = ("heading", "money", "text")
+
+    def __init__(self, money: MonthFinancials, text: str) -> None:
+        self.money, self.text, self.heading = money, text, ""
+
+
+def not_actual(name: str) -> bool:
+    """A name that says its figure is a target, a forecast, a budget, a plan or last year's."""
+    return _not_actual().search(name.lower().replace("\u2019", "'")) is not None
+
+
+@functools.cache
+def _not_actual() -> re.Pattern[str]:
+    words = sorted({*NOT_ACTUAL, *_LAST_YEAR}, key=len, reverse=True)
+    latin = "|".join(re.escape(w) for w in words if w[:1] < "\u2e80")
+    return re.compile(rf"(?<!\w)(?:{latin})(?:'s)?(?!\w)|" + "|".join(w for w in words if w[:1] > "\u2e80"))
+
+
 def month_money(line: Line, src: Src, as_of: date | None) -> MonthFinancials | None:
-    """`2026年10月の売上: 318,600円`, `CA d'octobre 2026 : 1 127 €`: that month's revenue (or expenses)."""
+    """`2026年10月の売上: 318,600円`, `CA d'octobre 2026 : 1 127 €`: that month's revenue (or expenses);
+    None for a line about a target, a forecast, a budget, a plan or last year (see `money_name`)."""
+    key = money_name(line)
+    month = month_in(line.name, as_of) if key and not not_actual(line.name) else None
+    amount = v.parse_amount(line.value) if month else None
+    if month is None or amount is None or amount.monthly:
+        return None
+    rev, exp = (amount.value, None) if key == "revenue" else (None, amount.value)
+    return MonthFinancials(month, rev, exp, src, amount.currency)
+
+
+def join_months(rows: list[MonthFinancials | MonthLine]) -> tuple[list[MonthFinancials], list[tuple[MonthLine, str]]]:
+    """A document's months, its month lines joined in: the lines of one month make one row (at the
+    first one's place), and a month a table or a month bullet gives keeps that row's figures alone.
+    The lines left out come back, each with why when it disagrees ("" when it agrees)."""
+    given: dict[str, list[MonthFinancials]] = {}
+    for row in rows:
+        if not isinstance(row, MonthLine):
+            given.setdefault(row.month, []).append(row)
+    out: list[MonthFinancials] = []
+    at: dict[str, int] = {}  # month -> index in out of the row its lines make
+    left: list[tuple[MonthLine, str]] = []
+    for row in rows:
+        if not isinstance(row, MonthLine):
+            out.append(row)
+            continue
+        money = row.money
+        key = "revenue" if money.revenue is not None else "expenses"
+        if money.month in given:
+            left.append((row, _disagrees(given[money.month], key, money, "the table")))
+        elif money.month not in at:
+            at[money.month] = len(out)
+            out.append(money)
+        else:
+            joined = out[at[money.month]]
+            if getattr(joined, key) is None and money.currency == joined.currency:
+                out[at[money.month]] = joined._replace(  # the one figure the row lacks
+                    revenue=money.revenue if joined.revenue is None else joined.revenue,
+                    expenses=money.expenses if joined.expenses is None else joined.expenses)
+            else:
+                left.append((row, _disagrees([joined], key, money, f"line {joined.source.line}")))
+    return out, left
+
+
+def _disagrees(rows: list[MonthFinancials], key: str, money: MonthFinancials, where: str) -> str:
+    """Why a month line left out disagrees with the rows that give its month ("" when it agrees)."""
+    figures = [getattr(r, key) for r in rows]
+    value = getattr(money, key)
+    if None not in figures and sum(figures) == value and all(r.currency in (None, money.currency) for r in rows):
+        return ""
+    given = " + ".join(f"{f} {r.currency or ''}".strip() for f, r in zip(figures, rows, strict=True)
+                       if f is not None) or "none"
+    return (f"financials {money.month}: {where} gives {key} {given}, this line {value} {money.currency or ''}"
+            .rstrip() + "; the line is kept as a note")
+
+
+def money_name(line: Line) -> str | None:
+    """"revenue" or "expenses" when a `Name: value` line's name says which, else None."""
     if not line.colon:
         return None
     low = line.name.lower()
@@ -129,12 +220,7 @@ def month_money(line: Line, src: Src, as_of: date | None) -> MonthFinancials | N
     key = "revenue" if not words.isdisjoint(_REVENUE_SET) or (not ascii_name and any(w in low for w in _CJK_REVENUE)) \
         else "expenses" if not words.isdisjoint(_EXPENSES_SET) or (not ascii_name and any(w in low for w in _CJK_EXPENSES)) \
         else None
-    month = month_in(line.name, as_of) if key else None
-    amount = v.parse_amount(line.value) if month else None
-    if month is None or amount is None or amount.monthly:
-        return None
-    rev, exp = (amount.value, None) if key == "revenue" else (None, amount.value)
-    return MonthFinancials(month, rev, exp, src, amount.currency)
+    return key
 
 
 def read_figure_line(text: str, src: Src, ctx: Context, strict: bool, targets: bool = False) -> Found:
@@ -150,8 +236,10 @@ def read_figure_line(text: str, src: Src, ctx: Context, strict: bool, targets: b
         return out
     money = month_money(line, src, ctx.as_of)
     if money is not None:
-        out.add(money)
+        out.add(MonthLine(money, text.strip()))
         return out
+    if money_name(line) and not_actual(line.name) and month_in(line.name, ctx.as_of):
+        return out  # `October revenue target: $20,000`: no month's actual and no KPI, a note
     value = figure(line.value, strict)
     if value is not None and not value[1] and not line.colon:
         value = None  # `Node 20`: with no colon only an amount, a percentage or a rating is a figure
@@ -162,12 +250,21 @@ def read_figure_line(text: str, src: Src, ctx: Context, strict: bool, targets: b
     target = figure(line.target, False) if line.target else None
     if line.target and target is None and not strict:
         out.warn(src.line, f"KPI '{line.name}': cannot read the target '{short(line.target)}'; kept without one")
+    if target is not None and not same_unit(value[1], target[1]):
+        out.warn(src.line, f"KPI '{line.name}': the target '{short(line.target)}' is in {target[1]}, the value in "
+                 f"{value[1]}; kept without the target")
+        target = None
     unit = value[1] or (target[1] if target else "")
     if targets and not line.target:
         out.add(KpiTarget(line.name, value[0], unit, line.lower, src))
     else:
         out.add(Kpi(line.name, value[0], target[0] if target else None, unit, line.lower, src))
     return out
+
+
+def same_unit(one: str, other: str) -> bool:
+    """Whether a value and its target can be compared: the same unit or currency, or one unwritten."""
+    return not one or not other or one.casefold().rstrip("s") == other.casefold().rstrip("s")
 
 
 def read_kpi(blk: Block, src: Src, ctx: Context) -> Found:

@@ -27,7 +27,7 @@ from reports.read import dates
 from reports.read import values as v
 from reports.read.found import Context, Found, short
 from reports.read.items import is_done, item_level, written
-from reports.read.kpis import month_money, read_kpi, read_kpi_target, split_line
+from reports.read.kpis import MonthLine, month_money, read_kpi, read_kpi_target, split_line
 from reports.read.markdown import Block
 
 _DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
@@ -172,7 +172,7 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
         line = split_line(blk.text) if sep else None
         money = month_money(line, src, ctx.as_of) if line is not None else None
         if money is not None:
-            out.add(money)
+            out.add(MonthLine(money, blk.text))  # joined with the month's other line by the document
         elif any(c.isdigit() for c in blk.text):  # else prose about the financials: a note
             out.warn(blk.line, f"financials: expected `YYYY-MM: revenue $X, expenses $Y`, got '{short(blk.text)}'")
         return out
