@@ -45,9 +45,10 @@ def meta_text(meta: dict[str, Any], key: str) -> str:
     return "" if val is None else " ".join(str(val).split())
 
 
-def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None) -> Document:
-    """Read one handoff's text (already decoded) into a Document; `date_order` (portfolio.md's)
-    holds when the file's front matter gives none."""
+def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None,
+                   currency: str | None = None) -> Document:
+    """Read one handoff's text (already decoded) into a Document; `date_order` and `currency`
+    (portfolio.md's) hold when the file's front matter gives none."""
     meta, body, problems = front_matter(text)
     warnings = [Warning_(Src(path, line), message) for line, message in problems]
     is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
@@ -67,8 +68,9 @@ def parse_document(text: str, path: str, as_of: date | None = None, date_order: 
     if problem is not None:
         warnings.append(Warning_(Src(path, problem[0]), problem[1]))
     date_order = own_order or date_order
+    currency = v.currency_code(meta_text(meta, "currency")) or currency if meta else currency
     for section in _sections(blocks, first):
-        _Reading(doc, section, as_of, date_order).read()
+        _Reading(doc, section, as_of, (date_order, currency)).read()
     return doc
 
 
@@ -144,10 +146,10 @@ def _lead_body(blocks: list[Block], i: int) -> list[Block]:
 
 
 @functools.lru_cache(maxsize=256)
-def _made(kind: str, level: str | None, done: bool, as_of: date | None, date_order: str | None) -> _Ctx:
+def _made(kind: str, level: str | None, done: bool, as_of: date | None, orders: tuple[str | None, str | None]) -> _Ctx:
     """One shared context per combination: a folder of many small files meets a handful."""
     severity, priority = written(level)
-    return _Ctx(kind, Context(as_of, severity, priority, level, done, date_order))
+    return _Ctx(kind, Context(as_of, severity, priority, level, done, *orders))
 
 
 def _cut_label(blk: Block) -> str | None:
@@ -165,14 +167,16 @@ def _cut_label(blk: Block) -> str | None:
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
-    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "plain", "section")
+    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "orders", "plain", "section")
 
-    def __init__(self, doc: Document, section: Section, as_of: date | None, date_order: str | None) -> None:
+    def __init__(self, doc: Document, section: Section, as_of: date | None,
+                 orders: tuple[str | None, str | None]) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
         self.kind = _targets(section.kind, self.heading)  # None once a section is found in the wrong kind of file
         self.plain: _Ctx | None = None  # the context with no subheading or label, once worked out
-        self.date_order = date_order
+        self.orders = orders  # how the file writes dates and amounts: (date_order, currency)
+        self.date_order = orders[0]
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
@@ -237,7 +241,7 @@ class _Reading:
         level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
-        return _made(kind, level, done or self.kind == "done", self.as_of, self.date_order)
+        return _made(kind, level, done or self.kind == "done", self.as_of, self.orders)
 
 
     def _readable_here(self) -> bool:
@@ -341,9 +345,9 @@ class _Reading:
                     self.note(blk.line, blk.text)  # unreadable (warned about if it looked like a try)
                 return found
         elif blk.kind == "table" and table_reader is not None:
-            return table_reader(blk, self.doc.path, self.as_of)
+            return table_reader(blk, self.doc.path, ctx)
         elif blk.kind == "table" and kind == NOTES and (shaped := shaped_as(blk)):  # `## Money`: read by columns
-            self._file(TABLE_READERS[shaped](blk, self.doc.path, self.as_of), shaped)
+            self._file(TABLE_READERS[shaped](blk, self.doc.path, ctx), shaped)
         elif blk.kind == "table":
             if kind not in (None, NOTES):
                 self.warn(blk.line, f"{heading}: expected bullets, found a table; its rows are kept as notes")

@@ -156,13 +156,12 @@ def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, De
     if "cash_on_hand" not in meta:
         return None, None
     raw, path = meta["cash_on_hand"]
-    amount = v.parse_amount(str(raw))
-    money = v.parse_money(str(raw)) if amount is None else None
-    if amount is None and money is None:
+    amount = v.read_amount(str(raw), currency)
+    if amount is None:
         warnings.append(Warning_(Src(path, 1), f"cash_on_hand '{raw}' is not an amount", "portfolio"))
         return None, None
-    if amount is None or amount.currency in (None, currency):
-        return (amount.value if amount is not None else money), currency
+    if amount.currency in (None, currency):
+        return amount.value, currency
     if amount.currency in fx:
         return amount.value * fx[amount.currency], amount.currency
     warnings.append(Warning_(Src(path, 1), _foreign("cash_on_hand", amount.value, amount.currency, currency),
@@ -249,7 +248,7 @@ def _currency(meta: dict[str, Any], path: str, warnings: list[Warning_]) -> str:
     raw = meta_text(meta, "currency")
     if not raw:
         return ""
-    code = raw.upper() if raw.upper() in v.CURRENCIES else dict(v.CURRENCY_MARKS).get(raw, "")
+    code = v.currency_code(raw)
     if not code:
         warnings.append(Warning_(Src(path, 1), f"currency '{raw}' is not a currency this tool knows "
                                  f"({', '.join(sorted(v.CURRENCIES))}); ignored", "portfolio"))
