@@ -252,6 +252,7 @@ class Portfolio(NamedTuple):
     fx: tuple[tuple[str, Decimal], ...] = ()  # `fx:` in portfolio.md: (code, reporting units per unit)
     cash_currency: str | None = None  # cash_on_hand as written (`€50,000`: EUR); the amount is in `currency`
     cash_rate: Decimal | None = None  # the `fx:` rate cash_on_hand was converted at
+    cash_written: Money | None = None  # cash_on_hand as written, in cash_currency (kept when no rate converts it)
 
 
 NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage", "newest_mtime"})

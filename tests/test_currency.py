@@ -430,3 +430,27 @@ def test_parse_amount_groups_an_unmarked_number_as_its_currency(written: str, ta
                                                                 value: str) -> None:
     amount = parse_amount(written, taken_in)
     assert amount is not None and amount.value == Decimal(value)
+
+
+def test_cash_in_another_currency_with_no_rate_is_named_with_the_rate_to_add(tmp_path: Path) -> None:
+    """Not `No cash_on_hand in the portfolio file`: the cash was given, in USD, and EUR reports."""
+    portfolio = read_portfolio(write(tmp_path, acme="""
+        # Acme
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | €1.000 | €2.000 |
+        """, portfolio="""
+        ---
+        type: portfolio
+        cash_on_hand: "$86,500"
+        currency: EUR
+        ---
+        # Holdings
+        """), AS_OF)
+    ceo, cfo = (" ".join(r.body.split()) for r in compose_all(("ceo", "cfo"), portfolio, AS_OF, Settings()))
+    said = "cash_on_hand 86,500 USD is not in EUR and has no rate: give `fx: {USD: <EUR per USD>}`"
+    assert said in ceo and said in cfo
+    assert "No cash_on_hand" not in cfo

@@ -49,7 +49,7 @@ class Merge:
             if "currency" in meta else ""
         currency = currency or "USD"
         fx = _meta_fx(meta, currency, warnings)
-        cash, cash_currency = _meta_cash(meta, currency, fx, warnings)
+        cash, cash_currency, cash_written = _meta_cash(meta, currency, fx, warnings)
         horizon = _meta_horizon(meta, as_of, warnings)
         cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         for e in self.entities.values():
@@ -75,6 +75,7 @@ class Merge:
             coverage=tuple(self.coverage), newest_mtime=newest_mtime, currency=currency,
             fx=tuple(sorted(fx.items())), cash_currency=cash_currency,
             cash_rate=fx.get(cash_currency or currency) if cash_currency != currency else None,
+            cash_written=cash_written,
         )
 
 
@@ -150,23 +151,23 @@ def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[
 
 
 def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, Decimal],
-               warnings: list[Warning_]) -> tuple[Decimal | None, str | None]:
-    """`cash_on_hand:` in the reporting currency, and the currency it was written in: another
-    one is converted by `fx:`, else left out (warned)."""
+               warnings: list[Warning_]) -> tuple[Decimal | None, str | None, Decimal | None]:
+    """`cash_on_hand:` in the reporting currency, the currency it was written in and the amount
+    as written: another currency is converted by `fx:`, else left out (warned)."""
     if "cash_on_hand" not in meta:
-        return None, None
+        return None, None, None
     raw, path = meta["cash_on_hand"]
     amount = v.read_amount(str(raw), currency)
     if amount is None:
         warnings.append(Warning_(Src(path, 1), f"cash_on_hand '{raw}' is not an amount", "portfolio"))
-        return None, None
+        return None, None, None
     if amount.currency in (None, currency):
-        return amount.value, currency
+        return amount.value, currency, amount.value
     if amount.currency in fx:
-        return amount.value * fx[amount.currency], amount.currency
+        return amount.value * fx[amount.currency], amount.currency, amount.value
     warnings.append(Warning_(Src(path, 1), _foreign("cash_on_hand", amount.value, amount.currency, currency),
                              "portfolio"))
-    return None, amount.currency
+    return None, amount.currency, amount.value
 
 
 # Money facts other than monthly financials, each converted one by one: (its field, what a
