@@ -172,12 +172,16 @@ class Guardrail(NamedTuple):
     source: Src
     measure: Measure | None = None
     problem: str | None = None
+    currency: str | None = None  # a money limit's currency as written; `limit` is in the reporting currency
+    rate: Decimal | None = None  # the `fx:` rate `limit` was converted at
 
 
 class Target(NamedTuple):
     month: str
     revenue: Money
     source: Src
+    currency: str | None = None  # as written; `revenue` is in the reporting currency
+    rate: Decimal | None = None  # the `fx:` rate `revenue` was converted at
 
 
 class CapitalItem(NamedTuple):

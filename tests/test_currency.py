@@ -454,3 +454,52 @@ def test_cash_in_another_currency_with_no_rate_is_named_with_the_rate_to_add(tmp
     said = "cash_on_hand 86,500 USD is not in EUR and has no rate: give `fx: {USD: <EUR per USD>}`"
     assert said in ceo and said in cfo
     assert "No cash_on_hand" not in cfo
+
+
+EURO_LIMITS = """
+        ## Guardrails
+
+        - Single expense review threshold: €5,000
+        - Infrastructure share of revenue: <= 8%
+
+        ## Targets
+
+        | Month | Revenue target |
+        |---|---|
+        | 2026-12 | €20,000 |
+        | 2027-01 | $25,000 |
+        """  # indented as the portfolio files it ends
+
+
+def test_guardrails_and_targets_in_another_currency_are_converted_by_fx(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, dollar=DOLLARS, portfolio="""
+        ---
+        type: portfolio
+        fx: {EUR: 1.1}
+        ---
+        # Holdings
+        """ + EURO_LIMITS), AS_OF)
+    assert [(g.limit, g.unit, g.currency, g.rate) for g in portfolio.guardrails] == [
+        (Decimal("5500.0"), "$", "EUR", Decimal("1.1")), (Decimal(8), "%", None, None)]
+    assert [(t.month, t.revenue, t.currency) for t in portfolio.targets] == [
+        ("2026-12", Decimal("22000.0"), "EUR"), ("2027-01", Decimal(25_000), "USD")]
+    assert not any("cannot read" in w.message for w in portfolio.warnings)
+    [cfo] = (r.body for r in compose_all(("cfo",), portfolio, AS_OF, Settings()))
+    assert "1 EUR = 1.1 USD" in cfo[cfo.index("Sources"):]
+
+
+def test_guardrails_and_targets_in_another_currency_with_no_rate_are_left_out_with_their_amount(
+        tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, dollar=DOLLARS, portfolio="""
+        ---
+        type: portfolio
+        ---
+        # Holdings
+        """ + EURO_LIMITS), AS_OF)
+    assert [g.name for g in portfolio.guardrails] == ["Infrastructure share of revenue"]
+    assert [t.month for t in portfolio.targets] == ["2027-01"]
+    messages = [w.message for w in portfolio.warnings]
+    assert not any("cannot read" in m for m in messages)
+    assert any(m.startswith("guardrail 'Single expense review threshold': 5,000 EUR, not in USD") and
+               "`fx: {EUR: <USD per EUR>}`" in m for m in messages)
+    assert any(m.startswith("target '2026-12': 20,000 EUR, not in USD") for m in messages)

@@ -59,6 +59,7 @@ class Merge:
                 if e["facts"].get(key):
                     e["facts"][key] = _converted(e["facts"][key], e["currency"], key, (currency, fx), warnings)
         capital = _converted(port["capital_plan"], "", "capital_plan", (currency, fx), warnings)
+        limits = {k: _limits(port[k], k, (currency, fx), warnings) for k in ("guardrails", "targets")}
         frozen = tuple(
             Entity(
                 name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
@@ -69,7 +70,7 @@ class Merge:
         )
         return Portfolio(
             name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
-            cash_as_of=cash_as_of, guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
+            cash_as_of=cash_as_of, guardrails=tuple(limits["guardrails"]), targets=tuple(limits["targets"]),
             capital_plan=tuple(capital), warnings=tuple(warnings),
             files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
             coverage=tuple(self.coverage), newest_mtime=newest_mtime, currency=currency,
@@ -174,7 +175,8 @@ def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, De
 # warning calls it, the fields that name it).
 _OTHER_MONEY = {"expenses": ("amount", "expense", ("vendor",)), "accounts": ("balance", "account", ("account",)),
                 "pipeline": ("value", "deal", ("name",)), "stack": ("monthly_cost", "stack", ("layer", "tech")),
-                "channels": ("spend", "channel", ("channel",)), "capital_plan": ("cost", "capital item", ("text",))}
+                "channels": ("spend", "channel", ("channel",)), "capital_plan": ("cost", "capital item", ("text",)),
+                "guardrails": ("limit", "guardrail", ("name",)), "targets": ("revenue", "target", ("month",))}
 
 
 def _foreign(what: str, value: Decimal, code: str, currency: str) -> str:
@@ -200,6 +202,22 @@ def _converted(facts: list[Any], own: str, key: str, reporting: tuple[str, dict[
             out.append(f._replace(**{field: None}, currency=code))
             name = next((n for n in (getattr(f, a) for a in names) if n), "")
             warnings.append(Warning_(f.source, _foreign(f"{what} '{name}'", value, code, currency), key))
+    return out
+
+
+def _limits(facts: list[Any], key: str, reporting: tuple[str, dict[str, Decimal]],
+            warnings: list[Warning_]) -> list[Any]:
+    """Guardrails or revenue targets: one written in another currency is converted at its `fx:`
+    rate, else left out (warned); the rest (unmarked, `%`, days) are as written."""
+    field = _OTHER_MONEY[key][0]
+    out = []
+    for f in facts:
+        if f.currency is None:
+            out.append(f)
+            continue
+        [converted] = _converted([f], "", key, reporting, warnings)
+        if getattr(converted, field) is not None:
+            out.append(converted)
     return out
 
 

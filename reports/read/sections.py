@@ -246,7 +246,9 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
         explicit, rest = em["measure"], (rest[: em.start()] + rest[em.end():]).strip()
     m = _LIMIT.match(rest)
     assert m is not None  # the pattern matches any non-empty text
-    qty = v.parse_quantity(m["value"])
+    amount = v.parse_amount(m["value"], ctx.currency)  # `€5,000`: money in the currency written
+    currency = amount.currency if amount is not None else None
+    qty = v.Quantity(amount.value, "$") if amount is not None and currency else v.parse_quantity(m["value"])
     if qty is None:
         out.warn(blk.line, f"guardrail '{name}': cannot read the limit '{short(rest)}'")
         return out
@@ -262,7 +264,7 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
     measure, problem = resolve_measure(name, explicit)
     if problem:
         out.warn(blk.line, f"guardrail '{name}': {problem}; it is shown as NOT EVALUATED")
-    out.add(Guardrail(name, qty.value, qty.unit, comparison, src, measure, problem))
+    out.add(Guardrail(name, qty.value, qty.unit, comparison, src, measure, problem, currency))
     return out
 
 

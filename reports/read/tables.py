@@ -68,16 +68,6 @@ def _blank(text: str) -> bool:
     return text in ("", "-", "\u2014", "\u2013", "n/a", "N/A", "tbd", "TBD")
 
 
-def _money_cell(cells: list[str], cols: dict[str, int], key: str, line: int,
-                what: str, out: Found) -> Decimal | None:
-    text = _cell(cells, cols, key)
-    if _blank(text):
-        return None
-    value = v.parse_money(text)
-    if value is None:
-        out.warn(line, f"{what}: cannot read {key} '{short(text)}'; the rest of the row is kept")
-    return value
-
 
 # Money columns of a monthly table, in every language: several revenue columns add up (`MRR` +
 # `Other revenue`), and so do expense columns; a target or forecast column is neither.
@@ -234,11 +224,11 @@ def _read_targets(blk: Block, path: str, ctx: Context) -> Found:
         return out
     for line, cells in blk.rows:
         month = v.parse_month(_cell(cells, cols, "month"), ctx.as_of)
-        amount = _money_cell(cells, cols, "revenue", line, "target", out)
+        amount = _amount_cell(cells, cols, "revenue", line, "target", out, ctx.currency)
         if month is None:
             out.warn(line, f"targets: month '{short(_cell(cells, cols, 'month'))}' is not YYYY-MM; row skipped")
         elif amount is not None:
-            out.add(Target(month, amount, Src(path, line)))
+            out.add(Target(month, amount.value, Src(path, line), amount.currency))
     return out
 
 
