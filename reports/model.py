@@ -172,12 +172,16 @@ class Guardrail(NamedTuple):
     source: Src
     measure: Measure | None = None
     problem: str | None = None
+    currency: str | None = None  # a money limit's currency as written; `limit` is in the reporting currency
+    rate: Decimal | None = None  # the `fx:` rate `limit` was converted at
 
 
 class Target(NamedTuple):
     month: str
     revenue: Money
     source: Src
+    currency: str | None = None  # as written; `revenue` is in the reporting currency
+    rate: Decimal | None = None  # the `fx:` rate `revenue` was converted at
 
 
 class CapitalItem(NamedTuple):
@@ -252,6 +256,7 @@ class Portfolio(NamedTuple):
     fx: tuple[tuple[str, Decimal], ...] = ()  # `fx:` in portfolio.md: (code, reporting units per unit)
     cash_currency: str | None = None  # cash_on_hand as written (`€50,000`: EUR); the amount is in `currency`
     cash_rate: Decimal | None = None  # the `fx:` rate cash_on_hand was converted at
+    cash_written: Money | None = None  # cash_on_hand as written, in cash_currency (kept when no rate converts it)
 
 
 NOT_IN_JSON = frozenset({"files", "portfolio_files", "inputs_sha256", "coverage", "newest_mtime"})

@@ -362,3 +362,144 @@ def test_cash_on_hand_converted_by_fx_cites_its_rate_where_cash_is_shown(tmp_pat
     data = json.loads(CliRunner().invoke(cli, ["check", "--handoffs", str(tmp_path), "--as-of", "2026-11-15",
                                                "--json"]).stdout)
     assert (data["cash_on_hand"], data["cash_currency"], data["cash_rate"]) == (55000, "EUR", 1.1)
+
+
+def test_an_unmarked_amount_is_grouped_as_the_currency_it_is_taken_in(tmp_path: Path) -> None:
+    """`10.000` in a file whose `currency:` writes dots for thousands is ten thousand, in a
+    table cell, an expense and a stack cost alike (it was read as 10, a thousandth)."""
+    portfolio = read_portfolio(write(tmp_path, euro="""
+        ---
+        currency: EUR
+        ---
+        # Euro Co
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | 10.000 | 8.500 |
+
+        ## Expenses
+
+        | Date | Vendor | Amount |
+        |---|---|---|
+        | 2026-10-03 | Notary | 1.200 |
+
+        ## Stack
+
+        - Hosting: Hetzner (1.500/mo)
+        """, portfolio="""
+        ---
+        type: portfolio
+        fx: {EUR: 1}
+        ---
+        # Holdings
+        """), AS_OF)
+    [e] = portfolio.entities
+    assert [(f.revenue, f.expenses) for f in e.financials] == [(Decimal(10_000), Decimal(8_500))]
+    assert [x.amount for x in e.expenses] == [Decimal(1_200)]
+    assert [x.monthly_cost for x in e.stack] == [Decimal(1_500)]
+
+
+def test_an_unmarked_amount_takes_the_portfolios_grouping_when_its_file_gives_none(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, acme="""
+        # Acme
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | 48.300 | 1.5 |
+        """, portfolio="""
+        ---
+        type: portfolio
+        currency: BRL
+        cash_on_hand: "120.000"
+        ---
+        # Holdings
+        """), AS_OF)
+    assert [(f.revenue, f.expenses) for f in portfolio.entities[0].financials] == [(Decimal(48_300), Decimal("1.5"))]
+    assert portfolio.cash_on_hand == Decimal(120_000)
+
+
+@pytest.mark.parametrize("written, taken_in, value", [
+    ("10.000", "EUR", "10000"), ("10.000", "USD", "10.000"), ("10.000", None, "10.000"),
+    ("$10.000", "EUR", "10.000"), ("1.234,5", "USD", "1234.5"),
+])
+def test_parse_amount_groups_an_unmarked_number_as_its_currency(written: str, taken_in: str | None,
+                                                                value: str) -> None:
+    amount = parse_amount(written, taken_in)
+    assert amount is not None and amount.value == Decimal(value)
+
+
+def test_cash_in_another_currency_with_no_rate_is_named_with_the_rate_to_add(tmp_path: Path) -> None:
+    """Not `No cash_on_hand in the portfolio file`: the cash was given, in USD, and EUR reports."""
+    portfolio = read_portfolio(write(tmp_path, acme="""
+        # Acme
+
+        ## Financials
+
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | €1.000 | €2.000 |
+        """, portfolio="""
+        ---
+        type: portfolio
+        cash_on_hand: "$86,500"
+        currency: EUR
+        ---
+        # Holdings
+        """), AS_OF)
+    ceo, cfo = (" ".join(r.body.split()) for r in compose_all(("ceo", "cfo"), portfolio, AS_OF, Settings()))
+    said = "cash_on_hand 86,500 USD is not in EUR and has no rate: give `fx: {USD: <EUR per USD>}`"
+    assert said in ceo and said in cfo
+    assert "No cash_on_hand" not in cfo
+
+
+EURO_LIMITS = """
+        ## Guardrails
+
+        - Single expense review threshold: €5,000
+        - Infrastructure share of revenue: <= 8%
+
+        ## Targets
+
+        | Month | Revenue target |
+        |---|---|
+        | 2026-12 | €20,000 |
+        | 2027-01 | $25,000 |
+        """  # indented as the portfolio files it ends
+
+
+def test_guardrails_and_targets_in_another_currency_are_converted_by_fx(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, dollar=DOLLARS, portfolio="""
+        ---
+        type: portfolio
+        fx: {EUR: 1.1}
+        ---
+        # Holdings
+        """ + EURO_LIMITS), AS_OF)
+    assert [(g.limit, g.unit, g.currency, g.rate) for g in portfolio.guardrails] == [
+        (Decimal("5500.0"), "$", "EUR", Decimal("1.1")), (Decimal(8), "%", None, None)]
+    assert [(t.month, t.revenue, t.currency) for t in portfolio.targets] == [
+        ("2026-12", Decimal("22000.0"), "EUR"), ("2027-01", Decimal(25_000), "USD")]
+    assert not any("cannot read" in w.message for w in portfolio.warnings)
+    [cfo] = (r.body for r in compose_all(("cfo",), portfolio, AS_OF, Settings()))
+    assert "1 EUR = 1.1 USD" in cfo[cfo.index("Sources"):]
+
+
+def test_guardrails_and_targets_in_another_currency_with_no_rate_are_left_out_with_their_amount(
+        tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, dollar=DOLLARS, portfolio="""
+        ---
+        type: portfolio
+        ---
+        # Holdings
+        """ + EURO_LIMITS), AS_OF)
+    assert [g.name for g in portfolio.guardrails] == ["Infrastructure share of revenue"]
+    assert [t.month for t in portfolio.targets] == ["2027-01"]
+    messages = [w.message for w in portfolio.warnings]
+    assert not any("cannot read" in m for m in messages)
+    assert any(m.startswith("guardrail 'Single expense review threshold': 5,000 EUR, not in USD") and
+               "`fx: {EUR: <USD per EUR>}`" in m for m in messages)
+    assert any(m.startswith("target '2026-12': 20,000 EUR, not in USD") for m in messages)

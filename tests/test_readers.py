@@ -191,7 +191,8 @@ def test_sample_has_all_seven_units_and_no_warnings() -> None:
     assert p.warnings == ()
     data = to_jsonable(p)
     assert set(data) == {"name", "as_of", "cash_on_hand", "horizon", "cash_as_of", "entities", "guardrails",
-                         "targets", "capital_plan", "warnings", "currency", "fx", "cash_currency", "cash_rate"}
+                         "targets", "capital_plan", "warnings", "currency", "fx", "cash_currency", "cash_rate",
+                         "cash_written"}
     json.dumps(data)
 
 

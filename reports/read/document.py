@@ -55,12 +55,14 @@ class Parsed(NamedTuple):
     blocks: list[Block]
     warnings: list[Warning_]  # from the front matter and the markdown's bounds, in that order
     date_order: str | None  # the file's own `date_order:`
+    currency: str | None  # the file's own `currency:`: how its unmarked amounts are grouped
 
 
-def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None) -> Document:
-    """Read one handoff's text (already decoded) into a Document; `date_order` (portfolio.md's)
-    holds when the file's front matter gives none."""
-    return read_parsed(parse_blocks(text, path), as_of, date_order)
+def parse_document(text: str, path: str, as_of: date | None = None, date_order: str | None = None,
+                   currency: str | None = None) -> Document:
+    """Read one handoff's text (already decoded) into a Document; `date_order` and `currency`
+    (portfolio.md's) hold when the file's front matter gives none."""
+    return read_parsed(parse_blocks(text, path), as_of, date_order, currency)
 
 
 def parse_blocks(text: str, path: str) -> Parsed:
@@ -72,10 +74,12 @@ def parse_blocks(text: str, path: str) -> Parsed:
     own_order, problem = dates.front_date_order(meta, text)
     if problem is not None:
         warnings.append(Warning_(Src(path, problem[0]), problem[1]))
-    return Parsed(path, meta, blocks, warnings, own_order)
+    currency = v.currency_code(meta_text(meta, "currency")) if meta else None
+    return Parsed(path, meta, blocks, warnings, own_order, currency or None)
 
 
-def read_parsed(parsed: Parsed, as_of: date | None = None, date_order: str | None = None) -> Document:
+def read_parsed(parsed: Parsed, as_of: date | None = None, date_order: str | None = None,
+                currency: str | None = None) -> Document:
     """A parsed file's name and sections, read into a Document."""
     path, meta, blocks = parsed.path, parsed.meta, parsed.blocks
     is_portfolio = bool(meta) and meta_text(meta, "type").lower() == "portfolio"
@@ -89,8 +93,9 @@ def read_parsed(parsed: Parsed, as_of: date | None = None, date_order: str | Non
     if not name:
         name, named_by = name_from_path(path), "file"
     doc = Document(path, is_portfolio, meta, name, {}, parsed.warnings, named_by, [], [0, 0, 0])
+    orders = (parsed.date_order or date_order, parsed.currency or currency)
     for section in sections_of(blocks, first):
-        _Reading(doc, section, as_of, parsed.date_order or date_order).read()
+        _Reading(doc, section, as_of, orders).read()
     if any(type(f) is MonthLine for f in doc.facts.get("financials", ())):
         _join_month_lines(doc)
     return doc
@@ -114,23 +119,25 @@ class _Ctx(NamedTuple):
 
 
 @functools.lru_cache(maxsize=256)
-def _made(kind: str, level: str | None, done: bool, as_of: date | None, date_order: str | None) -> _Ctx:
+def _made(kind: str, level: str | None, done: bool, as_of: date | None, orders: tuple[str | None, str | None]) -> _Ctx:
     """One shared context per combination: a folder of many small files meets a handful."""
     severity, priority = written(level)
-    return _Ctx(kind, Context(as_of, severity, priority, level, done, date_order))
+    return _Ctx(kind, Context(as_of, severity, priority, level, done, *orders))
 
 
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
-    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "plain", "section")
+    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "orders", "plain", "section")
 
-    def __init__(self, doc: Document, section: Section, as_of: date | None, date_order: str | None) -> None:
+    def __init__(self, doc: Document, section: Section, as_of: date | None,
+                 orders: tuple[str | None, str | None]) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
         self.kind = _targets(section.kind, self.heading)  # None once a section is found in the wrong kind of file
         self.plain: _Ctx | None = None  # the context with no subheading or label, once worked out
-        self.date_order = date_order
+        self.orders = orders  # how the file writes dates and amounts: (date_order, currency)
+        self.date_order = orders[0]
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
@@ -197,7 +204,7 @@ class _Reading:
         level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
-        return _made(kind, level, done or self.kind == "done", self.as_of, self.date_order)
+        return _made(kind, level, done or self.kind == "done", self.as_of, self.orders)
 
 
     def _readable_here(self) -> bool:
@@ -301,9 +308,9 @@ class _Reading:
                     self.note(blk.line, blk.text)  # unreadable (warned about if it looked like a try)
                 return found
         elif blk.kind == "table" and table_reader is not None:
-            return table_reader(blk, self.doc.path, self.as_of)
+            return table_reader(blk, self.doc.path, ctx)
         elif blk.kind == "table" and kind == NOTES and (shaped := shaped_as(blk)):  # `## Money`: read by columns
-            self._file(TABLE_READERS[shaped](blk, self.doc.path, self.as_of), shaped)
+            self._file(TABLE_READERS[shaped](blk, self.doc.path, ctx), shaped)
         elif blk.kind == "table":
             if kind not in (None, NOTES):
                 self.warn(blk.line, f"{heading}: expected bullets, found a table; its rows are kept as notes")

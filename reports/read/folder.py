@@ -15,6 +15,7 @@ from typing import Any
 from reports.location import S3Url
 from reports.model import Portfolio, Source, Src, Warning_
 from reports.progress import TRACE, logger
+from reports.read import values as v
 from reports.read.dates import DATE_ORDERS
 from reports.read.document import Document, Parsed, parse_blocks, read_parsed
 from reports.read.files import Read, Remote, handoff_files, read_file, read_object
@@ -44,7 +45,7 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
     newest: float | None = None  # the newest file's mtime, from the reader's fstat (no second stat)
     tracing = log.isEnabledFor(TRACE)
     early = {rel: reader(path, rel) for path, rel in files if rel == "portfolio.md"}  # read once, first
-    date_order = _date_order(early["portfolio.md"][0]) if early else None
+    date_order, currency = _portfolio_orders(early["portfolio.md"][0] if early else None)
     for batch in _batched(files, reader, early):
         staged: list[Parsed | Warning_] = []  # in file order: a file's read problem, then its blocks
         for rel, (text, digest, problem, mtime) in batch:
@@ -64,14 +65,15 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
             if isinstance(item, Warning_):
                 warnings.append(item)
             else:
-                merge.add(_read(item, as_of, date_order, warnings))
+                merge.add(_read(item, as_of, (date_order, currency), warnings))
     default_name = folder.prefix.rstrip("/").rpartition("/")[2] or folder.bucket if isinstance(folder, S3Url) \
         else folder.resolve().name
     return merge.portfolio(default_name, as_of, sources, newest)
 
 
-def _read(parsed: Parsed, as_of: date | None, date_order: str | None, warnings: list[Warning_]) -> Document:
-    doc = read_parsed(parsed, as_of, date_order)
+def _read(parsed: Parsed, as_of: date | None, portfolio: tuple[str | None, str | None],
+          warnings: list[Warning_]) -> Document:
+    doc = read_parsed(parsed, as_of, *portfolio)
     if doc.is_portfolio and parsed.path != "portfolio.md" and doc.meta.get("date_order"):
         warnings.append(Warning_(Src(parsed.path, 1), "date_order here holds for this file only: only "
                                  "portfolio.md's holds for every file without its own"))
@@ -98,9 +100,13 @@ def _batched(files: list[tuple[Any, str]], reader: Any, early: dict[str, Read]) 
         yield batch
 
 
-def _date_order(text: str | None) -> str | None:
-    """`date_order:` in portfolio.md's front matter: how every file without its own reads `12/15`."""
+def _portfolio_orders(text: str | None) -> tuple[str | None, str | None]:
+    """`date_order:` and `currency:` in portfolio.md's front matter: how every file without its
+    own reads `12/15`, and groups an unmarked `10.000`."""
     if not text or not text.startswith("---"):
-        return None
-    order = str(front_matter(text)[0].get("date_order") or "").strip().upper()
-    return order if order in DATE_ORDERS else None  # another value is warned about as portfolio.md's own
+        return None, None
+    meta = front_matter(text)[0]
+    order = str(meta.get("date_order") or "").strip().upper()
+    currency = v.currency_code(" ".join(str(meta.get("currency") or "").split()))
+    # another value is warned about as portfolio.md's own
+    return order if order in DATE_ORDERS else None, currency or None

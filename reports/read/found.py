@@ -35,6 +35,7 @@ class Context(NamedTuple):
     level: str | None = None  # the level as written (`high`, `P1`, `wont`), from the nearest heading or label
     done: bool = False  # under a heading about what was done
     date_order: str | None = None  # `MDY` or `DMY` from front matter: how `12/15` is read
+    currency: str | None = None  # the file's `currency:`, else the portfolio's: how `10.000` is grouped
 
 
 def short(text: str, width: int = 60) -> str:

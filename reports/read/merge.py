@@ -49,7 +49,7 @@ class Merge:
             if "currency" in meta else ""
         currency = currency or "USD"
         fx = _meta_fx(meta, currency, warnings)
-        cash, cash_currency = _meta_cash(meta, currency, fx, warnings)
+        cash, cash_currency, cash_written = _meta_cash(meta, currency, fx, warnings)
         horizon = _meta_horizon(meta, as_of, warnings)
         cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         for e in self.entities.values():
@@ -59,6 +59,7 @@ class Merge:
                 if e["facts"].get(key):
                     e["facts"][key] = _converted(e["facts"][key], e["currency"], key, (currency, fx), warnings)
         capital = _converted(port["capital_plan"], "", "capital_plan", (currency, fx), warnings)
+        limits = {k: _limits(port[k], k, (currency, fx), warnings) for k in ("guardrails", "targets")}
         frozen = tuple(
             Entity(
                 name=e["name"], code=e["code"], kind=e["kind"] or "operating", owner=e["owner"], sector=e["sector"],
@@ -69,12 +70,13 @@ class Merge:
         )
         return Portfolio(
             name=str(name), as_of=as_of, cash_on_hand=cash, horizon=horizon, entities=frozen,
-            cash_as_of=cash_as_of, guardrails=tuple(port["guardrails"]), targets=tuple(port["targets"]),
+            cash_as_of=cash_as_of, guardrails=tuple(limits["guardrails"]), targets=tuple(limits["targets"]),
             capital_plan=tuple(capital), warnings=tuple(warnings),
             files=tuple(sources), portfolio_files=tuple(port["files"]), inputs_sha256=inputs,
             coverage=tuple(self.coverage), newest_mtime=newest_mtime, currency=currency,
             fx=tuple(sorted(fx.items())), cash_currency=cash_currency,
             cash_rate=fx.get(cash_currency or currency) if cash_currency != currency else None,
+            cash_written=cash_written,
         )
 
 
@@ -150,31 +152,31 @@ def _merge_portfolio(doc: Document, port: dict[str, Any], meta: dict[str, tuple[
 
 
 def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, Decimal],
-               warnings: list[Warning_]) -> tuple[Decimal | None, str | None]:
-    """`cash_on_hand:` in the reporting currency, and the currency it was written in: another
-    one is converted by `fx:`, else left out (warned)."""
+               warnings: list[Warning_]) -> tuple[Decimal | None, str | None, Decimal | None]:
+    """`cash_on_hand:` in the reporting currency, the currency it was written in and the amount
+    as written: another currency is converted by `fx:`, else left out (warned)."""
     if "cash_on_hand" not in meta:
-        return None, None
+        return None, None, None
     raw, path = meta["cash_on_hand"]
-    amount = v.parse_amount(str(raw))
-    money = v.parse_money(str(raw)) if amount is None else None
-    if amount is None and money is None:
+    amount = v.read_amount(str(raw), currency)
+    if amount is None:
         warnings.append(Warning_(Src(path, 1), f"cash_on_hand '{raw}' is not an amount", "portfolio"))
-        return None, None
-    if amount is None or amount.currency in (None, currency):
-        return (amount.value if amount is not None else money), currency
+        return None, None, None
+    if amount.currency in (None, currency):
+        return amount.value, currency, amount.value
     if amount.currency in fx:
-        return amount.value * fx[amount.currency], amount.currency
+        return amount.value * fx[amount.currency], amount.currency, amount.value
     warnings.append(Warning_(Src(path, 1), _foreign("cash_on_hand", amount.value, amount.currency, currency),
                              "portfolio"))
-    return None, amount.currency
+    return None, amount.currency, amount.value
 
 
 # Money facts other than monthly financials, each converted one by one: (its field, what a
 # warning calls it, the fields that name it).
 _OTHER_MONEY = {"expenses": ("amount", "expense", ("vendor",)), "accounts": ("balance", "account", ("account",)),
                 "pipeline": ("value", "deal", ("name",)), "stack": ("monthly_cost", "stack", ("layer", "tech")),
-                "channels": ("spend", "channel", ("channel",)), "capital_plan": ("cost", "capital item", ("text",))}
+                "channels": ("spend", "channel", ("channel",)), "capital_plan": ("cost", "capital item", ("text",)),
+                "guardrails": ("limit", "guardrail", ("name",)), "targets": ("revenue", "target", ("month",))}
 
 
 def _foreign(what: str, value: Decimal, code: str, currency: str) -> str:
@@ -200,6 +202,22 @@ def _converted(facts: list[Any], own: str, key: str, reporting: tuple[str, dict[
             out.append(f._replace(**{field: None}, currency=code))
             name = next((n for n in (getattr(f, a) for a in names) if n), "")
             warnings.append(Warning_(f.source, _foreign(f"{what} '{name}'", value, code, currency), key))
+    return out
+
+
+def _limits(facts: list[Any], key: str, reporting: tuple[str, dict[str, Decimal]],
+            warnings: list[Warning_]) -> list[Any]:
+    """Guardrails or revenue targets: one written in another currency is converted at its `fx:`
+    rate, else left out (warned); the rest (unmarked, `%`, days) are as written."""
+    field = _OTHER_MONEY[key][0]
+    out = []
+    for f in facts:
+        if f.currency is None:
+            out.append(f)
+            continue
+        [converted] = _converted([f], "", key, reporting, warnings)
+        if getattr(converted, field) is not None:
+            out.append(converted)
     return out
 
 
@@ -249,7 +267,7 @@ def _currency(meta: dict[str, Any], path: str, warnings: list[Warning_]) -> str:
     raw = meta_text(meta, "currency")
     if not raw:
         return ""
-    code = raw.upper() if raw.upper() in v.CURRENCIES else dict(v.CURRENCY_MARKS).get(raw, "")
+    code = v.currency_code(raw)
     if not code:
         warnings.append(Warning_(Src(path, 1), f"currency '{raw}' is not a currency this tool knows "
                                  f"({', '.join(sorted(v.CURRENCIES))}); ignored", "portfolio"))

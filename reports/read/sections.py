@@ -59,7 +59,7 @@ def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
         rest = rest[: m.start()].strip()
     pieces = _DASH_SPLIT.split(rest, maxsplit=1)
     value_text, stage = pieces[0].strip(), (pieces[1].strip() if len(pieces) > 1 else "")
-    amount = _amount(value_text)
+    amount = v.read_amount(value_text, ctx.currency)
     if amount is None:
         out.warn(blk.line, f"deal '{name}': cannot read the value '{short(value_text)}'; kept without one")
     out.add(Deal(name, amount and amount.value, v.split_markers(stage).text.lower() or "unstaged", close, src,
@@ -142,7 +142,8 @@ def _read_stack(blk: Block, src: Src, ctx: Context) -> Found:
     cost = None
     m = _COST.search(tech)
     if m and (_COSTLY.search(m["cost"]) or _marked(m["cost"])):  # `(port 5433)`, `(all via CDN)` are not costs
-        cost = v.Amount(Decimal(0), None) if m["cost"].strip().lower() == "free" else _amount(m["cost"])
+        cost = v.Amount(Decimal(0), None) if m["cost"].strip().lower() == "free" \
+            else v.read_amount(m["cost"], ctx.currency)
         if cost is None:
             out.warn(blk.line, f"stack '{layer}': cannot read the cost '{m['cost']}'")
         tech = tech[: m.start()].strip()
@@ -182,11 +183,11 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
         words = part.strip().split(None, 1)
         key = next((k for k, names in _MONEY_WORDS.items() if words and words[0].lower().strip(":") in names),
                    None)
-        if key is None and n == 0 and _amount(part) is not None:
+        if key is None and n == 0 and v.read_amount(part, ctx.currency) is not None:
             key, words = "revenue", ["", part.strip()]
         if key is None or len(words) < 2:
             continue
-        figures[key] = _amount(_ABOUT.sub("", words[1]))
+        figures[key] = v.read_amount(_ABOUT.sub("", words[1]), ctx.currency)
         if figures[key] is None:
             out.warn(blk.line, f"financials {month}: cannot read {key} '{short(words[1].strip())}'")
     found = [a for a in figures.values() if a is not None]
@@ -203,13 +204,6 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
     rev, exp = (a.value if a is not None else None for a in figures.values())
     out.add(MonthFinancials(month, rev, exp, src, currency))
     return out
-
-
-def _amount(text: str) -> v.Amount | None:
-    """An amount in a financial bullet, with its currency when a mark says (`$.5` still reads)."""
-    amount = v.parse_amount(text.strip())
-    money = v.parse_money(text.strip()) if amount is None else None
-    return amount if amount is not None else v.Amount(money, None) if money is not None else None
 
 
 _ABOUT = re.compile(r"^(?:about|around|approx\.?|approximately|roughly|~)\s*", re.I)
@@ -252,7 +246,9 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
         explicit, rest = em["measure"], (rest[: em.start()] + rest[em.end():]).strip()
     m = _LIMIT.match(rest)
     assert m is not None  # the pattern matches any non-empty text
-    qty = v.parse_quantity(m["value"])
+    amount = v.parse_amount(m["value"], ctx.currency)  # `€5,000`: money in the currency written
+    currency = amount.currency if amount is not None else None
+    qty = v.Quantity(amount.value, "$") if amount is not None and currency else v.parse_quantity(m["value"])
     if qty is None:
         out.warn(blk.line, f"guardrail '{name}': cannot read the limit '{short(rest)}'")
         return out
@@ -268,7 +264,7 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
     measure, problem = resolve_measure(name, explicit)
     if problem:
         out.warn(blk.line, f"guardrail '{name}': {problem}; it is shown as NOT EVALUATED")
-    out.add(Guardrail(name, qty.value, qty.unit, comparison, src, measure, problem))
+    out.add(Guardrail(name, qty.value, qty.unit, comparison, src, measure, problem, currency))
     return out
 
 
@@ -289,7 +285,7 @@ def _read_capital(blk: Block, src: Src, ctx: Context) -> Found:
     text, cost = mk.text, None
     m = _COST.search(text)
     if m:
-        cost = _amount(m["cost"])  # `($5,000)`, `(€5.000)`: with its currency
+        cost = v.read_amount(m["cost"], ctx.currency)  # `($5,000)`, `(€5.000)`: with its currency
         if cost is not None:
             text = text[: m.start()].strip()
     monthly = m is not None and cost is not None and (v.is_monthly(m["cost"]) or cost.monthly)

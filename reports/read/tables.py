@@ -7,12 +7,11 @@ read is a warning and the rest of its row is kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 
 from reports.model import Account, Channel, Expense, MonthFinancials, Src, Target
 from reports.read import values as v
-from reports.read.found import Found, short
+from reports.read.found import Context, Found, short
 from reports.read.markdown import Block
 
 OTA_NAMES = (
@@ -69,16 +68,6 @@ def _blank(text: str) -> bool:
     return text in ("", "-", "\u2014", "\u2013", "n/a", "N/A", "tbd", "TBD")
 
 
-def _money_cell(cells: list[str], cols: dict[str, int], key: str, line: int,
-                what: str, out: Found) -> Decimal | None:
-    text = _cell(cells, cols, key)
-    if _blank(text):
-        return None
-    value = v.parse_money(text)
-    if value is None:
-        out.warn(line, f"{what}: cannot read {key} '{short(text)}'; the rest of the row is kept")
-    return value
-
 
 # Money columns of a monthly table, in every language: several revenue columns add up (`MRR` +
 # `Other revenue`), and so do expense columns; a target or forecast column is neither.
@@ -102,7 +91,7 @@ def _money_columns(header: list[str], words: tuple[str, ...]) -> list[int]:
     return out
 
 
-def _read_financials(blk: Block, path: str, as_of: date | None = None) -> Found:
+def _read_financials(blk: Block, path: str, ctx: Context) -> Found:
     out = Found()
     cols = _map_columns(blk, ("month",), ("month",), "financials", out)
     if cols is None:
@@ -114,11 +103,11 @@ def _read_financials(blk: Block, path: str, as_of: date | None = None) -> Found:
         return out
     for line, cells in blk.rows:
         month_text = _cell(cells, cols, "month")
-        month = v.parse_month(month_text, as_of)
+        month = v.parse_month(month_text, ctx.as_of)
         if month is None:
             out.warn(line, f"financials: month '{short(month_text)}' is not YYYY-MM; row skipped")
             continue
-        row = _Row(line, f"financials {month}", out)
+        row = _Row(line, f"financials {month}", out, ctx.currency)
         rev, exp = (row.sum(cells, money[k], k, blk.header) for k in ("revenue", "expenses"))
         out.add(MonthFinancials(month, rev, exp, Src(path, line), row.currency))
     return out
@@ -127,8 +116,8 @@ def _read_financials(blk: Block, path: str, as_of: date | None = None) -> Found:
 class _Row:
     """One row's money cells, summed, in the one currency they are written in."""
 
-    def __init__(self, line: int, what: str, out: Found) -> None:
-        self.line, self.what, self.out = line, what, out
+    def __init__(self, line: int, what: str, out: Found, taken_in: str | None) -> None:
+        self.line, self.what, self.out, self.taken_in = line, what, out, taken_in
         self.currency: str | None = None  # the first currency mark in the row
 
     def sum(self, cells: list[str], columns: list[int], key: str, header: list[str]) -> Decimal | None:
@@ -146,10 +135,7 @@ class _Row:
         """A cell's amount, in the row's currency: a cell in another one is warned and left out."""
         if _blank(text):
             return None
-        amount = v.parse_amount(text)
-        if amount is None:
-            money = v.parse_money(text)  # the older forms (`$.5`), in no named currency
-            amount = v.Amount(money, None) if money is not None else None
+        amount = v.read_amount(text, self.taken_in)
         if amount is None:
             self.out.warn(self.line, f"{self.what}: cannot read {name} '{short(text)}'; the rest of the row is kept")
             return None
@@ -162,19 +148,19 @@ class _Row:
 
 
 def _amount_cell(cells: list[str], cols: dict[str, int], key: str, line: int, what: str,
-                 out: Found) -> v.Amount | None:
-    """A money cell with the currency it is written in (None when no mark says)."""
+                 out: Found, taken_in: str | None) -> v.Amount | None:
+    """A money cell with the currency it is written in (None when no mark says); an unmarked one
+    is grouped as `taken_in` is written."""
     text = _cell(cells, cols, key)
     if _blank(text):
         return None
-    amount = v.parse_amount(text)
-    money = v.parse_money(text) if amount is None else None  # the older forms (`$.5`)
-    if amount is None and money is None:
+    amount = v.read_amount(text, taken_in)
+    if amount is None:
         out.warn(line, f"{what}: cannot read {key} '{short(text)}'; the rest of the row is kept")
-    return amount if amount is not None else v.Amount(money, None) if money is not None else None
+    return amount
 
 
-def _read_expenses(blk: Block, path: str, as_of: date | None = None) -> Found:
+def _read_expenses(blk: Block, path: str, ctx: Context) -> Found:
     out = Found()
     cols = _map_columns(blk, ("date", "vendor", "category", "amount"), ("amount",), "expenses", out)
     if cols is None:
@@ -184,14 +170,14 @@ def _read_expenses(blk: Block, path: str, as_of: date | None = None) -> Found:
         when = v.parse_date(date_text)
         if when is None and not _blank(date_text):
             out.warn(line, f"expense: date '{short(date_text)}' is not YYYY-MM-DD; the rest of the row is kept")
-        amount = _amount_cell(cells, cols, "amount", line, "expense", out)
+        amount = _amount_cell(cells, cols, "amount", line, "expense", out, ctx.currency)
         vendor, category = (v.split_markers(_cell(cells, cols, k)) for k in ("vendor", "category"))
         out.add(Expense(when, vendor.text, category.text.lower() or "uncategorised", amount and amount.value,
                         Src(path, line), vendor.tags + category.tags, amount and amount.currency))
     return out
 
 
-def _read_channels(blk: Block, path: str, as_of: date | None = None) -> Found:
+def _read_channels(blk: Block, path: str, ctx: Context) -> Found:
     out = Found()
     cols = _map_columns(blk, ("channel", "status", "spend", "leads"), ("channel",), "channels", out)
     if cols is None:
@@ -202,7 +188,7 @@ def _read_channels(blk: Block, path: str, as_of: date | None = None) -> Found:
             out.warn(line, "channels: a row with no channel name; row skipped")
             continue
         ota = "ota" in mk.tags or any(n in mk.text.lower() for n in OTA_NAMES)
-        spend = _amount_cell(cells, cols, "spend", line, f"channel '{mk.text}'", out)
+        spend = _amount_cell(cells, cols, "spend", line, f"channel '{mk.text}'", out, ctx.currency)
         leads_text = _cell(cells, cols, "leads")
         leads = None
         if not _blank(leads_text):
@@ -216,7 +202,7 @@ def _read_channels(blk: Block, path: str, as_of: date | None = None) -> Found:
     return out
 
 
-def _read_accounts(blk: Block, path: str, as_of: date | None = None) -> Found:
+def _read_accounts(blk: Block, path: str, ctx: Context) -> Found:
     out = Found()
     cols = _map_columns(blk, ("account", "type", "balance"), ("account",), "accounts", out)
     if cols is None:
@@ -225,24 +211,24 @@ def _read_accounts(blk: Block, path: str, as_of: date | None = None) -> Found:
         name = v.split_markers(_cell(cells, cols, "account"))
         if not name.text:
             continue
-        balance = _amount_cell(cells, cols, "balance", line, f"account '{name.text}'", out)
+        balance = _amount_cell(cells, cols, "balance", line, f"account '{name.text}'", out, ctx.currency)
         out.add(Account(name.text, _cell(cells, cols, "type").lower(), balance and balance.value, Src(path, line),
                         name.tags, balance and balance.currency))
     return out
 
 
-def _read_targets(blk: Block, path: str, as_of: date | None = None) -> Found:
+def _read_targets(blk: Block, path: str, ctx: Context) -> Found:
     out = Found()
     cols = _map_columns(blk, ("month", "revenue"), ("month", "revenue"), "targets", out)
     if cols is None:
         return out
     for line, cells in blk.rows:
-        month = v.parse_month(_cell(cells, cols, "month"), as_of)
-        amount = _money_cell(cells, cols, "revenue", line, "target", out)
+        month = v.parse_month(_cell(cells, cols, "month"), ctx.as_of)
+        amount = _amount_cell(cells, cols, "revenue", line, "target", out, ctx.currency)
         if month is None:
             out.warn(line, f"targets: month '{short(_cell(cells, cols, 'month'))}' is not YYYY-MM; row skipped")
         elif amount is not None:
-            out.add(Target(month, amount, Src(path, line)))
+            out.add(Target(month, amount.value, Src(path, line), amount.currency))
     return out
 
 
@@ -256,7 +242,7 @@ def shaped_as(blk: Block) -> str | None:
     return "financials" if found else None
 
 
-TABLE_READERS: dict[str, Callable[[Block, str, date | None], Found]] = {
+TABLE_READERS: dict[str, Callable[[Block, str, Context], Found]] = {
     "financials": _read_financials,
     "expenses": _read_expenses,
     "channels": _read_channels,

@@ -310,9 +310,10 @@ class Amount(NamedTuple):
     monthly: bool = False
 
 
-def parse_amount(text: str) -> Amount | None:
+def parse_amount(text: str, taken_in: str | None = None) -> Amount | None:
     """Read `$14.2k`, `¥300,000`, `月額3,000円`, `R$ 48.300`, `Rp 12.400.000`, `€1.234,56`,
-    `200万円` or a bare `1,500` into an Amount, else None."""
+    `200万円` or a bare `1,500` into an Amount, else None; an amount with no mark is grouped
+    as the currency it will be taken in is written (`10.000` in EUR is ten thousand)."""
     global _amount_re
     s = text.strip().translate(_DASHES)
     negative = s.startswith("(") and s.endswith(")")
@@ -332,7 +333,7 @@ def parse_amount(text: str) -> Amount | None:
     m = _amount_re.match(" ".join(s.split()).replace("- ", "-"))
     if m is None:
         return None
-    number = _plain_number(m["num"].replace(" ", ""), currency)
+    number = _plain_number(m["num"].replace(" ", ""), currency or taken_in)
     if number is None:
         return None
     scale = m["scale"] or ""
@@ -343,6 +344,21 @@ def parse_amount(text: str) -> Amount | None:
     if value is None:
         return None
     return Amount(-value if negative or m["neg"] else value, currency, monthly)
+
+
+def read_amount(text: str, taken_in: str | None = None) -> Amount | None:
+    """An amount as `parse_amount` reads it, else in an older form `parse_money` reads (`$.5`),
+    in no named currency; `taken_in` is the currency an unmarked amount is in."""
+    amount = parse_amount(text, taken_in)
+    if amount is not None:
+        return amount
+    money = parse_money(text)
+    return Amount(money, None) if money is not None else None
+
+
+def currency_code(text: str) -> str:
+    """The ISO code a `currency:` value names (`JPY`, or a mark such as `¥`); "" when none."""
+    return text.upper() if text.upper() in CURRENCIES else dict(CURRENCY_MARKS).get(text, "")
 
 
 def _plain_number(num: str, currency: str | None) -> str | None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from reports.figures.cash import RECONCILE_SHARE, STALE_DAYS, Cash, Reconciliation
 from reports.figures.runway import CASH_OUT_HORIZON, Case, Runway
 from reports.figures.trend import Growth
+from reports.model import Portfolio
 from reports.render.text import money, months, percent
 
 _COUNT = {1: "one month's", 2: "two months'", 3: "three months'", 4: "four months'", 5: "five months'", 6: "six months'"}
@@ -43,6 +44,20 @@ def cash_text(cash: Cash, as_of: date) -> str:
         text += (f" STALE: {cash.age} days old on {as_of.isoformat()} (over {STALE_DAYS}); "
                  "update cash_on_hand and cash_as_of.")
     return text
+
+
+def no_cash_text(portfolio: Portfolio) -> str:
+    """Why there is no cash figure: none given, or given in another currency with no `fx:` rate."""
+    return unconverted_cash(portfolio) or "No cash_on_hand in the portfolio file"
+
+
+def unconverted_cash(portfolio: Portfolio) -> str | None:
+    """`cash_on_hand 86,500 USD is not in EUR ...` with the rate to add; None unless so."""
+    code, written, currency = portfolio.cash_currency, portfolio.cash_written, portfolio.currency
+    if portfolio.cash_on_hand is not None or not code or code == currency or written is None:
+        return None
+    return (f"cash_on_hand {written:,f} {code} is not in {currency} and has no rate: give "
+            f"`fx: {{{code}: <{currency} per {code}>}}` in portfolio.md's front matter to count it")
 
 
 def case_text(case: Case) -> str:

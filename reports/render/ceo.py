@@ -28,7 +28,7 @@ from reports.figures.routing import PEOPLE, ROLES_SHOWING_ALL, route
 from reports.figures.shared import Figures
 from reports.model import Action, Entity, Kpi, Portfolio, Risk
 from reports.read.values import PRIORITIES
-from reports.render.cash import headline_lines
+from reports.render.cash import headline_lines, unconverted_cash
 from reports.render.changes import Changes
 from reports.render.common import (
     CHECK,
@@ -68,6 +68,9 @@ def headline(ctx: Context) -> None:
         cite_cash(r, ctx.portfolio)
     for line in headline_lines(ctx.shared.runway, ctx.as_of) if ctx.shared.runway else ():
         r.para(line, "  ")
+    unconverted = unconverted_cash(ctx.portfolio)
+    if unconverted:
+        r.para(f"No cash figure: {unconverted}; runway cannot be computed.", "  ")
     for line in left_out_lines(ctx.shared.totals):
         r.para(line, "  ")
 

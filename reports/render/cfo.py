@@ -18,6 +18,7 @@ from reports.render.cash import (
     burn_text,
     cash_text,
     growth_text,
+    no_cash_text,
     reconciliation_text,
     runway_headline,
     runway_lines,
@@ -74,7 +75,7 @@ def runway(ctx: Context) -> None:
     r, way = ctx.report, ctx.shared.runway
     r.section("Runway")
     if way is None or way.cash.given is None:
-        r.para("No cash_on_hand in the portfolio file: runway cannot be computed.", "  ")
+        r.para(f"{no_cash_text(ctx.portfolio)}: runway cannot be computed.", "  ")
         return
     cite_cash(r, ctx.portfolio)
     rec = reconcile(ctx.portfolio)

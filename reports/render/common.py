@@ -94,7 +94,8 @@ def finish(report: Report, portfolio: Portfolio) -> str:
     report.section("Sources")
     facts: list[tuple[Any, ...]] = [(*e.financials, *e.expenses, *e.accounts, *e.pipeline, *e.stack, *e.channels)
                                      for e in portfolio.entities]
-    money: list[Any] = [f for fs in (*facts, portfolio.capital_plan) for f in fs if f.rate is not None]
+    money: list[Any] = [f for fs in (*facts, portfolio.capital_plan, portfolio.guardrails, portfolio.targets)
+                        for f in fs if f.rate is not None]
     # each converted at an `fx:` rate: cited when its file is
     rates = sorted({(f.currency or "", f.rate) for f in money if f.source.path in report.cited} | report.rates)
     if rates:  # amounts converted by portfolio.md's `fx:`: its rates are a source too
