@@ -503,3 +503,29 @@ def test_guardrails_and_targets_in_another_currency_with_no_rate_are_left_out_wi
     assert any(m.startswith("guardrail 'Single expense review threshold': 5,000 EUR, not in USD") and
                "`fx: {EUR: <USD per EUR>}`" in m for m in messages)
     assert any(m.startswith("target '2026-12': 20,000 EUR, not in USD") for m in messages)
+
+
+def test_a_portfolio_in_euros_shows_its_money_in_euros_and_a_dollar_kpi_in_dollars(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, portfolio="""
+        ---
+        type: portfolio
+        name: Euro Holdings
+        currency: EUR
+        cash_on_hand: "€50.000"
+        ---
+        """, acme="""
+        ---
+        entity: Acme
+        ---
+        ## Financials
+        | Month | Revenue | Expenses |
+        |---|---|---|
+        | 2026-10 | €12.000 | €9.500 |
+
+        ## KPIs
+        - Avg ticket: $412 (target: $450)
+        """), AS_OF)
+    ceo, cfo = (m.body for m in compose_all(("ceo", "cfo"), portfolio, AS_OF, Settings()))
+    assert "revenue \u20ac12,000, expenses \u20ac9,500, net \u20ac2,500" in ceo
+    assert "$12,000" not in ceo + cfo and "$50,000" not in ceo + cfo and "\u20ac50,000" in cfo
+    assert "$412" in ceo  # a KPI keeps the currency it was written in

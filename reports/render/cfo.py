@@ -34,7 +34,7 @@ from reports.render.common import (
     write,
 )
 from reports.render.register import owned_items
-from reports.render.text import money, percent, quantity
+from reports.render.text import MONEY, money, percent, quantity
 
 # The facts behind each guardrail measure that is not from financials or cash.
 _MEASURED_FROM = {
@@ -202,7 +202,7 @@ def _guardrail_line(ctx: Context, g: Guardrail) -> str:
     portfolio, m = ctx.portfolio, ctx.shared.metrics
     over = large_expenses(portfolio.entities, g.limit) if g.measure == Measure.SINGLE_EXPENSE else []
     result = evaluate_guardrail(g, m, len(over))
-    limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, g.unit)
+    limit = ("\u2264 " if g.comparison == "<=" else "\u2265 ") + quantity(g.limit, MONEY if g.unit == "$" else g.unit)
     if result.status == "NOT EVALUATED":
         return f"[NOT EVALUATED] {g.name} {limit}: {result.measure}"
     if g.measure == Measure.SINGLE_EXPENSE:
@@ -214,7 +214,7 @@ def _guardrail_line(ctx: Context, g: Guardrail) -> str:
             if len(over) > REVIEW_SHOWN else ""
         return f"[REVIEW] {g.name} {limit}: {len(over)} single expense(s) over it to review: {named}{more}"
     head = f"[{result.status}] {g.name} {limit}: {result.measure}{_qualifier(ctx, g)}"
-    unit = UNITS.get(g.measure, "$") if g.measure else g.unit
+    unit = UNITS.get(g.measure, MONEY) if g.measure else MONEY if g.unit == "$" else g.unit
     if result.value is None:
         return f"{head}: {result.detail}"
     if g.measure in (Measure.NET_BURN_LATEST, Measure.NET_BURN_3M):

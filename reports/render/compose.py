@@ -15,7 +15,7 @@ from reports.figures.shared import Figures, figures
 from reports.model import Portfolio
 from reports.render import accounting, ceo, cfo, cmo, cto
 from reports.render.changes import Changes, section
-from reports.render.text import header_text
+from reports.render.text import header_text, in_currency
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "ceo": ceo.render, "cto": cto.render, "accounting": accounting.render,
@@ -91,7 +91,8 @@ def compose(role: str, portfolio: Portfolio, as_of: date, settings: Settings,
             test_to: str | None = None, shared: Figures | None = None,
             changes: Changes | None = None) -> Outgoing:
     """Render one role's report and address it from configuration only."""
-    body = RENDERERS[role](portfolio, as_of, settings.tz, shared, changes)
+    with in_currency(portfolio.currency):
+        body = RENDERERS[role](portfolio, as_of, settings.tz, shared, changes)
     test = test_to is not None
     subject = subject_for(role, portfolio, as_of, settings.subject_prefix, test)
     to = (test_to,) if test_to else settings.recipients.get(role, ())

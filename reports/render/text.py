@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
@@ -19,6 +21,21 @@ ELLIPSIS = "\u2026"
 DASH = "\u2014"
 MINUS = "\u2212"
 NOT_GIVEN = "not given"  # a figure the handoff did not give: never shown as $0
+MONEY = "money"  # the unit of a figure in the portfolio's reporting currency (guardrails)
+_MARKS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5", "CNY": "CN\u00a5", "BRL": "R$",
+          "INR": "\u20b9", "IDR": "Rp", "KRW": "\u20a9", "TRY": "\u20ba", "RUB": "\u20bd"}
+_MARK: ContextVar[str] = ContextVar("money_mark", default="$")
+
+
+@contextmanager
+def in_currency(code: str) -> Iterator[None]:
+    """Write money in a portfolio's reporting currency while its reports are rendered (`€1,200`,
+    `CHF 1,200`): a context variable, so that two renders at once each keep their own."""
+    token = _MARK.set(_MARKS.get(code, f"{code} "))
+    try:
+        yield
+    finally:
+        _MARK.reset(token)
 
 
 def clean(text: str) -> str:
@@ -30,7 +47,7 @@ def cost_text(value: Decimal | None) -> str:
     """A cost: `$140`, `$0 (free)`, or `not given` (never $0 for a cost nobody wrote)."""
     if value is None:
         return NOT_GIVEN
-    return "$0 (free)" if value == 0 else money(value)
+    return f"{_MARK.get()}0 (free)" if value == 0 else money(value)
 
 
 def due_text(due: date | None, as_of: date) -> str:
@@ -52,11 +69,15 @@ def header_text(text: str) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    """Format whole dollars: `$12,345`, `-$1,200`; None as a dash."""
+    """Format whole units of the reporting currency: `$12,345`, `-$1,200`, `€900`; None as a dash."""
+    return _money(value, _MARK.get())
+
+
+def _money(value: Decimal | None, mark: str) -> str:
     if value is None:
         return DASH
     whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"-${-whole:,}" if whole < 0 else f"${whole:,}"
+    return f"-{mark}{-whole:,}" if whole < 0 else f"{mark}{whole:,}"
 
 
 def percent(value: Decimal | None) -> str:
@@ -88,11 +109,13 @@ def quantity(value: Decimal | None, unit: str) -> str:
     places = max(-int(value.as_tuple().exponent), 0) if value.is_finite() else 0
     if places > 3:  # a computed figure, not one written by hand: the usual rounding
         places = 0
-    if unit == "$":
+    if unit == MONEY:
+        return money(value)
+    if unit == "$":  # a KPI written in dollars, whatever the portfolio's currency
         if places and value != value.to_integral_value():  # as written: $13.50, not $14
             text = f"{abs(value):,.{places}f}"
             return f"-${text}" if value < 0 else f"${text}"
-        return money(value)
+        return _money(value, "$")
     if unit == "%":
         return f"{value:.{places}f}%" if places > 1 else percent(value)
     if unit in ("months", "month"):
