@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reports.model import Entity, Portfolio
@@ -374,3 +374,35 @@ def test_any_bullet_under_any_section_heading_is_read_without_raising(heading: s
 
     doc = parse_document(f"# Acme\n\n## {heading}\n\n{mark}{text}\n  - {text}\n\n{text}\n", "fuzz.md")
     assert all(str(w.source).startswith("fuzz.md:") for w in doc.warnings)
+
+
+_PIECES = st.sampled_from([
+    "## Financials", "## Expenses", "## KPIs", "## Pipeline", "## Risks", "## Actions", "## Stack", "## Channels",
+    "## Status", "### Current Performance", "### Optimization Targets", "## 売上と経費",
+    "| Month | Revenue | Expenses |", "|---|---|---|", "| 2026-10 | $1,200 | $900 |", "| Sept | 22100 | x |",
+    "| Oct 2026 | €1.200,50 | ¥3000 |", "- ", "- [ ] ", "1. ", "  - ", "[high] ", "(due Dec 20)", "12/15",
+    "41 (goal 45)", "4.8★", "Avg ticket $412", "October revenue: $11,000", "**Due**: Dec 4", "**Fix**: y",
+    "Churn: 3.1% (target 2.5%)", "Deal A: $5,000 — proposal", "Frontend: Next.js 14 (€40/mo)", "currency: EUR",
+    "date_order: DMY", "10.000", "-1", "999999999999999", "NaN", "%", "$", "2026年8月", "...", "- ...", "**Must**",
+    "\t"])
+_LINES = st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=5).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINES, max_size=20).map("\n".join), st.lists(_LINES, max_size=8).map("\n".join))
+@example("# A\n\n## Risks\n\n- ...\n", "")  # an IndexError in every command, once
+@example("---\ncurrency: EUR\n---\n## Financials\n| Month | Revenue |\n|---|---|\n| 2026-10 | 10.000 |\n",
+         "currency: JPY\ncash_on_hand: '€5'\n## Guardrails\n- Cash reserve: at least €1.000\n")
+def test_any_handoff_and_portfolio_file_give_five_reports_without_raising(
+        tmp_path_factory: pytest.TempPathFactory, entity: str, portfolio: str) -> None:
+    from datetime import date
+
+    from reports import ROLES
+    from reports.config import Settings
+    from reports.render.compose import compose_all
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "acme.md").write_text(entity, encoding="utf-8")
+    (folder / "portfolio.md").write_text("---\ntype: portfolio\n---\n" + portfolio, encoding="utf-8")
+    messages = compose_all(ROLES, read_portfolio(folder, date(2026, 11, 15)), date(2026, 11, 15), Settings())
+    assert [m.role for m in messages] == list(ROLES)
