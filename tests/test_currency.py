@@ -529,3 +529,64 @@ def test_a_portfolio_in_euros_shows_its_money_in_euros_and_a_dollar_kpi_in_dolla
     assert "revenue \u20ac12,000, expenses \u20ac9,500, net \u20ac2,500" in ceo
     assert "$12,000" not in ceo + cfo and "$50,000" not in ceo + cfo and "\u20ac50,000" in cfo
     assert "$412" in ceo  # a KPI keeps the currency it was written in
+
+
+EURO_PORTFOLIO = """
+    ---
+    type: portfolio
+    name: Euro Holdings
+    currency: EUR
+    cash_on_hand: "€80.000"
+    ---
+    ## Guardrails
+    - Infrastructure share of revenue: <= 8,5%
+    - Maximum monthly net burn: 4.000
+    """
+
+
+def test_in_a_euro_portfolio_unmarked_figures_are_grouped_as_euros_everywhere(tmp_path: Path) -> None:
+    portfolio = read_portfolio(write(tmp_path, portfolio=EURO_PORTFOLIO, acme="""
+        ---
+        entity: Acme
+        ---
+        ## Financials
+        - 2026-09: revenue 10.000, expenses 8.000
+        - Umsatz Oktober 2026: 12.500
+        - Ausgaben Oktober 2026: 9.000
+
+        ## Expenses
+        | Date | Vendor | Category | Amount |
+        |---|---|---|---|
+        | 2026-10-02 | Kiosk | office | 0,250 |
+        """), AS_OF)
+    (acme,) = portfolio.entities
+    assert [(f.month, f.revenue, f.expenses) for f in acme.financials] == [
+        ("2026-09", Decimal(10000), Decimal(8000)), ("2026-10", Decimal(12500), Decimal(9000))]  # not 12.5
+    assert [x.amount for x in acme.expenses] == [Decimal("0.250")]  # a fraction, not 250
+    limits = {g.name: (g.limit, g.unit) for g in portfolio.guardrails}
+    assert limits["Infrastructure share of revenue"] == (Decimal("8.5"), "%")  # not 85
+    assert limits["Maximum monthly net burn"] == (Decimal(4000), "$")  # money in EUR, not 4
+
+
+def test_a_euro_reports_changes_section_and_missing_cash_are_written_in_their_currency(tmp_path: Path) -> None:
+    from reports.figures.changes import snapshot
+    from reports.figures.shared import figures
+
+    folder = write(tmp_path, portfolio=EURO_PORTFOLIO.replace('cash_on_hand: "€80.000"', "cash_on_hand: 80.000"),
+                   acme="---\nentity: Acme\n---\n## Financials\n- 2026-10: revenue 12.500, expenses 9.000\n")
+    portfolio = read_portfolio(folder, AS_OF)
+    assert any("cash_on_hand 80 was written as a plain number" in w.message for w in portfolio.warnings)
+    shared = figures(portfolio, AS_OF)
+    now = snapshot(portfolio, shared, AS_OF)
+    before = {**now, "revenue": "9000", "as_of": "2026-10-15"}
+    (cfo,) = compose_all(("cfo",), portfolio, AS_OF, Settings(), None, {"cfo": (before, None)}, shared, now)
+    changes = cfo.body[cfo.body.index("Changes since"):cfo.body.index("\n\n", cfo.body.index("Changes since"))]
+    assert "\u20ac12,500" in changes and "$" not in changes
+
+
+def test_a_portfolio_file_not_named_portfolio_md_says_its_currency_does_not_group_the_others(tmp_path: Path) -> None:
+    folder = write(tmp_path, overview="---\ntype: portfolio\ncurrency: EUR\n---\n# Overview\n",
+                   acme="---\nentity: Acme\n---\n## Financials\n- 2026-10: revenue 10.000\n")
+    portfolio = read_portfolio(folder, AS_OF)
+    assert [str(w.source) for w in portfolio.warnings if "how unmarked amounts are grouped" in w.message] == \
+        ["overview.md:1"]

@@ -396,7 +396,7 @@ def test_a_portfolio_file_not_named_portfolio_md_says_its_date_order_holds_for_i
     (tmp_path / "00-holdings.md").write_text("---\ntype: portfolio\ndate_order: DMY\n---\n# Holdings\n")
     (tmp_path / "a.md").write_text("# A\n\n## Next steps\n\n- Sign it (12/1)\n")
     portfolio = read_portfolio(tmp_path, AS_OF)
-    assert [str(w.source) for w in portfolio.warnings if "holds for this file only" in w.message] == \
+    assert [str(w.source) for w in portfolio.warnings if "does not set the date order of" in w.message] == \
         ["00-holdings.md:1"]
 
 

@@ -81,7 +81,8 @@ def evaluate_guardrail(g: Guardrail, m: Metrics, expenses_over: int = 0) -> Eval
     unit = UNITS.get(g.measure, "$")
     label = LABELS[g.measure]
     if not g.unit:
-        return Evaluation("NOT EVALUATED", None, f"{label}: the limit has no unit; write it in {unit}")
+        wanted = "an amount with its currency mark" if unit == "$" else unit  # `$` is money in any currency
+        return Evaluation("NOT EVALUATED", None, f"{label}: the limit has no unit; write it as {wanted}")
     if g.unit != unit and not (unit == "months" and g.unit in ("month", "mo", "mos")):
         return Evaluation("NOT EVALUATED", None, f"{label} is in {unit}, the limit in {g.unit}")
     if g.measure == Measure.SINGLE_EXPENSE:

@@ -74,9 +74,10 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
 def _read(parsed: Parsed, as_of: date | None, portfolio: tuple[str | None, str | None],
           warnings: list[Warning_]) -> Document:
     doc = read_parsed(parsed, as_of, *portfolio)
-    if doc.is_portfolio and parsed.path != "portfolio.md" and doc.meta.get("date_order"):
-        warnings.append(Warning_(Src(parsed.path, 1), "date_order here holds for this file only: only "
-                                 "portfolio.md's holds for every file without its own"))
+    for key, what in (("date_order", "the date order of"), ("currency", "how unmarked amounts are grouped in")):
+        if doc.is_portfolio and parsed.path != "portfolio.md" and doc.meta.get(key):
+            warnings.append(Warning_(Src(parsed.path, 1), f"{key} here does not set {what} the other "
+                                     "files: only portfolio.md's does; name this file portfolio.md"))
     return doc
 
 

@@ -153,12 +153,12 @@ def _not_actual() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{latin})(?:'s)?(?!\w)|" + "|".join(w for w in words if w[:1] > "\u2e80"))
 
 
-def month_money(line: Line, src: Src, as_of: date | None) -> MonthFinancials | None:
+def month_money(line: Line, src: Src, as_of: date | None, currency: str | None = None) -> MonthFinancials | None:
     """`2026年10月の売上: 318,600円`, `CA d'octobre 2026 : 1 127 €`: that month's revenue (or expenses);
     None for a line about a target, a forecast, a budget, a plan or last year (see `money_name`)."""
     key = money_name(line)
     month = month_in(line.name, as_of) if key and not not_actual(line.name) else None
-    amount = v.parse_amount(line.value) if month else None
+    amount = v.parse_amount(line.value, currency) if month else None  # `12.500` in a EUR file
     if month is None or amount is None or amount.monthly:
         return None
     rev, exp = (amount.value, None) if key == "revenue" else (None, amount.value)
@@ -234,7 +234,7 @@ def read_figure_line(text: str, src: Src, ctx: Context, strict: bool, targets: b
         if line is None and not strict and ":" not in text:
             out.warn(src.line, f"KPI: expected `Name: value`, got '{short(text)}'")
         return out
-    money = month_money(line, src, ctx.as_of)
+    money = month_money(line, src, ctx.as_of, ctx.currency)
     if money is not None:
         out.add(MonthLine(money, text.strip()))
         return out

@@ -158,6 +158,10 @@ def _meta_cash(meta: dict[str, tuple[Any, str]], currency: str, fx: dict[str, De
     if "cash_on_hand" not in meta:
         return None, None, None
     raw, path = meta["cash_on_hand"]
+    if isinstance(raw, float) and currency in v.DOT_THOUSANDS:  # YAML read `50.000` as 50.0 before we could
+        warnings.append(Warning_(Src(path, 1), f"cash_on_hand {raw:g} was written as a plain number, which "
+                                 f"front matter reads with a decimal point; in {currency} write it quoted "
+                                 f"('{raw:,.3f}') or without a separator", "portfolio"))
     amount = v.read_amount(str(raw), currency)
     if amount is None:
         warnings.append(Warning_(Src(path, 1), f"cash_on_hand '{raw}' is not an amount", "portfolio"))

@@ -171,7 +171,7 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
     month = v.parse_month(head, ctx.as_of) if sep else None
     if month is None:
         line = split_line(blk.text) if sep else None
-        money = month_money(line, src, ctx.as_of) if line is not None else None
+        money = month_money(line, src, ctx.as_of, ctx.currency) if line is not None else None
         if money is not None:
             out.add(MonthLine(money, blk.text))  # joined with the month's other line by the document
         elif any(c.isdigit() for c in blk.text):  # else prose about the financials: a note
@@ -249,6 +249,8 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
     amount = v.parse_amount(m["value"], ctx.currency)  # `€5,000`: money in the currency written
     currency = amount.currency if amount is not None else None
     qty = v.Quantity(amount.value, "$") if amount is not None and currency else v.parse_quantity(m["value"])
+    if qty is not None and not qty.unit and amount is not None and amount.value != qty.value:
+        qty, currency = v.Quantity(amount.value, "$"), ctx.currency  # `4.000` grouped as EUR: money
     if qty is None:
         out.warn(blk.line, f"guardrail '{name}': cannot read the limit '{short(rest)}'")
         return out

@@ -79,7 +79,9 @@ def parse_percent(text: str) -> Decimal | None:
     if not s.endswith("%"):
         return None
     try:
-        return sane(Decimal(s[:-1].strip().replace(",", "")))
+        num = s[:-1].strip()
+        comma = "," in num and "." not in num and len(num.rsplit(",", 1)[1]) != 3  # `8,5%`: a decimal comma
+        return sane(Decimal(num.replace(",", ".") if comma else num.replace(",", "")))
     except ArithmeticError:  # InvalidOperation, Overflow
         return None
 
@@ -295,7 +297,7 @@ CURRENCY_MARKS = (
 CURRENCIES = frozenset(code for _, code in CURRENCY_MARKS)
 # Where `48.300` is forty-eight thousand: these currencies are mostly written with dots for
 # thousands and a comma for decimals; elsewhere one dot and three digits is still a decimal.
-_DOT_THOUSANDS = frozenset({"BRL", "IDR", "EUR", "TRY", "RUB"})
+DOT_THOUSANDS = frozenset({"BRL", "IDR", "EUR", "TRY", "RUB"})
 _CJK_SCALE = {"万": Decimal(10_000), "億": Decimal(100_000_000), "亿": Decimal(100_000_000)}
 _MONTHLY_MARKS = ("月額", "/月", "/bulan", "/mês", "/mes", "/monat", "/mois", "/ay", "/мес")
 _amount_re: re.Pattern[str] | None = None
@@ -372,12 +374,13 @@ def _plain_number(num: str, currency: str | None) -> str | None:
     else:
         mark = "." if dots else ","
         tail = num.rsplit(mark, 1)[1]
-        thousands = dots + commas > 1 or (len(tail) == 3 and (mark == "," or currency in _DOT_THOUSANDS))
+        lone_zero = num.split(mark, 1)[0] == "0"  # `0.250`, `0,250`: a fraction, not 250
+        thousands = dots + commas > 1 or (len(tail) == 3 and not lone_zero and (mark == "," or currency in DOT_THOUSANDS))
         decimal_mark, group = ("", mark) if thousands else (mark, "," if mark == "." else ".")
     whole, _, frac = num.rpartition(decimal_mark) if decimal_mark else (num, "", "")
     if group in frac or decimal_mark and decimal_mark in whole:
         return None  # `1.2.3`: a version, not an amount
     parts = whole.split(group)
-    if len(parts) > 1 and (not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:])):
+    if len(parts) > 1 and (not 1 <= len(parts[0]) <= 3 or parts[0] == "0" or any(len(p) != 3 for p in parts[1:])):
         return None  # `1,23,4`: not a grouping anyone writes
     return "".join(parts) + (f".{frac}" if frac else "")

@@ -10,7 +10,7 @@ from reports.figures.cash import RECONCILE_SHARE, STALE_DAYS, Cash, Reconciliati
 from reports.figures.runway import CASH_OUT_HORIZON, Case, Runway
 from reports.figures.trend import Growth
 from reports.model import Portfolio
-from reports.render.text import money, months, percent
+from reports.render.text import money, months, number, percent
 
 _COUNT = {1: "one month's", 2: "two months'", 3: "three months'", 4: "four months'", 5: "five months'", 6: "six months'"}
 
@@ -56,7 +56,7 @@ def unconverted_cash(portfolio: Portfolio) -> str | None:
     code, written, currency = portfolio.cash_currency, portfolio.cash_written, portfolio.currency
     if portfolio.cash_on_hand is not None or not code or code == currency or written is None:
         return None
-    return (f"cash_on_hand {written:,f} {code} is not in {currency} and has no rate: give "
+    return (f"cash_on_hand {number(written)} {code} is not in {currency} and has no rate: give "
             f"`fx: {{{code}: <{currency} per {code}>}}` in portfolio.md's front matter to count it")
 
 

@@ -82,7 +82,8 @@ def compose_all(roles: Sequence[str], portfolio: Portfolio, as_of: date, setting
         changes = None
         if baselines is not None:
             base, note = baselines.get(role, (None, None))
-            changes = section(role, base, note, now or {})
+            with in_currency(portfolio.currency):
+                changes = section(role, base, note, now or {})
         out.append(compose(role, portfolio, as_of, settings, test_to, shared, changes))
     return out
 
