@@ -524,11 +524,12 @@ def test_a_portfolio_in_euros_shows_its_money_in_euros_and_a_dollar_kpi_in_dolla
 
         ## KPIs
         - Avg ticket: $412 (target: $450)
+        - Avg basket: €12,50 (target: €14)
         """), AS_OF)
     ceo, cfo = (m.body for m in compose_all(("ceo", "cfo"), portfolio, AS_OF, Settings()))
     assert "revenue \u20ac12,000, expenses \u20ac9,500, net \u20ac2,500" in ceo
     assert "$12,000" not in ceo + cfo and "$50,000" not in ceo + cfo and "\u20ac50,000" in cfo
-    assert "$412" in ceo  # a KPI keeps the currency it was written in
+    assert "$412" in ceo and "\u20ac12.50" in ceo  # a KPI keeps the currency it was written in, with its mark
 
 
 EURO_PORTFOLIO = """

@@ -111,11 +111,12 @@ def quantity(value: Decimal | None, unit: str) -> str:
         places = 0
     if unit == MONEY:
         return money(value)
-    if unit == "$":  # a KPI written in dollars, whatever the portfolio's currency
+    mark = "$" if unit == "$" else _MARKS.get(unit)  # a KPI keeps the currency it was written in
+    if mark is not None:
         if places and value != value.to_integral_value():  # as written: $13.50, not $14
             text = f"{abs(value):,.{places}f}"
-            return f"-${text}" if value < 0 else f"${text}"
-        return _money(value, "$")
+            return f"-{mark}{text}" if value < 0 else f"{mark}{text}"
+        return _money(value, mark)
     if unit == "%":
         return f"{value:.{places}f}%" if places > 1 else percent(value)
     if unit in ("months", "month"):
