@@ -128,16 +128,14 @@ def _made(kind: str, level: str | None, done: bool, as_of: date | None, orders: 
 class _Reading:
     """One section being read into its document: its blocks to facts, notes and warnings."""
 
-    __slots__ = ("as_of", "date_order", "doc", "heading", "kind", "orders", "plain", "section")
+    __slots__ = ("as_of", "doc", "heading", "kind", "orders", "section")
 
     def __init__(self, doc: Document, section: Section, as_of: date | None,
                  orders: tuple[str | None, str | None]) -> None:
         self.doc, self.section, self.as_of = doc, section, as_of
         self.heading = section.heading.text if section.heading is not None else ""
         self.kind = _targets(section.kind, self.heading)  # None once a section is found in the wrong kind of file
-        self.plain: _Ctx | None = None  # the context with no subheading or label, once worked out
         self.orders = orders  # how the file writes dates and amounts: (date_order, currency)
-        self.date_order = orders[0]
 
     def warn(self, line: int, message: str, topic: str | None = None) -> None:
         self.doc.warnings.append(Warning_(Src(self.doc.path, line), message, topic or self.kind))
@@ -191,13 +189,6 @@ class _Reading:
 
     def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         """What the nearest headings say: the kind of the items, their level, whether done."""
-        if not stack and label is None:  # the section's own context: most items, worked out once
-            if self.plain is None:
-                self.plain = self._work_out([], None)
-            return self.plain
-        return self._work_out(stack, label)
-
-    def _work_out(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
         done = kinds[-1] == "done"
         kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])
@@ -205,7 +196,6 @@ class _Reading:
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
         return _made(kind, level, done or self.kind == "done", self.as_of, self.orders)
-
 
     def _readable_here(self) -> bool:
         """Warn about an unknown heading or a section in the wrong kind of file; False to skip it."""
@@ -263,7 +253,7 @@ class _Reading:
         level = impact[0] if impact else level
         done = cx.ctx.done or any(is_done(text) for (role, text), _ in fields if role == "other")
         severity, priority = written(level)
-        found = dates.field_due(values["due"][0], self.as_of, self.date_order) if "due" in values else None
+        found = dates.field_due(values["due"][0], self.as_of, self.orders[0]) if "due" in values else None
         if found is not None and (problem := dates.unreadable(found)):
             self.warn(values["due"][1].line, f"action: {problem}")
         due = found.when if found else None  # a Due field dates the block's action (a Risk has no due date)
