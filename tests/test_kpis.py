@@ -190,3 +190,10 @@ def test_a_target_in_another_unit_is_warned_and_left_off(text: str) -> None:
     d = doc(f"# A\n\n## KPIs\n\n{text}\n")
     assert [k.target for k in d.facts["kpis"]] == [None]
     assert len(d.warnings) == 1 and "kept" in d.warnings[0].message and d.warnings[0].source.path == "notes.md"
+
+
+def test_a_month_alone_as_a_lines_name_is_no_kpi_outside_a_money_section() -> None:
+    d = parse_document("---\nentity: A\n---\n# A\n\n## Money\n\n- Sept: $22,100\n- Avg ticket $412\n", "a.md",
+                       date(2026, 11, 15))
+    assert [k.name for k in d.facts.get("kpis", ())] == ["Avg ticket"]
+    assert "Sept: $22,100" in [n.text for n in d.facts["notes"]]

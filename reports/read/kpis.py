@@ -240,6 +240,8 @@ def read_figure_line(text: str, src: Src, ctx: Context, strict: bool, targets: b
         return out
     if money_name(line) and not_actual(line.name) and month_in(line.name, ctx.as_of):
         return out  # `October revenue target: $20,000`: no month's actual and no KPI, a note
+    if v.parse_month(line.name, ctx.as_of):
+        return out  # `Sept: $22,100` outside a money section: a month's figure of no stated kind, a note
     value = figure(line.value, strict)
     if value is not None and not value[1] and not line.colon:
         value = None  # `Node 20`: with no colon only an amount, a percentage or a rating is a figure
