@@ -7,9 +7,9 @@ text that goes to SES (and into the preview) is formatted from those two parts.
 
 import binascii
 import re
-from typing import NamedTuple
 
 from reports.errors import ConfigError
+from reports.record import NamedTuple
 
 # RFC 5322 atext plus space: a display name made only of these needs no quotes.
 _ATEXT_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*$")

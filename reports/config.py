@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
 
 from reports import ROLES
 from reports.addresses import Address, normalise_domain, parse_list, validate
 from reports.addresses import allowed as is_allowed
 from reports.errors import ConfigError
 from reports.location import Location, S3Url, log_file, parse_s3_url
+from reports.record import NamedTuple
 
 DEFAULT_MAX_AGE_DAYS = 8  # a weekly sync plus a day's grace
 KEYS: dict[str, str] = {

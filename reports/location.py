@@ -1,9 +1,9 @@
 """Where handoffs and the audit log live: a local path, or s3://bucket/prefix/."""
 
 from pathlib import Path
-from typing import NamedTuple
 
 from reports.errors import ConfigError
+from reports.record import NamedTuple
 
 
 class S3Url(NamedTuple):

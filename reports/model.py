@@ -9,7 +9,9 @@ budget feels).
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
+
+from reports.record import NamedTuple
 
 Money = Decimal
 

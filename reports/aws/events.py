@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.addresses import addr_spec
 from reports.aws.feedback import (
@@ -32,6 +32,7 @@ from reports.errors import ConfigError
 from reports.ledger.stores import open_store
 from reports.location import Location
 from reports.progress import DETAIL, RESULT, logger
+from reports.record import NamedTuple
 from reports.run import audit_path
 
 log = logger(__name__)

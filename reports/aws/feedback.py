@@ -12,7 +12,7 @@ bounded: at most MAX_RECIPIENTS addresses, texts cut to MAX_TEXT characters.
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.addresses import addr_spec
 from reports.digest import sha256_hex
@@ -20,6 +20,7 @@ from reports.errors import AuditError
 from reports.ledger.records import FORGOTTEN
 from reports.ledger.store import AuditStore
 from reports.progress import RESULT, logger
+from reports.record import NamedTuple
 
 log = logger(__name__)
 EVENTS = {"delivery": "delivered", "bounce": "bounced", "complaint": "complained",

@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from reports.figures.routing import ROLES_SHOWING_ALL, URGENT, level, route
 from reports.model import Action, Entity, Portfolio, Risk, Src
 from reports.read.values import PRIORITIES, SEVERITIES
+from reports.record import NamedTuple
 
 T = TypeVar("T")
 Item = Risk | Action

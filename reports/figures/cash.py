@@ -4,11 +4,11 @@ and reconciled to the cash accounts in the books."""
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.months import ZERO, MonthTotal, month_end, month_index, month_of
 from reports.model import Account, Entity, Portfolio
 from reports.read.values import month_add
+from reports.record import NamedTuple
 
 STALE_DAYS = 30  # a balance older than this on the as-of date is flagged stale
 RECONCILE_SHARE = Decimal(5)  # % difference between the books and cash_on_hand that is flagged

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.months import ZERO, MonthTotal
 from reports.model import Entity, Expense
 from reports.read.values import month_add
+from reports.record import NamedTuple
 
 JUMP_FLOOR = Decimal(500)  # default EXPENSE_JUMP_FLOOR: smaller expense rises are not flagged
 

@@ -3,10 +3,10 @@
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.months import ZERO
 from reports.model import Deal
+from reports.record import NamedTuple
 
 STAGE_WEIGHTS: dict[str, Decimal] = {k: Decimal(v) for k, v in {
     "lead": "0.1", "unstaged": "0.1", "discovery": "0.2", "qualified": "0.3", "qualification": "0.3",

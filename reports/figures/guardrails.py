@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.cash import net_burn
 from reports.figures.costs import share, stack_cost
@@ -19,6 +18,7 @@ from reports.figures.months import (
 from reports.figures.runway import CASH_OUT_HORIZON, Runway
 from reports.model import Entity, Guardrail, Kpi, Measure, Portfolio
 from reports.read.measures import LABELS, UNITS
+from reports.record import NamedTuple
 
 
 class Metrics(NamedTuple):

@@ -2,9 +2,9 @@
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.model import Campaign, Channel, Entity
+from reports.record import NamedTuple
 
 ZERO = Decimal(0)
 

@@ -4,10 +4,10 @@ import calendar
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.model import Entity, Portfolio
 from reports.read.values import month_add
+from reports.record import NamedTuple
 
 ZERO = Decimal(0)
 

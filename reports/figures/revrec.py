@@ -3,10 +3,10 @@
 import re
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.months import month_of
 from reports.read.values import parse_money, parse_month
+from reports.record import NamedTuple
 
 
 class Adjustment(NamedTuple):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 from reports.model import Action, Entity, Risk
+from reports.record import NamedTuple
 
 SECURITY, ENGINEERING, MARKETING, MONEY, PEOPLE = "security", "engineering", "marketing", "money", "people"
 TOPIC_ROLES: dict[str, tuple[str, ...]] = {

@@ -5,13 +5,13 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import NamedTuple
 
 from reports.figures.cash import Cash, dated_cash, net_burn, runway
 from reports.figures.months import ZERO, MonthTotal, month_index, position, trailing_average
 from reports.figures.trend import Growth
 from reports.model import Measure, Portfolio
 from reports.read.values import month_add
+from reports.record import NamedTuple
 
 CASH_OUT_HORIZON = 60  # months the cash projection looks ahead
 

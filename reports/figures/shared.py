@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.costs import JUMP_FLOOR
 from reports.figures.deals import STAGE_WEIGHTS
@@ -11,6 +10,7 @@ from reports.figures.months import MonthTotal, Totals, histories, last_full_mont
 from reports.figures.runway import Runway, runways
 from reports.figures.trend import WINDOW, Growth, like_for_like, recognised, resum
 from reports.model import Portfolio
+from reports.record import NamedTuple
 
 
 class Figures(NamedTuple):

@@ -4,12 +4,12 @@ and break-even with the contribution margin."""
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.figures.months import ZERO, MonthTotal, month_index, month_of, trailing_average
 from reports.figures.revrec import revrec_adjustment
 from reports.model import Entity
 from reports.read.values import month_add
+from reports.record import NamedTuple
 
 WINDOW = 3  # the trailing months averages and growth are taken over
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.digest import sha256_hex
 from reports.ledger.records import FEEDBACK, FORGOTTEN, Record, canonical, kind_of, label
+from reports.record import NamedTuple
 
 States = dict[str, Any]
 FEEDBACK_INDEX = ("_messages", "_applied")  # grow with the log: kept apart, never in a state record

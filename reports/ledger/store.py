@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from reports.errors import AuditError
 from reports.ledger.records import Record
 from reports.ledger.states import RoleState, States, as_role_states
 from reports.ledger.verify import CHECKPOINT_VERSION, Verification
 from reports.location import Location
+from reports.record import NamedTuple
 
 __all__ = ["CHECKPOINT_VERSION", "INDEX_LOST", "REBUILT", "AuditStore", "AuditWriteError", "Tail", "TailReads", "damaged", "empty"]
 

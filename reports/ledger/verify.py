@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.digest import sha256_hex
 from reports.ledger.records import STATE, Record, check_line
 from reports.ledger.states import FOLD, States, apply, chained, mismatch
+from reports.record import NamedTuple
 
 # Version 5: the checkpoint only points at a state record of the chain (see docs/security.md);
 # versions 3 and 4 held the states themselves.

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.addresses import addr_spec
 from reports.errors import ConfigError
 from reports.ledger.records import FEEDBACK, FORGOTTEN, STATE, Record, label
 from reports.ledger.store import AuditStore
 from reports.progress import logger
+from reports.record import NamedTuple
 
 log = logger(__name__)
 

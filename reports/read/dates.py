@@ -14,12 +14,13 @@ import functools
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.read.found import Problem
 from reports.read.monthnames import month_number
 from reports.read.values import MAX_YEAR, MIN_YEAR  # one year range
 from reports.read.vocabulary import LANGUAGES
+from reports.record import NamedTuple
 
 DATE_ORDERS = ("MDY", "DMY")
 _DIGIT = re.compile(r"\d").search

@@ -7,7 +7,7 @@ and whatever no reader takes is kept as a note, so nothing is silently lost.
 
 import functools
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.model import Action, Kpi, MonthFinancials, Note, Risk, Src, Warning_
 from reports.read import bounds, dates
@@ -23,6 +23,7 @@ from reports.read.names import clean_title, name_from_path
 from reports.read.sections import ITEM_READERS
 from reports.read.structure import Section, body_after, children_of, cut_label, lead_body, sections_of
 from reports.read.tables import TABLE_READERS, shaped_as
+from reports.record import NamedTuple
 
 PORTFOLIO_SECTIONS = ("guardrails", "targets", "capital_plan")
 

@@ -5,7 +5,9 @@ it read and its problems as `(line, message)`, for the document to file.
 """
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
+
+from reports.record import NamedTuple
 
 Problem = tuple[int, str]  # (line, message)
 

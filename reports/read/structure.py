@@ -4,11 +4,10 @@ line markdown joined to the item above it."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from reports.read.headings import NOTES, classify_heading, heading_level
 from reports.read.items import field
 from reports.read.markdown import Block
+from reports.record import NamedTuple
 
 
 class Section(NamedTuple):

@@ -3,9 +3,9 @@
 import re
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports.read.monthnames import cell_month
+from reports.record import NamedTuple
 
 SEVERITIES = ("critical", "high", "medium", "low")
 MIN_YEAR, MAX_YEAR = 1900, 9000  # past these, date arithmetic overflows

@@ -4,8 +4,9 @@ only in what the role's own report shows."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
+from reports.record import NamedTuple
 from reports.render.text import money, months, quantity
 
 LIMIT = 10  # items listed per kind of change

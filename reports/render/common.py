@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.figures.agenda import unrated
 from reports.figures.months import Totals
 from reports.figures.shared import Figures, figures
 from reports.model import Action, Entity, Portfolio, Risk, Src, Warning_
+from reports.record import NamedTuple
 from reports.render.changes import Changes
 from reports.render.text import ELLIPSIS, Report, clean, truncate
 

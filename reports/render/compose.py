@@ -6,13 +6,14 @@ their hash: what was previewed is what is sent.
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from reports.config import Settings
 from reports.digest import sha256_hex
 from reports.figures.changes import snapshot
 from reports.figures.shared import Figures, figures
 from reports.model import Portfolio
+from reports.record import NamedTuple
 from reports.render import accounting, ceo, cfo, cmo, cto
 from reports.render.changes import Changes, section
 from reports.render.text import header_text, in_currency

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reports import ROLES
 from reports.config import Settings
 from reports.location import Location
 from reports.progress import logger
+from reports.record import NamedTuple
 
 if TYPE_CHECKING:
     from reports.model import Portfolio
