@@ -1,18 +1,19 @@
 """`NamedTuple` for the library's records: typing's, as mypy reads it; a cheaper builder at run time.
 
-`typing.NamedTuple` checks each field's annotation when the class is made, and under
-`from __future__ import annotations` every annotation is a string that it compiles into a
-`ForwardRef`. The library defines 64 record classes on a preview's path; made by typing they
-cost a dry-run about 12 ms of its start-up (262 µs a class against 69 µs here, measured on the
-sample's records: five fields, unions, tuples), a fifth of the margin the start-up target
-needs (docs/benchmarks.md). The class made here is the same `collections.namedtuple`
-typing makes — fields, defaults, docstring, methods, `_replace`, `_asdict`, pickling — with
-the annotations kept as they were written and never evaluated. `tests/test_record.py` holds
-the two to the same behaviour."""
+`typing.NamedTuple` checks each field's annotation when the class is made (under
+`from __future__ import annotations` each is a string compiled into a `ForwardRef`), and
+`collections.namedtuple` then compiles a `__new__` and a set of methods for every class. The
+library defines 64 record classes on a preview's path: about 250 µs a class that way against
+35 µs here (measured on a five-field record with methods), 10 ms of a dry-run's start-up
+against 4 (docs/benchmarks.md has the target). The class made here is a tuple with the same
+fields, defaults, docstring, methods, `_make`, `_replace`, `_asdict`, `__match_args__` and
+pickling; the shared methods live once in `_Methods`, `__new__` is one compiled template per
+number of fields, renamed; annotations are kept as written and never evaluated.
+`tests/test_record.py` holds the two to the same behaviour."""
 
 from __future__ import annotations
 
-import collections
+import types
 from typing import TYPE_CHECKING, Any
 
 __all__ = ["NamedTuple"]
@@ -20,16 +21,62 @@ __all__ = ["NamedTuple"]
 if TYPE_CHECKING:
     from typing import NamedTuple as NamedTuple
 else:
+    from _collections import _tuplegetter
+
     # What a class body may not set, as typing refuses it; and what is not copied to the tuple.
     _PROHIBITED = frozenset({"__new__", "__init__", "__slots__", "__getnewargs__", "_fields",
                              "_field_defaults", "_make", "_replace", "_asdict", "_source"})
     _SKIPPED = frozenset({"__module__", "__qualname__", "__annotations__", "__doc__",
                           "__orig_bases__", "__classcell__"})
+    _TEMPLATES: dict[int, Any] = {}
+
+    class _Methods(tuple):
+        """What `collections.namedtuple` writes for each class, written once for all records."""
+
+        __slots__ = ()
+        _fields = ()
+
+        @classmethod
+        def _make(cls, iterable: Any) -> Any:
+            result = tuple.__new__(cls, iterable)
+            if len(result) != len(cls._fields):
+                raise TypeError(f"Expected {len(cls._fields)} arguments, got {len(result)}")
+            return result
+
+        def _replace(self, /, **changes: Any) -> Any:
+            result = self._make(map(changes.pop, self._fields, self))
+            if changes:
+                raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+            return result
+
+        def __repr__(self) -> str:
+            return (type(self).__name__ + "("
+                    + ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True)) + ")")
+
+        def _asdict(self) -> dict[str, Any]:
+            return dict(zip(self._fields, self, strict=True))
+
+        def __getnewargs__(self) -> tuple[Any, ...]:
+            return tuple(self)
+
+    def _new(name: str, fields: tuple[str, ...], defaults: tuple[Any, ...]) -> Any:
+        """`__new__(_cls, a, b=...)` with the fields' names, without namedtuple's `eval`: one
+        compiled template per number of fields, renamed."""
+        template = _TEMPLATES.get(len(fields))
+        if template is None:
+            args = "".join(f"f{i}, " for i in range(len(fields)))
+            space = {"_tuple_new": tuple.__new__}
+            exec(f"def __new__(_cls, {args}): return _tuple_new(_cls, ({args}))", space)
+            template = _TEMPLATES[len(fields)] = space["__new__"]
+        code = template.__code__.replace(co_varnames=("_cls", *fields))
+        made = types.FunctionType(code, template.__globals__, "__new__", defaults or None)
+        made.__qualname__ = f"{name}.__new__"
+        return made
 
     class _RecordMeta(type):
         def __new__(mcls, name: str, bases: tuple[type, ...], space: dict[str, Any]) -> type:
             annotations = space.get("__annotations__", {})
-            fields = list(annotations)
+            fields = tuple(annotations)
             defaults = []
             for field in fields:
                 if field in space:
@@ -37,23 +84,22 @@ else:
                 elif defaults:
                     raise TypeError(f"{name}: field {field} without a default follows one "
                                     "with a default")
-            made = collections.namedtuple(name, fields, defaults=defaults,
-                                          module=space["__module__"])
-            made.__annotations__ = dict(annotations)
-            made.__new__.__annotations__ = dict(annotations)
-            made.__qualname__ = space.get("__qualname__", name)
-            if space.get("__doc__") is not None:
-                made.__doc__ = space["__doc__"]
+            body: dict[str, Any] = {
+                "__doc__": space.get("__doc__") or f"{name}({', '.join(fields)})",
+                "__slots__": (), "_fields": fields, "__match_args__": fields,
+                "_field_defaults": dict(zip(fields[len(fields) - len(defaults):], defaults, strict=True)),
+                "__new__": _new(name, fields, tuple(defaults)),
+                "__module__": space["__module__"], "__qualname__": space.get("__qualname__", name),
+                "__annotations__": dict(annotations),
+            }
+            for index, field in enumerate(fields):
+                body[field] = _tuplegetter(index, f"Alias for field number {index}")
             for key, value in space.items():
                 if key in _PROHIBITED:
                     raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
-                if key in _SKIPPED or key in annotations:
-                    continue
-                setattr(made, key, value)
-                setter = getattr(type(value), "__set_name__", None)
-                if setter is not None:
-                    setter(value, made, key)
-            return made
+                if key not in _SKIPPED and key not in annotations:
+                    body[key] = value
+            return type(name, (_Methods,), body)
 
     _Record = type.__new__(_RecordMeta, "NamedTuple", (), {})
 
