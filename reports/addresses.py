@@ -9,14 +9,15 @@ import binascii
 import re
 
 from reports.errors import ConfigError
+from reports.patterns import compiled
 from reports.record import NamedTuple
 
 # RFC 5322 atext plus space: a display name made only of these needs no quotes.
-_ATEXT_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*$")
+_ATEXT_NAME = compiled(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*$")
 _SIMPLE_ADDR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+"
-_SIMPLE = re.compile(rf"^(?:(?P<name>[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~ -]*?)\s*<(?P<addr>{_SIMPLE_ADDR})>|"
+_SIMPLE = compiled(rf"^(?:(?P<name>[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~ -]*?)\s*<(?P<addr>{_SIMPLE_ADDR})>|"
                      rf"(?P<bare>{_SIMPLE_ADDR}))$")
-_SPECIAL = re.compile(r"[\"()\\\[\]:;]")
+_SPECIAL = compiled(r"[\"()\\\[\]:;]")
 # Control and invisible characters (bidi marks, zero-width spaces, the BOM): a set, as
 # a character class this wide costs more to compile than a preview spends on addresses.
 _CONTROL = frozenset(chr(c) for first, last in ((0x00, 0x1F), (0x7F, 0x9F), (0x61C, 0x61C), (0x180E, 0x180E),

@@ -4,7 +4,6 @@ Precedence: command-line option > process environment > repos.env > default.
 """
 
 import os
-import re
 import stat
 from collections.abc import Mapping
 from decimal import Decimal
@@ -16,6 +15,7 @@ from reports.addresses import Address, normalise_domain, parse_list, validate
 from reports.addresses import allowed as is_allowed
 from reports.errors import ConfigError
 from reports.location import Location, S3Url, log_file, parse_s3_url
+from reports.patterns import compiled
 from reports.record import NamedTuple
 
 DEFAULT_MAX_AGE_DAYS = 8  # a weekly sync plus a day's grace
@@ -141,9 +141,9 @@ def _dotenv_pairs(path: Path, text: str) -> list[tuple[str, str, int]]:
     return pairs
 
 
-_ENV_LINE = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=([ \t]*)(.*)$")
-_ENV_QUOTED = {'"': re.compile(r'^"([^"\\]*)"[ \t]*(?:#.*)?$'), "'": re.compile(r"^'([^'\\]*)'[ \t]*(?:#.*)?$")}
-_ENV_COMMENT = re.compile(r"\s+#.*")
+_ENV_LINE = compiled(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=([ \t]*)(.*)$")
+_ENV_QUOTED = {'"': compiled(r'^"([^"\\]*)"[ \t]*(?:#.*)?$'), "'": compiled(r"^'([^'\\]*)'[ \t]*(?:#.*)?$")}
+_ENV_COMMENT = compiled(r"\s+#.*")
 
 
 def simple_env(text: str) -> list[tuple[str, str, int]] | None:

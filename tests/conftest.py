@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -12,6 +14,10 @@ from typing import Any
 import pytest
 
 from bench.servers import start_moto_server
+
+# The library's compiled-pattern cache (reports/patterns.py) goes to a scratch folder, not the
+# user's own ~/.cache, for this process and every command it starts.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="send-exec-reports-test-cache-")
 
 SAMPLE = Path(__file__).resolve().parent.parent / "reports" / "sample"
 AS_OF = "2026-11-15"

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
+from reports.patterns import compiled
 from reports.read.found import Problem
 
 MAX_NESTING = 16  # lists and quotes inside each other; handoffs use three or four
@@ -24,7 +25,7 @@ MAX_SUGGESTIONS = 100  # did-you-mean hints for unknown headings in one file (ea
 NESTING_MESSAGE = (f"lists or quotes nested more than {MAX_NESTING} deep (from this line); "
                    f"read as {MAX_NESTING} deep")
 _MARKER = r"(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|>[ \t]*)"  # each starts with a non-space: no backtracking
-_DEEP = re.compile(rf"^(?P<keep>[ \t]*{_MARKER}{{{MAX_NESTING}}}){_MARKER}+", re.M)
+_DEEP = compiled(rf"^(?P<keep>[ \t]*{_MARKER}{{{MAX_NESTING}}}){_MARKER}+", re.M)
 # Only a text over WHOLE characters needs these: compiled (by `re`'s cache) on first use.
 _FENCE = r"(?m)^[ \t]*(?:```|~~~)"
 _DELIMITER = r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
@@ -80,7 +81,7 @@ def _open_table(text: str, start: int, cut: int, head: str) -> str:
         return head  # the whole piece is rows of the table that the piece before began
     header_end = text.find("\n", first, cut)
     delimiter_end = text.find("\n", header_end + 1, cut) if header_end >= 0 else -1
-    if delimiter_end < 0 or not re.compile(_DELIMITER).match(text, header_end + 1, delimiter_end):
+    if delimiter_end < 0 or not compiled(_DELIMITER).match(text, header_end + 1, delimiter_end):
         return ""
     return text[first:delimiter_end + 1]
 
@@ -90,7 +91,7 @@ def _cut(text: str, start: int) -> int:
     end = start + PIECE
     if end >= len(text):
         return len(text)
-    fences = [m.start() for m in re.compile(_FENCE).finditer(text, start, end)]
+    fences = [m.start() for m in compiled(_FENCE).finditer(text, start, end)]
     blank = text.rfind("\n\n", start, end)
     for _ in range(1000):  # a blank line before an unindented line, outside fenced code
         if blank < start + PIECE // 2:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from reports.patterns import compiled, longest_first
 from reports.read.found import Problem
 from reports.read.monthnames import month_number
 from reports.read.values import MAX_YEAR, MIN_YEAR  # one year range
@@ -23,7 +24,7 @@ from reports.read.vocabulary import LANGUAGES
 from reports.record import NamedTuple
 
 DATE_ORDERS = ("MDY", "DMY")
-_DIGIT = re.compile(r"\d").search
+_DIGIT = compiled(r"\d").search
 _CJK = "\u2e80"  # words from here on are written without spaces between them: no word boundaries
 _ENGLISH_WORDS = frozenset(("out", "set", "ago"))  # month names (pt, es) that are also English words
 _TRIM = " -\u2014\u2013,;:\uff0c\u3001"  # what a removed due date leaves dangling at the end
@@ -44,7 +45,7 @@ def _forward() -> re.Pattern[str]:
     or a day then a word that may be a month (`1º de dezembro`, `1. Dezember`, `20 Aralık`).
     Every branch starts with a digit; the look-ahead saying so lets the search skip to the next
     digit at once (a third of the cost)."""
-    return re.compile(r"(?=\d)(?:(?:\d{4}\s*[年년]\s*)?\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일号]|\d{4}-\d{1,2}-\d{1,2}(?!\d)"
+    return compiled(r"(?=\d)(?:(?:\d{4}\s*[年년]\s*)?\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일号]|\d{4}-\d{1,2}-\d{1,2}(?!\d)"
                       r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/])"
                       r"|\d{1,2}(?:\.\s*|(?:st|nd|rd|th|er|\u00ba|\u00aa|\u00b0)?\s+)(?:(?:de|del)\s+)?"
                       r"(?P<month>[^\W\d_]{3,})\.?(?![^\W\d_])(?:,?\s+(?:de\s+|del\s+)?\d{4}(?!\d))?|\d+)", re.I)
@@ -53,12 +54,12 @@ def _forward() -> re.Pattern[str]:
 @functools.cache
 def _day_after_month() -> re.Pattern[str]:
     """The day (and year) after a month name: `Dec 20`, `December 5th, 2026`."""
-    return re.compile(r"\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4}(?!\d))?", re.I)
+    return compiled(r"\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4}(?!\d))?", re.I)
 
 
 @functools.cache
 def _suffix() -> re.Pattern[str]:
-    return re.compile(r"['\u2019][^\W\d_]{1,4}(?![^\W\d_])")
+    return compiled(r"['\u2019][^\W\d_]{1,4}(?![^\W\d_])")
 
 
 @functools.cache
@@ -69,7 +70,7 @@ def _due_words() -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple
     after = {w.lower() for vocab in LANGUAGES.values() for w in vocab.due_after}
 
     def joined(words: set[str]) -> tuple[str, ...]:
-        return tuple(sorted((w for w in words if w[:1] >= _CJK), key=len, reverse=True))
+        return tuple(sorted((w for w in words if w[:1] >= _CJK), key=longest_first))
     return (frozenset(w for w in before if w[:1] < _CJK), joined(before),
             frozenset(w for w in after if w[:1] < _CJK), joined(after))
 

@@ -6,10 +6,10 @@ caller to turn into a warning.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
+from reports.patterns import compiled
 from reports.read.found import Problem
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -62,13 +62,13 @@ def _yaml_front_matter(raw: str) -> tuple[dict[str, Any], Problem | None]:
     return {str(k).strip().lower(): val for k, val in meta.items()}, None
 
 
-_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*$")
+_SIMPLE_LINE = compiled(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*$")
 _YAML_INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`<=")
 _YAML_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF "
                         "null Null NULL ~ y Y n N".split())
-_INT = re.compile(r"^(?:0|[1-9][0-9]*)$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+_INT = compiled(r"^(?:0|[1-9][0-9]*)$")
+_DATE = compiled(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTH = compiled(r"^[0-9]{4}-[0-9]{2}$")
 
 
 def simple_front_matter(raw: str) -> dict[str, Any] | None:

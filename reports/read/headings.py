@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from reports.patterns import compiled, longest_first
 from reports.read.vocabulary import LANGUAGES
 
 NOTES = "notes"  # a status heading: read as notes on purpose
@@ -31,10 +32,10 @@ _STATUS_WORDS = tuple(w for vocab in LANGUAGES.values() for w in vocab.status_wo
 _STATUS_EXACT = frozenset(w for vocab in LANGUAGES.values() for w in vocab.status)
 
 
-_ASIDE = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # (all via CDN)
-_QUALIFIER = re.compile(r"\s+[\u2014\u2013-]+\s+.*$|:\s.*$")  # "— qualifier", ": qualifier"
-_LEAD = re.compile(r"^[\W\d_]*(?=[^\W\d_])")  # 6) , 1. , emoji
-_PUNCTUATION = re.compile(r"[^\w&' -]+")
+_ASIDE = compiled(r"\([^)]*\)|\[[^\]]*\]")  # (all via CDN)
+_QUALIFIER = compiled(r"\s+[\u2014\u2013-]+\s+.*$|:\s.*$")  # "— qualifier", ": qualifier"
+_LEAD = compiled(r"^[\W\d_]*(?=[^\W\d_])")  # 6) , 1. , emoji
+_PUNCTUATION = compiled(r"[^\w&' -]+")
 _KEY_ORDER = ("risks", "actions", "done", "kpis", "financials")
 
 # Headings repeat across a folder (every file has its Risks): each is worked out once.
@@ -94,10 +95,10 @@ def heading_suggestion(text: str) -> str | None:
 @functools.cache
 def _level_pattern() -> re.Pattern[str]:
     """Every language's level words and `priority N` forms, compiled on first use."""
-    words = sorted({w for vocab in LANGUAGES.values() for w in vocab.levels}, key=len, reverse=True)
-    prio = sorted({w for vocab in LANGUAGES.values() for w in vocab.priority_words}, key=len, reverse=True)
+    words = sorted({w for vocab in LANGUAGES.values() for w in vocab.levels}, key=longest_first)
+    prio = sorted({w for vocab in LANGUAGES.values() for w in vocab.priority_words}, key=longest_first)
     alt = "|".join(re.escape(w) for w in words)
-    return re.compile(r"(?:" + "|".join(re.escape(w) for w in prio) + r")\s*[:#]?\s*(?P<n>[0-3])(?!\d)"
+    return compiled(r"(?:" + "|".join(re.escape(w) for w in prio) + r")\s*[:#]?\s*(?P<n>[0-3])(?!\d)"
                       r"|(?<![\w-])p(?P<p>[0-3])(?![\w-])|(?<![\w-])(?P<word>" + alt + r")(?![\w-])"
                       r"|(?P<cjk>" + "|".join(re.escape(w) for w in words if w[:1] > "\u2e80") + ")")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from reports.patterns import compiled, longest_first
 from reports.read import values as v
 from reports.read.headings import levels_in
 from reports.read.vocabulary import LANGUAGES
@@ -17,9 +18,9 @@ from reports.read.vocabulary import LANGUAGES
 @functools.cache
 def _done_pattern() -> re.Pattern[str]:
     """Done words of every language, compiled on first use (a line with none skips it)."""
-    done = sorted({w for vocab in LANGUAGES.values() for w in vocab.done_words}, key=len, reverse=True)
+    done = sorted({w for vocab in LANGUAGES.values() for w in vocab.done_words}, key=longest_first)
     cjk = [re.escape(w) for w in done if w[:1] > "\u2e80"]  # no spaces between CJK words: no boundaries
-    return re.compile(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done if w[:1] <= "\u2e80")
+    return compiled(r"\u2705|\u2714|(?<!\w)(?:" + "|".join(re.escape(w) for w in done if w[:1] <= "\u2e80")
                       + r")(?!\w)" + ("|" + "|".join(cjk) if cjk else ""), re.I)
 
 
@@ -33,7 +34,7 @@ def _field_pattern() -> re.Pattern[str]:
     """Issue-block field names of every language (`Impact:`, 影响：), compiled on first use."""
     names = sorted({w for vocab in LANGUAGES.values() for ws in vocab.fields.values() for w in ws}, key=len,
                    reverse=True)
-    return re.compile(r"^\W*(?P<name>" + "|".join(re.escape(w) for w in names) + r")\W*[:\uff1a]\s*(?P<rest>.*)$",
+    return compiled(r"^\W*(?P<name>" + "|".join(re.escape(w) for w in names) + r")\W*[:\uff1a]\s*(?P<rest>.*)$",
                       re.I | re.S)
 
 
@@ -48,9 +49,9 @@ def field(text: str) -> tuple[str, str] | None:
     return (_roles()[m["name"].lower()], m["rest"].strip()) if m else None
 
 
-_DIGIT = re.compile(r"\d").search
-_DONE_PLACE = re.compile(r"^\W*$|[\u2014\u2013:(\-]\s*\W*$")
-_ASCII_WORDS = re.compile(r"[a-z0-9_]+").findall  # \w runs of lower-cased ASCII text
+_DIGIT = compiled(r"\d").search
+_DONE_PLACE = compiled(r"^\W*$|[\u2014\u2013:(\-]\s*\W*$")
+_ASCII_WORDS = compiled(r"[a-z0-9_]+").findall  # \w runs of lower-cased ASCII text
 
 
 @functools.cache
@@ -102,11 +103,11 @@ def is_empty(text: str) -> bool:
     return bool(sep) and len(label.split()) <= 3 and rest.split()[0].strip(",.;()") in ("n/a", "none", "nothing")
 
 
-_PAREN_LEVEL = re.compile(r"\s*[(\uff08\u3010\[]([^()\uff08\uff09\u3010\u3011\[\]]{1,30})[)\uff09\u3011\]]")
-_PREFIX_LEVEL = re.compile(r"^\W*([^\W\d_][\w' -]{0,24}?)\s*[:\uff1a\u2014\u2013-]\s+")
-_TRAILING_LEVEL = re.compile(r"[\s\u2014\u2013-]+([A-Z\u00c0-\u024f][\w-]{1,14})\W*$")
+_PAREN_LEVEL = compiled(r"\s*[(\uff08\u3010\[]([^()\uff08\uff09\u3010\u3011\[\]]{1,30})[)\uff09\u3011\]]")
+_PREFIX_LEVEL = compiled(r"^\W*([^\W\d_][\w' -]{0,24}?)\s*[:\uff1a\u2014\u2013-]\s+")
+_TRAILING_LEVEL = compiled(r"[\s\u2014\u2013-]+([A-Z\u00c0-\u024f][\w-]{1,14})\W*$")
 # `— Prioridad 1, antes del 15`, `— yüksek öncelik`, `— Tinggi, sebelum 1 Desember`: a level after a dash.
-_DASH_LEVEL = re.compile(r"\s+[\u2014\u2013-]\s+\**(?P<level>[^,\uff0c\u3001;*]{1,30}?)\**\s*(?P<more>[,\uff0c\u3001;].*)?$")
+_DASH_LEVEL = compiled(r"\s+[\u2014\u2013-]\s+\**(?P<level>[^,\uff0c\u3001;*]{1,30}?)\**\s*(?P<more>[,\uff0c\u3001;].*)?$")
 _BARE = {"\u9ad8": "high", "\u4e2d": "medium", "\u4f4e": "low"}  # 高 中 低, alone in a marker: `⚠️ 高:`, `（中）`
 
 
@@ -171,8 +172,8 @@ def item_level(text: str) -> tuple[str | None, str]:
 def _fillers() -> re.Pattern[str]:
     """The words a level marker may hold besides its level (`priority`, `öncelik`, 優先度), compiled once."""
     words = sorted({w for vocab in LANGUAGES.values() for w in (*vocab.priority_words, *vocab.level_fillers)}
-                   | {"prio", "severity"}, key=len, reverse=True)
-    return re.compile(r"(?i)(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)|\W|\d|_")
+                   | {"prio", "severity"}, key=longest_first)
+    return compiled(r"(?i)(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)|\W|\d|_")
 
 
 def _only_level(words: str) -> bool:
@@ -192,8 +193,8 @@ def written(level: str | None) -> tuple[str | None, str | None]:
     return level, v.SEVERITY_TO_PRIORITY[level]
 
 
-_TITLE_LABEL = re.compile(r"^(?:issue|bug|problem|blocker|blocking)\s*[\d\s-]*[:\u2014\u2013-]\s*", re.I)
-_TITLE_NUMBER = re.compile(r"^[\d.)\s]+")
+_TITLE_LABEL = compiled(r"^(?:issue|bug|problem|blocker|blocking)\s*[\d\s-]*[:\u2014\u2013-]\s*", re.I)
+_TITLE_NUMBER = compiled(r"^[\d.)\s]+")
 
 
 def block_title(text: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from reports.model import Kpi, MonthFinancials, Src
+from reports.patterns import compiled, longest_first
 from reports.read import values as v
 from reports.read.found import Context, Found, short
 from reports.read.markdown import Block
@@ -61,14 +62,14 @@ class KpiTarget:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str],
                          re.Pattern[str]]:
     words = "|".join(TARGET_WORDS)
-    return (re.compile(r"\(\s*(?:" + words + r")\s*:?\s*(?P<cmp><=|>=|\u2264|\u2265|<|>)?\s*(?P<target>[^()]*)\)\s*$",
+    return (compiled(r"\(\s*(?:" + words + r")\s*:?\s*(?P<cmp><=|>=|\u2264|\u2265|<|>)?\s*(?P<target>[^()]*)\)\s*$",
                        re.I),
-            re.compile(r"^(?P<name>.*?[^\W\d_].*?)\s+(?P<value>(?:R\$|US\$|Rp\.?|Rs\.?|[A-Z]{3})?\s?[^\s\d]?\d[\d.,]*"
+            compiled(r"^(?P<name>.*?[^\W\d_].*?)\s+(?P<value>(?:R\$|US\$|Rp\.?|Rs\.?|[A-Z]{3})?\s?[^\s\d]?\d[\d.,]*"
                        r"\s?(?:[kKmM]\b|%|\u2605|\S{0,2}))$"),
-            re.compile(r"^(?P<num>-?\d[\d.,]*)\s*%(?P<rest>[^\d%]*)$"),
-            re.compile(r"^v?\d+(\.\d+){2,}\b|^\d{4}-\d{2}|^\d{1,2}:\d{2}|^\d+\s*/\s*\d+|^port\b|\bport\s+\d+|^#\d+|"
+            compiled(r"^(?P<num>-?\d[\d.,]*)\s*%(?P<rest>[^\d%]*)$"),
+            compiled(r"^v?\d+(\.\d+){2,}\b|^\d{4}-\d{2}|^\d{1,2}:\d{2}|^\d+\s*/\s*\d+|^port\b|\bport\s+\d+|^#\d+|"
                        r"^[0-9a-f]{7,40}$", re.I),
-            re.compile(r"[^\W\d_]+"), re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+"))
+            compiled(r"[^\W\d_]+"), compiled(r"[1-9]\d{0,2}(?:\.\d{3})+"))
 
 
 class Line:
@@ -148,9 +149,9 @@ def not_actual(name: str) -> bool:
 
 @functools.cache
 def _not_actual() -> re.Pattern[str]:
-    words = sorted({*NOT_ACTUAL, *_LAST_YEAR}, key=len, reverse=True)
+    words = sorted({*NOT_ACTUAL, *_LAST_YEAR}, key=longest_first)
     latin = "|".join(re.escape(w) for w in words if w[:1] < "\u2e80")
-    return re.compile(rf"(?<!\w)(?:{latin})(?:'s)?(?!\w)|" + "|".join(w for w in words if w[:1] > "\u2e80"))
+    return compiled(rf"(?<!\w)(?:{latin})(?:'s)?(?!\w)|" + "|".join(w for w in words if w[:1] > "\u2e80"))
 
 
 def month_money(line: Line, src: Src, as_of: date | None, currency: str | None = None) -> MonthFinancials | None:
@@ -289,4 +290,4 @@ def is_target_heading(text: str) -> bool:
 @functools.cache
 def _target_heading() -> re.Pattern[str]:
     latin = "|".join(w for w in TARGET_WORDS if w[:1] < "\u2e80")
-    return re.compile(rf"(?<!\w)(?:{latin})(?!\w)|" + "|".join(w for w in TARGET_WORDS if w[:1] > "\u2e80"))
+    return compiled(rf"(?<!\w)(?:{latin})(?!\w)|" + "|".join(w for w in TARGET_WORDS if w[:1] > "\u2e80"))

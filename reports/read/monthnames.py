@@ -10,6 +10,8 @@ import functools
 import re
 from datetime import date
 
+from reports.patterns import compiled
+
 # en pt es fr de tr ru id: names, genitive and locative forms (октября, в октябре), abbreviations.
 _MONTHS = (
     "jan january janeiro enero ene janvier janv januar jänner ocak январь января январе янв januari",
@@ -39,9 +41,9 @@ def _names() -> dict[str, int]:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """A CJK month (`2026年8月`, `2026년 8월`), a named one in a cell (`ago/2026`, `outubro de
     2026`), and the words of a line."""
-    return (re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]"),
-            re.compile(r"([^\W\d_]+)\.?(?:\s*[/\s-]\s*(?:(?:de|del)\s+)?(\d{4}))?"),
-            re.compile(r"[^\W\d_]+|\d+"))
+    return (compiled(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]"),
+            compiled(r"([^\W\d_]+)\.?(?:\s*[/\s-]\s*(?:(?:de|del)\s+)?(\d{4}))?"),
+            compiled(r"[^\W\d_]+|\d+"))
 
 
 def month_number(word: str) -> int | None:

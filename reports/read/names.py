@@ -7,6 +7,7 @@ import functools
 import re
 from pathlib import Path
 
+from reports.patterns import compiled, longest_first
 from reports.read.headings import normalise_heading
 from reports.read.vocabulary import LANGUAGES
 
@@ -19,9 +20,9 @@ _SEPARATORS = " \t-\u2013\u2014:|\u00b7\u30fb/,.()[]"
 @functools.cache
 def _doc_type() -> re.Pattern[str]:
     """Doc-type phrases of every language at either end of a title, longest first."""
-    words = sorted(GENERIC_TITLES, key=len, reverse=True)
+    words = sorted(GENERIC_TITLES, key=longest_first)
     alt = "|".join(re.escape(w).replace(r"\ ", r"[\s_-]+").replace(r"\-", r"[\s_-]*") for w in words)
-    return re.compile(rf"^(?:{alt})(?![^\W\d_])|(?<![^\W\d_])(?:{alt})$", re.I)
+    return compiled(rf"^(?:{alt})(?![^\W\d_])|(?<![^\W\d_])(?:{alt})$", re.I)
 
 
 _ASCII_SYMBOLS = str.maketrans("", "", "".join(
@@ -48,7 +49,7 @@ def _doc_type_words() -> frozenset[str]:
     return frozenset(words)
 
 
-_NOT_LETTERS = re.compile(r"[^a-z]+")
+_NOT_LETTERS = compiled(r"[^a-z]+")
 
 
 def _may_name_doc_type(s: str) -> bool:
@@ -70,7 +71,7 @@ def clean_title(title: str) -> str:
     return "" if generic_title(s) else s
 
 
-_WORDISH = re.compile(r"[\w&']+")
+_WORDISH = compiled(r"[\w&']+")
 
 
 def generic_title(title: str) -> bool:

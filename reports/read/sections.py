@@ -23,6 +23,7 @@ from reports.model import (
     Src,
     StackItem,
 )
+from reports.patterns import compiled
 from reports.read import dates
 from reports.read import values as v
 from reports.read.found import Context, Found, short
@@ -30,7 +31,7 @@ from reports.read.items import is_done, item_level, written
 from reports.read.kpis import MonthLine, month_money, read_kpi, read_kpi_target, split_line
 from reports.read.markdown import Block
 
-_DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
+_DASH_SPLIT = compiled(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
 
 
 def _name_value(blk: Block, what: str, out: Found) -> tuple[str, str] | None:
@@ -41,7 +42,7 @@ def _name_value(blk: Block, what: str, out: Found) -> tuple[str, str] | None:
     return name.strip(), rest.strip()
 
 
-_CLOSE = re.compile(r"\(\s*close[sd]?\s*:?\s*(?P<date>[^)]*)\)\s*$", re.I)
+_CLOSE = compiled(r"\(\s*close[sd]?\s*:?\s*(?P<date>[^)]*)\)\s*$", re.I)
 
 
 def _read_deal(blk: Block, src: Src, ctx: Context) -> Found:
@@ -87,7 +88,7 @@ def _near_misses(flags: v.Flags, line: int, out: Found) -> None:
                  "Read as a tag")
 
 
-_LEADING_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})\s*[:\u2013\u2014-]\s*")
+_LEADING_DATE = compiled(r"^(?P<date>\d{4}-\d{2}-\d{2})\s*[:\u2013\u2014-]\s*")
 
 
 def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
@@ -117,11 +118,11 @@ def _read_action(blk: Block, src: Src, ctx: Context) -> Found:
     return out
 
 
-_COST = re.compile(r"\((?P<cost>[^)]*)\)\s*$")
+_COST = compiled(r"\((?P<cost>[^)]*)\)\s*$")
 
 
 # Where things are, not what they are built with: a path, a URL, a host name or an IP address.
-_PLACE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|/|~/|\.{1,2}/|[A-Za-z]:\\|\\\\)|"
+_PLACE = compiled(r"^(?:[a-z][a-z0-9+.-]*://|www\.|/|~/|\.{1,2}/|[A-Za-z]:\\|\\\\)|"
                     r"^(?:[\w-]+\.){2,}[a-z]{2,}(?::\d+)?(?:/\S*)?$|^[\w-]+\.(?:com|net|org|dev|app|test|co|"
                     r"cloud|example)(?::\d+)?(?:/\S*)?$|^\d{1,3}(?:\.\d{1,3}){3}\b", re.I)
 _TOOL_WORDS = 6  # `Next.js 15 (App Router)`: a tool named without a layer; longer is prose
@@ -157,7 +158,7 @@ def _marked(text: str) -> bool:
     return amount is not None and amount.currency is not None
 
 
-_COSTLY = re.compile(r"\$|/\s*mo|per month|monthly|\bfree\b|\bcheap\b|\bcost|\d\s*[kK]\b|^\s*\d[\d,.]*\s*$", re.I)
+_COSTLY = compiled(r"\$|/\s*mo|per month|monthly|\bfree\b|\bcheap\b|\bcost|\d\s*[kK]\b|^\s*\d[\d,.]*\s*$", re.I)
 _MONEY_WORDS = {"revenue": ("revenue", "income", "sales", "rev"), "expenses": ("expenses", "expense", "costs",
                                                                               "cost", "spend", "opex")}
 
@@ -206,10 +207,10 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
     return out
 
 
-_ABOUT = re.compile(r"^(?:about|around|approx\.?|approximately|roughly|~)\s*", re.I)
+_ABOUT = compiled(r"^(?:about|around|approx\.?|approximately|roughly|~)\s*", re.I)
 
 
-_CAMPAIGN = re.compile(r"^(?P<date>\S+)\s*:\s*(?P<name>.*?)\s*(?:\(\s*list\s*:\s*(?P<list>[^)]*)\))?\s*$", re.I)
+_CAMPAIGN = compiled(r"^(?P<date>\S+)\s*:\s*(?P<name>.*?)\s*(?:\(\s*list\s*:\s*(?P<list>[^)]*)\))?\s*$", re.I)
 
 
 def _read_campaign(blk: Block, src: Src, ctx: Context) -> Found:
@@ -230,7 +231,7 @@ def _read_revrec(blk: Block, src: Src, ctx: Context) -> Found:
     return out
 
 
-_LIMIT = re.compile(r"^(?P<cmp><=|>=|\u2264|\u2265|<|>|max(?:imum)?|min(?:imum)?|at most|at least)?\s*(?P<value>.+)$", re.I)
+_LIMIT = compiled(r"^(?P<cmp><=|>=|\u2264|\u2265|<|>|max(?:imum)?|min(?:imum)?|at most|at least)?\s*(?P<value>.+)$", re.I)
 _FLOOR_WORDS = ("runway", "cash", "minimum", "min ", "floor", "reserve", "margin")
 
 
@@ -270,7 +271,7 @@ def _read_guardrail(blk: Block, src: Src, ctx: Context) -> Found:
     return out
 
 
-_MEASURE = re.compile(r"\(\s*measure\s*:\s*(?P<measure>[A-Za-z0-9 -]+?)\s*\)")
+_MEASURE = compiled(r"\(\s*measure\s*:\s*(?P<measure>[A-Za-z0-9 -]+?)\s*\)")
 
 
 _TIERS = {"zero-cost": "zero-cost", "low-cost": "low-cost", "revenue": "revenue",
