@@ -6,7 +6,6 @@ text that goes to SES (and into the preview) is formatted from those two parts.
 """
 
 import binascii
-import re
 
 from reports.errors import ConfigError
 from reports.patterns import compiled
@@ -24,6 +23,9 @@ _CONTROL = frozenset(chr(c) for first, last in ((0x00, 0x1F), (0x7F, 0x9F), (0x6
                                                 (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x206F),
                                                 (0xFEFF, 0xFEFF))
                      for c in range(first, last + 1))
+
+
+_OUTER_COMMA = compiled(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
 
 
 class Address(NamedTuple):
@@ -95,7 +97,7 @@ def _rfc5322(key: str, text: str, where: str) -> list[tuple[str, str]]:
     except Exception:  # the parser raises IndexError and others on some malformed input
         defects = ["it cannot be read as an address"]
     if defects:
-        chunks = [c.strip() for c in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', text) if c.strip()]
+        chunks = [c.strip() for c in _OUTER_COMMA.split(text) if c.strip()]
         if len(chunks) > 1:
             for chunk in chunks:
                 _rfc5322(key, chunk, where)  # names the one that is wrong

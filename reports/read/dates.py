@@ -30,6 +30,12 @@ _ENGLISH_WORDS = frozenset(("out", "set", "ago"))  # month names (pt, es) that a
 _TRIM = " -\u2014\u2013,;:\uff0c\u3001"  # what a removed due date leaves dangling at the end
 
 
+_NUMERIC_DATE = compiled(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?")
+_ISO_DATE = compiled(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_CJK_DATE = compiled(r"(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]")
+_DATE_TOKENS = compiled(r"[^\W\d_]+|\d+")
+
+
 class Due(NamedTuple):
     """A due date found in a bullet: the date (None if it could not be read), the text it
     was written as, and the bullet's text without it."""
@@ -199,13 +205,13 @@ def unreadable(found: Due) -> str | None:
 
 def is_numeric_date(written: str) -> bool:
     """`12/15` or `20/12/2026`: month or day first depends on the writer."""
-    return bool(re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", written.strip()))
+    return bool(_NUMERIC_DATE.fullmatch(written.strip()))
 
 
 def parse_date(written: str, as_of: date | None, date_order: str | None = None) -> date | None:
     """A date as `_date()` finds it; without a year, the one nearest `as_of`; None if it is no date."""
     s = written.strip().lower()
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    iso = _ISO_DATE.fullmatch(s)
     if iso:
         return _checked(int(iso[1]), int(iso[2]), int(iso[3]))
     if is_numeric_date(s):
@@ -216,11 +222,11 @@ def parse_date(written: str, as_of: date | None, date_order: str | None = None) 
         if len(parts) == 3:
             return _checked(parts[2] + (2000 if parts[2] < 100 else 0), month, day)
         return _nearest(month, day, as_of)
-    cjk = re.fullmatch(r"(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]", s)
+    cjk = _CJK_DATE.fullmatch(s)
     if cjk:
         return _checked(int(cjk[1]), int(cjk[2]), int(cjk[3])) if cjk[1] else \
             _nearest(int(cjk[2]), int(cjk[3]), as_of)
-    tokens = re.findall(r"[^\W\d_]+|\d+", s)
+    tokens = _DATE_TOKENS.findall(s)
     named = next((n for n in map(month_number, tokens) if n is not None), None)
     numbers = [int(t) for t in tokens if t.isdecimal()]
     if named is None or not numbers or numbers[0] > 31:

@@ -14,6 +14,8 @@ from reports.read import values as v
 from reports.read.headings import levels_in
 from reports.read.vocabulary import LANGUAGES
 
+_LEVEL_LABEL = compiled(r"^\W*(?:\S*\d\S*|[^\W\d_]+\d*)\s*[:\uff1a]\s*(?=\S)")
+
 
 @functools.cache
 def _done_pattern() -> re.Pattern[str]:
@@ -201,7 +203,7 @@ def block_title(text: str) -> str:
     """A heading or bold lead as an item's text: without numbering, `Issue 2:` or a level aside."""
     s = _TITLE_NUMBER.sub("", text.strip())
     s = _TITLE_LABEL.sub("", s)
-    s = re.sub(r"^\W*(?:\S*\d\S*|[^\W\d_]+\d*)\s*[:\uff1a]\s*(?=\S)", lambda m: "" if levels_in(m[0]) else m[0], s)
+    s = _LEVEL_LABEL.sub(lambda m: "" if levels_in(m[0]) else m[0], s)
     level, s = item_level(s)
     return s.strip(" *")
 

@@ -47,6 +47,9 @@ _LAST_YEAR = ("last year", "prior year", "previous year", "year ago", "ly", "yoy
               "прошлом году", "tahun lalu", "前年", "昨年", "去年", "上年", "작년", "전년")
 
 
+_DECIMAL_COMMA = compiled(r"^(\d+),(\d{1,2})$")
+
+
 class KpiTarget:
     """A line under a targets heading: the target of the KPI of that name read above it.
 
@@ -125,7 +128,7 @@ def figure(text: str, strict: bool) -> tuple[Decimal, str] | None:
 
 def _number(text: str) -> Decimal | None:
     """`4,9` or `4.9` as a Decimal (one comma before one or two digits is a decimal comma)."""
-    s = re.sub(r"^(\d+),(\d{1,2})$", r"\1.\2", text.strip())
+    s = _DECIMAL_COMMA.sub(r"\1.\2", text.strip())
     try:
         return v.sane(Decimal(s.replace(",", "")))
     except InvalidOperation:

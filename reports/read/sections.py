@@ -34,6 +34,9 @@ from reports.read.markdown import Block
 _DASH_SPLIT = compiled(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]\s*")
 
 
+_FIGURE_PARTS = compiled(r";|,\s+(?=[A-Za-z])|\(|\)")
+
+
 def _name_value(blk: Block, what: str, out: Found) -> tuple[str, str] | None:
     name, sep, rest = blk.text.partition(":")
     if not sep or not name.strip() or not rest.strip():
@@ -179,7 +182,7 @@ def _read_financial_bullet(blk: Block, src: Src, ctx: Context) -> Found:
             out.warn(blk.line, f"financials: expected `YYYY-MM: revenue $X, expenses $Y`, got '{short(blk.text)}'")
         return out
     figures: dict[str, v.Amount | None] = {"revenue": None, "expenses": None}
-    parts = re.split(r";|,\s+(?=[A-Za-z])|\(|\)", rest)  # not the comma inside $4,800
+    parts = _FIGURE_PARTS.split(rest)  # not the comma inside $4,800
     for n, part in enumerate(p for p in parts if p.strip()):
         words = part.strip().split(None, 1)
         key = next((k for k, names in _MONEY_WORDS.items() if words and words[0].lower().strip(":") in names),
