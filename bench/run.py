@@ -173,6 +173,10 @@ class Bench:
         self.say(f"| {name} | {measured:.3f} {unit} | {base} | {ratio:.3f} | {limit:g} | "
                  f"{'yes' if ok else 'NO'} |")
 
+    def info(self, name: str, measured: float, baseline: float) -> None:
+        """A row that is measured and shown, not a target."""
+        self.say(f"| {name} | {measured:.3f} s | {baseline:.3f} s | {measured / baseline:.3f} | \u2014 | (not a target) |")
+
     def send(self, log: Path | str | None = None, kind: str = "send") -> tuple[float, int]:
         figures, peak = measure(kind, SAMPLE, 1, self.endpoint, self.env, log=log)
         return figures["seconds"], peak
@@ -236,6 +240,7 @@ def reading_targets(b: Bench, slowest: float, largest: float) -> None:
 def startup_targets(b: Bench) -> None:
     """A preview's start-up against importing boto3, without and with a repos.env."""
     script = [SCRIPT] if SCRIPT else CLI
+    run(script + ["--dry-run", "-q"])  # as on any machine after its first run: the pattern cache is written
     dry, boto = interleaved(script + ["--dry-run", "-q"], [PY, "-c", "import boto3"], 7 if b.quick else 21)
     b.target("dry-run of the sample \u00f7 `python -c \"import boto3\"`", dry, boto, 0.5)
     configured = b.work / "configured"  # the everyday case: a repos.env in the current folder
@@ -244,6 +249,12 @@ def startup_targets(b: Bench) -> None:
     dry, boto = interleaved(script + ["--dry-run", "-q"], [PY, "-c", "import boto3"], 7 if b.quick else 21,
                             cwd=configured)
     b.target("dry-run with repos.env \u00f7 `python -c \"import boto3\"`", dry, boto, 0.5)
+    cold, boto_again = [], []  # each run with an empty pattern cache (reports/patterns.py)
+    for n in range(5 if b.quick else 11):
+        cold.append(run(script + ["--dry-run", "-q"], env={**os.environ, "XDG_CACHE_HOME": str(b.work / f"cold{n}")})[0])
+        boto_again.append(run([PY, "-c", "import boto3"])[0])
+    b.info("first dry-run, no pattern cache yet \u00f7 `python -c \"import boto3\"`", statistics.median(cold),
+           statistics.median(boto_again))
 
 
 def scale_targets(b: Bench) -> None:
