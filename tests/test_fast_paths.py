@@ -52,3 +52,15 @@ def test_the_bracket_marker_pattern_finds_what_its_plain_form_finds(text: str) -
     from reports.read.values import _BRACKET
     plain = re.compile(r"(?<![\w/.\-\]])\[([^\[\]\n]{1,24})\](?!\()")  # the look-behind first, as written
     assert [(m.span(), m[1]) for m in _BRACKET.finditer(text)] == [(m.span(), m[1]) for m in plain.finditer(text)]
+
+
+def test_a_characters_ascii_letter_is_the_one_a_case_blind_pattern_matches() -> None:
+    """`_ascii_letter` searches the alphabet once; the rule it keeps is the engine's own
+    case-insensitive match of the character against each letter in turn."""
+    import re
+
+    chars = {c for w in _WORDS for c in w if not c.isascii()}
+    chars |= {chr(n) for n in range(0x80, 0x250)} | {"\u017f", "\u212a", "\u0131", "\u0130", "\u03ba", "\u1e9e"}
+    for char in sorted(chars):
+        letters = (a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(re.escape(char), a, re.I))
+        assert items._ascii_letter(char) == next(letters, char), char

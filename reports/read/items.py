@@ -63,11 +63,17 @@ def _ascii_done_heads() -> frozenset[str]:
     heads = set()
     for phrase in {w for vocab in LANGUAGES.values() for w in vocab.done_words}:
         first = phrase.split()[0].lower()
-        spelt = "".join(c if c.isascii() else next(
-            (a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(re.escape(c), a, re.I)), c) for c in first)
+        spelt = "".join(c if c.isascii() else _ascii_letter(c) for c in first)
         if spelt.isascii():
             heads.add(spelt)
     return frozenset(heads)
+
+
+def _ascii_letter(char: str) -> str:
+    """The ASCII letter a character matches case-insensitively (`ı` → `i`), else the character:
+    one search of the alphabet, as the regular-expression engine's case rules have it."""
+    found = compiled(re.escape(char), re.I).search("abcdefghijklmnopqrstuvwxyz")
+    return found[0] if found else char
 
 
 def is_done(text: str) -> bool:
