@@ -254,13 +254,18 @@ def route(item: Risk | Action, entity: Entity) -> Route:
     """Route by tags when the item carries a routing tag, else by its words; an untagged
     item of a `sector: software` entity goes to the CTO as well; security at critical,
     high, P0 or P1 goes to the CEO as well."""
-    tagged = frozenset(TAGS[t] for t in (x.lower() for x in item.tags) if t in TAGS)
-    topics = tagged or topics_of(item.text)
+    return _route(item.tags, item.text, level(item), entity.sector)
+
+
+@lru_cache(maxsize=1 << 12)  # the reports ask again for the same items (the sample: 394 asks, 43 items)
+def _route(tags: tuple[str, ...], text: str, rank: str | None, sector: str) -> Route:
+    tagged = frozenset(TAGS[t] for t in (x.lower() for x in tags) if t in TAGS)
+    topics = tagged or topics_of(text)
     roles = {role for topic in topics for role in TOPIC_ROLES[topic]}
-    if SECURITY in topics and level(item) in URGENT:
+    if SECURITY in topics and rank in URGENT:
         roles.add("ceo")
     by = "tags" if tagged else "words" if topics else ""
-    if not tagged and entity.sector == SOFTWARE:
+    if not tagged and sector == SOFTWARE:
         roles.add("cto")
         by = by or "sector"
     return Route(topics, frozenset(roles), by)
