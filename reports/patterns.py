@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 __all__ = ["compiled", "longest_first"]
 
@@ -39,15 +39,15 @@ class _Store:
     """What the compiler produced, by (pattern, flags); loaded on first use, saved at exit."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, int], tuple[Any, ...]] | None = None
-        self.added: dict[tuple[str, int], tuple[Any, ...]] = {}
+        self.entries: dict[tuple[str | bytes, int], tuple[Any, ...]] | None = None
+        self.added: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}
 
-    def get(self, key: tuple[str, int]) -> tuple[Any, ...] | None:
+    def get(self, key: tuple[str | bytes, int]) -> tuple[Any, ...] | None:
         if self.entries is None:
             self.entries = _load(cache_file())
         return self.entries.get(key)
 
-    def add(self, key: tuple[str, int], entry: tuple[Any, ...]) -> None:
+    def add(self, key: tuple[str | bytes, int], entry: tuple[Any, ...]) -> None:
         if not self.added:
             atexit.register(self.save)
         self.added[key] = entry
@@ -86,7 +86,7 @@ def cache_file() -> Path | None:
     return user_cache_path("send-exec-reports") / name
 
 
-def _load(path: Path | None) -> dict[tuple[str, int], tuple[Any, ...]]:
+def _load(path: Path | None) -> dict[tuple[str | bytes, int], tuple[Any, ...]]:
     try:
         version, entries = marshal.loads(path.read_bytes()) if path else ("", {})
     except (OSError, EOFError, ValueError, TypeError):
@@ -94,7 +94,7 @@ def _load(path: Path | None) -> dict[tuple[str, int], tuple[Any, ...]]:
     return entries if version == _VERSION and isinstance(entries, dict) else {}
 
 
-def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+def compiled(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """`re.compile(pattern, flags)`, from the cache when it holds the pattern."""
     key = (pattern, int(flags))
     entry = _STORE.get(key) if _VERSION else None
@@ -105,14 +105,14 @@ def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
             pass
     try:
         entry = _compile(pattern, key[1])
-        made: re.Pattern[str] = _sre.compile(pattern, *entry)
+        made: re.Pattern[AnyStr] = _sre.compile(pattern, *entry)
     except Exception:  # noqa: BLE001 - the private interface changed: compile as usual
         return re.compile(pattern, flags)
     _STORE.add(key, entry)
     return made
 
 
-def _compile(pattern: str, flags: int) -> tuple[Any, ...]:
+def _compile(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
     """What `re._compiler.compile` hands the engine: final flags, code, groups, names."""
     parsed = _parser.parse(pattern, flags)
     code = [int(word) for word in _compiler._code(parsed, flags)]

@@ -102,6 +102,21 @@ def test_records_are_made_by_the_librarys_cheaper_namedtuple() -> None:
     assert typed == []
 
 
+def test_patterns_are_compiled_through_the_cache() -> None:
+    """`re.compile` and `re.match("...")` compile on every run; `patterns.compiled` once per
+    machine (reports/patterns.py: a tenth of a preview's start-up)."""
+    direct = []
+    for path in [*LIBRARY, CLI]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                    and node.func.attr in ("compile", "match", "search", "sub", "fullmatch", "split", "findall",
+                                           "finditer", "subn")
+                    and path.name != "patterns.py"):
+                direct.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert direct == []
+
+
 def test_the_library_never_imports_tests_or_bench_and_bench_never_imports_tests() -> None:
     library = sorted(m for m, names in GRAPH.items() if any(n.split(".")[0] in ("tests", "bench") for n in names))
     bench = sorted(str(p) for p in (ROOT / "bench").rglob("*.py")

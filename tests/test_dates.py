@@ -140,3 +140,12 @@ def test_any_text_near_due_words_is_read_without_raising(text: str) -> None:
     if found is not None:
         assert found.written in text and len(found.rest) < len(text)
     dates.field_due(text, AS_OF)
+
+
+def test_days_in_a_month_is_the_calendars() -> None:
+    import calendar
+
+    from reports.read.dates import days_in
+
+    assert [days_in(y, m) for y in range(1896, 2405) for m in range(1, 13)] == [
+        calendar.monthrange(y, m)[1] for y in range(1896, 2405) for m in range(1, 13)]

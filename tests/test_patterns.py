@@ -42,9 +42,10 @@ def test_every_cached_pattern_finds_what_re_compile_finds(monkeypatch: pytest.Mo
     lines += ["Priorität: hoch", "P1 — due 2026-12-05", "€1.200,50", "12 月 5 日", "", "x" * 300]
     for source, flags in entries:
         cached, fresh = patterns.compiled(source, flags), re.compile(source, flags)
+        texts = [t.encode() for t in lines] if isinstance(source, bytes) else lines
         assert (cached.pattern, cached.flags, cached.groups, cached.groupindex) == (
             fresh.pattern, fresh.flags, fresh.groups, fresh.groupindex), source
-        for line in lines:
+        for line in texts:
             assert [(m.span(), m.groups()) for m in cached.finditer(line)] == [
                 (m.span(), m.groups()) for m in fresh.finditer(line)], (source, line)
     assert store.added == {}  # every one was built from the cache

@@ -1,11 +1,11 @@
 """Monthly totals: each entity's months, the portfolio's complete months, the latest full month."""
 
-import calendar
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from reports.model import Entity, Portfolio
+from reports.read.dates import days_in
 from reports.read.values import month_add
 from reports.record import NamedTuple
 
@@ -38,13 +38,13 @@ def month_index(month: str) -> int:
 def month_end(month: str) -> date:
     """The last day of `YYYY-MM`."""
     year, mon = int(month[:4]), int(month[5:7])
-    return date(year, mon, calendar.monthrange(year, mon)[1])
+    return date(year, mon, days_in(year, mon))
 
 
 def position(day: date) -> Decimal:
     """Where the end of `day` falls on the month line: month_index + day ÷ days in the
     month, so the end of month M is month_index(M) + 1."""
-    days = calendar.monthrange(day.year, day.month)[1]
+    days = days_in(day.year, day.month)
     return Decimal(month_index(month_of(day))) + Decimal(day.day) / Decimal(days)
 
 

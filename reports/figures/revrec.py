@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from reports.figures.months import month_of
+from reports.patterns import compiled
 from reports.read.values import parse_money, parse_month
 from reports.record import NamedTuple
 
@@ -17,11 +18,11 @@ class Adjustment(NamedTuple):
     belongs: str | None  # YYYY-MM it belongs to, when the item says
 
 
-_MONEY_IN_TEXT = r"\$\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?"
+_MONEY_IN_TEXT = compiled(r"\$\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?")
 _MONTH_IN_TEXT = (r"(\d{4}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                   r"(?:\s+\d{4})?)")
-_BOOKED = r"\bbooked\s+(?:as|in|into)\s+" + _MONTH_IN_TEXT  # compiled on first use: most items lack it
-_BELONGS = r"\b(?:for|belongs?\s+(?:to|in))\s+" + _MONTH_IN_TEXT
+_BOOKED = compiled(r"\bbooked\s+(?:as|in|into)\s+" + _MONTH_IN_TEXT, re.I)
+_BELONGS = compiled(r"\b(?:for|belongs?\s+(?:to|in))\s+" + _MONTH_IN_TEXT, re.I)
 
 
 def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
@@ -30,15 +31,15 @@ def revrec_adjustment(text: str, as_of: date) -> Adjustment | None:
     as-of date). None when the item gives no amount or no month it was booked in."""
     if "booked" not in text.lower():
         return None
-    money = re.search(_MONEY_IN_TEXT, text)
-    booked = re.search(_BOOKED, text, re.I)
+    money = _MONEY_IN_TEXT.search(text)
+    booked = _BOOKED.search(text)
     if money is None or booked is None:
         return None
     amount = parse_money(money[0].replace(" ", ""))
     month = _near_month(booked[1], as_of)
     if amount is None or month is None:
         return None
-    belongs = re.search(_BELONGS, text, re.I)
+    belongs = _BELONGS.search(text)
     target = _near_month(belongs[1], as_of) if belongs else None
     return Adjustment(amount, month, target)
 

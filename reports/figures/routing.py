@@ -8,10 +8,10 @@ states the rules; add a word to a table to extend them.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from reports.model import Action, Entity, Risk
+from reports.patterns import compiled
 from reports.record import NamedTuple
 
 SECURITY, ENGINEERING, MARKETING, MONEY, PEOPLE = "security", "engineering", "marketing", "money", "people"
@@ -274,7 +274,7 @@ def _route(tags: tuple[str, ...], text: str, rank: str | None, sector: str) -> R
 _ENDINGS = ("s", "es", "ed", "ing", "er", "ers", "ment", "ments", "ion", "ions")
 _E_ENDINGS = ("d", "ed", "es", "ing", "er", "ers", "ion", "ions")  # hire -> hired, hiring; migrate -> migration
 _LAST_LETTERS = tuple({end[-1] for end in (*_ENDINGS, *_E_ENDINGS, "ies")})  # s d g r t n
-_TOKEN = re.compile(r"[0-9a-z\u00c0-\u024f\u0400-\u052f]+")  # Latin and Cyrillic words; CJK is matched as parts
+_TOKEN = compiled(r"[0-9a-z\u00c0-\u024f\u0400-\u052f]+")  # Latin and Cyrillic words; CJK is matched as parts
 
 
 class _Tables(NamedTuple):

@@ -249,6 +249,13 @@ def front_date_order(meta: dict[str, Any], text: str) -> tuple[str | None, Probl
                   "(12/15 is December 15) nor DMY (15/12 is December 15); ignored")
 
 
+def days_in(year: int, mon: int) -> int:
+    """The number of days in a month (without `calendar`, which costs a preview's start-up
+    more than this line)."""
+    return 29 if mon == 2 and (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else \
+        (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[mon - 1]
+
+
 def _nearest(month: int, day: int, as_of: date | None) -> date | None:
     """The date of that month and day nearest the as-of date (`Jan 10` late in the year is next year's)."""
     if as_of is None:

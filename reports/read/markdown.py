@@ -13,6 +13,7 @@ from typing import Any
 
 import pyromark
 
+from reports.patterns import compiled
 from reports.read import bounds
 from reports.read.found import Problem
 
@@ -45,6 +46,8 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+_STRUCK = compiled(re.escape(_STRUCK_ON) + r".*?" + re.escape(_STRUCK_OFF), re.S)
+_NEWLINE = compiled(b"\n")
 _BREAK = "\x1e"  # a line break inside a paragraph: whitespace to str.split, so text is unchanged
 _LAZY = "\x1d"  # a break before an item's line written at the margin (likewise whitespace)
 
@@ -59,7 +62,7 @@ def _finish(parts: list[str], owner: Block | None) -> str:
         owner.lines = owner.lines + tuple(_clean(x) for x in plain.split(_BREAK))
     if _STRUCK_ON not in text:
         return _clean(text)
-    outside = re.sub(re.escape(_STRUCK_ON) + r".*?" + re.escape(_STRUCK_OFF), "", text, flags=re.S)
+    outside = _STRUCK.sub("", text)
     inside = text.replace(_STRUCK_ON, "").replace(_STRUCK_OFF, "")
     # All of it struck, or its lead (`~~Flaky login~~ fixed by moving to SES`): done.
     if owner is not None and inside.strip() and (not outside.strip() or text.lstrip().startswith(_STRUCK_ON)):
@@ -94,7 +97,7 @@ class _Builder:
         """Start on the next piece of the text: its line numbers follow the pieces before it."""
         self.data = text.encode()  # the parser's positions are in UTF-8 bytes
         # A short text counts its newlines per block; a long one looks them up (bisect).
-        self.newlines = [m.start() for m in re.finditer(b"\n", self.data)] if len(self.data) > 4096 else None
+        self.newlines = [m.start() for m in _NEWLINE.finditer(self.data)] if len(self.data) > 4096 else None
         self.base = lines_before
         self.resume = self.last_table if table else None
 

@@ -14,6 +14,7 @@ from typing import Any
 from reports.digest import sha256_hex
 from reports.model import Coverage, Entity, Portfolio, Source, Src, Warning_
 from reports.read import values as v
+from reports.read.dates import days_in
 from reports.read.document import Document, meta_text
 
 KINDS = ("operating", "ancillary")
@@ -236,10 +237,8 @@ def _meta_date(meta: dict[str, tuple[Any, str]], key: str, warnings: list[Warnin
     day = v.parse_date(text)
     month = v.parse_month(text) if day is None else None
     if month is not None:
-        import calendar
-
         year, mon = int(month[:4]), int(month[5:])
-        day = date(year, mon, calendar.monthrange(year, mon)[1])
+        day = date(year, mon, days_in(year, mon))
     if day is None:
         warnings.append(Warning_(Src(path, 1), f"{key} '{raw}' is not a date (YYYY-MM-DD or YYYY-MM)",
                                  "portfolio"))

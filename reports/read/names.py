@@ -16,6 +16,8 @@ _GENERIC_STEMS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.gene
 _GENERIC_WORDS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.generic_words)
 _SEPARATORS = " \t-\u2013\u2014:|\u00b7\u30fb/,.()[]"
 
+_NOT_LETTERS = compiled(r"[^a-z]+")
+
 
 @functools.cache
 def _doc_type() -> re.Pattern[str]:
@@ -43,8 +45,8 @@ def _doc_type_words() -> frozenset[str]:
     words: set[str] = set()
     for phrase in GENERIC_TITLES:
         for word in phrase.lower().split():
-            words.update(w for w in re.split(r"[^a-z]+", word) if w)
-            words.add(re.sub(r"[^a-z]+", "", word))  # `hand-off` is also written `handoff`
+            words.update(w for w in _NOT_LETTERS.split(word) if w)
+            words.add(_NOT_LETTERS.sub("", word))  # `hand-off` is also written `handoff`
     words.discard("")
     return frozenset(words)
 

@@ -4,6 +4,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from reports.patterns import compiled
 from reports.read.monthnames import cell_month
 from reports.record import NamedTuple
 
@@ -12,12 +13,12 @@ MIN_YEAR, MAX_YEAR = 1900, 9000  # past these, date arithmetic overflows
 PRIORITIES = ("P0", "P1", "P2", "P3")
 
 _SCALE = {"": Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
-_MONEY = re.compile(
+_MONEY = compiled(
     r"""^(?P<neg>-)?\$?(?P<neg2>-)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*
         (?P<scale>[kKmMbB])?\s*(?:/\s*(?:mo|month|mth))?$""",
     re.VERBOSE,
 )
-_NUMBER = re.compile(r"^(?P<num>-?(?:\d[\d,]*(?:\.\d+)?|\.\d+))\s*(?P<scale>[kKmM](?![a-zA-Z]))?\s*(?P<unit>.*)$")
+_NUMBER = compiled(r"^(?P<num>-?(?:\d[\d,]*(?:\.\d+)?|\.\d+))\s*(?P<scale>[kKmM](?![a-zA-Z]))?\s*(?P<unit>.*)$")
 _MONTH_NAMES = {
     name: i + 1
     for i, names in enumerate(
@@ -27,9 +28,9 @@ _MONTH_NAMES = {
     )
     for name in names
 }
-_UNIT = re.compile(r"(?:[A-Za-z][A-Za-z /.-]{0,19})?")  # a word: days, ms, users, req/s; no digits
+_UNIT = compiled(r"(?:[A-Za-z][A-Za-z /.-]{0,19})?")  # a word: days, ms, users, req/s; no digits
 # `[ops]`, never the `[tourId]` of a route `/tours/[tourId]` or a link `[text](url)`.
-_MARKER = re.compile(r"(?<![\w/.\-])\[([A-Za-z0-9][A-Za-z0-9_-]*)\](?!\()")
+_MARKER = compiled(r"(?<![\w/.\-])\[([A-Za-z0-9][A-Za-z0-9_-]*)\](?!\()")
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
@@ -65,7 +66,7 @@ def parse_money(text: str) -> Decimal | None:
     return value
 
 
-_MONTHLY = re.compile(r"/\s*(?:mo|month|mth)\b|\bper month\b|\ba month\b|\bmonthly\b", re.I)
+_MONTHLY = compiled(r"/\s*(?:mo|month|mth)\b|\bper month\b|\ba month\b|\bmonthly\b", re.I)
 
 
 def is_monthly(text: str) -> bool:
@@ -113,7 +114,7 @@ def parse_quantity(text: str) -> Quantity | None:
 def parse_date(text: str) -> date | None:
     """Return the ISO date `YYYY-MM-DD` in `text`, else None."""
     s = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+    if not _ISO_DAY.fullmatch(s):
         return None
     try:
         day = date.fromisoformat(s)
@@ -122,18 +123,21 @@ def parse_date(text: str) -> date | None:
     return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
-_CJK_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_CJK_MONTH = compiled(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_ISO_DAY = compiled(r"\d{4}-\d{2}-\d{2}")
+_ISO_MONTH = compiled(r"(\d{4})-(\d{2})(?:-\d{2})?")
+_NAMED_MONTH = compiled(r"([A-Za-z]+)\.?(?:\s+(\d{4}))?")
 
 
 def parse_month(text: str, as_of: date | None = None) -> str | None:
     """Return `YYYY-MM` for `2026-09`, `2026-09-01`, `Sep 2026`, `September 2026`, `2026年9月` or a
     month named in another language (`ago/2026`); given the as-of date, a month without a year (`Sept`) is the last one begun by then."""
     s = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", s) or _CJK_MONTH.fullmatch(s)
+    m = _ISO_MONTH.fullmatch(s) or _CJK_MONTH.fullmatch(s)
     if m:
         year, month = int(m[1]), int(m[2])
     else:
-        m = re.fullmatch(r"([A-Za-z]+)\.?(?:\s+(\d{4}))?", s)
+        m = _NAMED_MONTH.fullmatch(s)
         if not m or m[1].lower() not in _MONTH_NAMES:
             return cell_month(s, as_of)  # other languages: `ago/2026`, `Oktober 2026`
         month = _MONTH_NAMES[m[1].lower()]
@@ -185,19 +189,19 @@ def month_add(month: str, n: int) -> str:
 
 _EMOJI_SEVERITY = {"\U0001f534": "critical", "\U0001f7e0": "high", "\U0001f7e1": "medium", "\U0001f7e2": "low"}
 _DONE_MARKS = ("\u2705", "\u2713", "\u2714", "\u2611")  # ✅ ✓ ✔ ☑
-_SEVERITY_PREFIX = re.compile(
+_SEVERITY_PREFIX = compiled(
     r"^(?P<word>critical|high|medium|med|low)(?:\s+(?:priority|severity|risk|sev))?\s*[:\u2014\u2013-]\s*", re.I)
-_PRIORITY_PREFIX = re.compile(r"^(?P<p>P[0-3])\b\s*[:\u2014\u2013-]?\s*", re.I)
-_PRIORITY_PAREN = re.compile(r"\s*\((?P<p>P[0-3])\)", re.I)
+_PRIORITY_PREFIX = compiled(r"^(?P<p>P[0-3])\b\s*[:\u2014\u2013-]?\s*", re.I)
+_PRIORITY_PAREN = compiled(r"\s*\((?P<p>P[0-3])\)", re.I)
 # A `[` not after a word, path or `]` character: the `[` comes first so that `re` looks for it
 # directly instead of trying the look-behind at every position (0.6 to 0.4 us on a short item).
-_BRACKET = re.compile(r"\[(?<![\w/.\-\]]\[)([^\[\]\n]{1,24})\](?!\()")
+_BRACKET = compiled(r"\[(?<![\w/.\-\]]\[)([^\[\]\n]{1,24})\](?!\()")
 SEVERITY_TO_PRIORITY = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
 PRIORITY_TO_SEVERITY = {v: k for k, v in SEVERITY_TO_PRIORITY.items()}
 _WORDS = {"med": "medium"}
-_LINK = re.compile(r"#[a-z0-9][a-z0-9_-]*")
-_TAG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_MARKER_WORDS = re.compile(r"\s*#?[A-Za-z0-9][\w -]*\s*")  # a bracketed marker, removed from the text
+_LINK = compiled(r"#[a-z0-9][a-z0-9_-]*")
+_TAG = compiled(r"[a-z0-9][a-z0-9_-]*")
+_MARKER_WORDS = compiled(r"\s*#?[A-Za-z0-9][\w -]*\s*")  # a bracketed marker, removed from the text
 
 
 class Flags(NamedTuple):
@@ -302,7 +306,7 @@ _CJK_SCALE = {"万": Decimal(10_000), "億": Decimal(100_000_000), "亿": Decima
 _MONTHLY_MARKS = ("月額", "/月", "/bulan", "/mês", "/mes", "/monat", "/mois", "/ay", "/мес")
 _amount_re: re.Pattern[str] | None = None
 # `$4,200`, `$0`, `$140/mo`: most money cells, in the form the general reading gives as is
-_PLAIN_DOLLARS = re.compile(r"\$(0|[1-9]\d{0,2}(?:,\d{3})*)(/mo)?")
+_PLAIN_DOLLARS = compiled(r"\$(0|[1-9]\d{0,2}(?:,\d{3})*)(/mo)?")
 
 
 class Amount(NamedTuple):
@@ -340,7 +344,7 @@ def _parse_amount(text: str, taken_in: str | None = None) -> Amount | None:
             currency, s = code, s.replace(mark, " ", 1)
             break
     if _amount_re is None:
-        _amount_re = re.compile(
+        _amount_re = compiled(
             r"^(?P<neg>-)?\s*(?P<num>\d[\d.,\s]*\d|\d)\s*(?P<scale>[kKmMbB](?![a-z])|万|億|亿)?\s*"
             r"(?:/\s*(?:mo|month|mth)|per month|a month|monthly)?$", re.I)
     m = _amount_re.match(" ".join(s.split()).replace("- ", "-"))

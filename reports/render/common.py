@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ from reports.figures.agenda import unrated
 from reports.figures.months import Totals
 from reports.figures.shared import Figures, figures
 from reports.model import Action, Entity, Portfolio, Risk, Src, Warning_
+from reports.patterns import compiled
 from reports.record import NamedTuple
 from reports.render.changes import Changes
 from reports.render.text import ELLIPSIS, Report, clean, truncate
@@ -86,7 +86,7 @@ ROLE_TOPICS: dict[str, frozenset[str]] = {
 # Risks and actions reach a report by what each one says: their warnings go only to the
 # reports that show something from the same file.
 ROUTED_TOPICS = frozenset(("risks", "actions"))
-_SKIPPED = re.compile(r";\s*(?:file |its files were )?skipped$")
+_SKIPPED = compiled(r";\s*(?:file |its files were )?skipped$")
 
 
 def finish(report: Report, portfolio: Portfolio) -> str:

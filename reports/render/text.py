@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -11,11 +10,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from reports.model import Src
+from reports.patterns import compiled
 
 T = TypeVar("T")
 
 WIDTH = 78
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_DOUBLE_STOP = compiled(r"(?<!\.)\.\.(?=\s|\)|$)")
+_CONTROL = compiled(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SPARKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 ELLIPSIS = "\u2026"
 DASH = "\u2014"
@@ -272,7 +273,7 @@ def _one_stop(text: str) -> str:
     """`Harbor Kayak Co..` -> `Harbor Kayak Co.`: a name ending in a period ends the sentence."""
     if ".." not in text:  # what the pattern needs (a bullet: 2.9 to 0.2 us)
         return text
-    return re.sub(r"(?<!\.)\.\.(?=\s|\)|$)", ".", text)
+    return _DOUBLE_STOP.sub(".", text)
 
 
 def change(values: Sequence[Decimal | None]) -> str:

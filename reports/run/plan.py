@@ -11,6 +11,7 @@ from reports.aws.session import Aws
 from reports.config import Settings
 from reports.errors import ConfigError
 from reports.location import Location
+from reports.patterns import compiled
 from reports.progress import logger
 from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.decide import _bounces, decide, same_message
@@ -80,10 +81,9 @@ def baselines_for(roles: Sequence[str], real: dict[str, RoleState], as_of: date,
 
 def check_expected(msg: Outgoing, expected: str) -> None:
     """--expect-sha256: the hash, or a prefix of it of at least 12 hex digits, as shown."""
-    import re
 
     want = expected.strip().lower()
-    if not re.fullmatch(r"[0-9a-f]{12,64}", want):
+    if not compiled(r"[0-9a-f]{12,64}").fullmatch(want):
         raise ConfigError(f"--expect-sha256 '{expected}' is not 12 to 64 hex digits of a hash that "
                           "a preview showed")
     if not msg.sha256.startswith(want):

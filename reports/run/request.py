@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from reports import ROLES
 from reports.errors import ConfigError
 from reports.location import Location, S3Url, log_file, parse_s3_url
+from reports.patterns import compiled
 from reports.run.types import Request
 
 FIRST_YEAR, LAST_YEAR = 1900, 9000
@@ -33,7 +33,7 @@ def parse_roles(values: Iterable[str], where: str = "--role") -> tuple[str, ...]
 
 def parse_as_of(value: str, where: str = "--as-of") -> date:
     """A report date in YYYY-MM-DD form, with a year from 1900 to 9000."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not compiled(r"\d{4}-\d{2}-\d{2}").fullmatch(value):
         raise ConfigError(f"{where}: '{value}' is not a date in YYYY-MM-DD form")
     try:
         day = date.fromisoformat(value)
