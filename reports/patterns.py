@@ -4,17 +4,22 @@ Python compiles a pattern with its parser and compiler, both written in Python: 
 patterns a preview of the sample uses cost it 61 of its 545 million instructions (callgrind),
 about a tenth of its start-up, every run. `compiled` keeps what the compiler produced for each
 pattern in one file in the user cache directory and builds the pattern from it on later runs,
-as Python keeps a module's bytecode in `__pycache__`. The file is keyed by the interpreter's
-exact version and its regular-expression engine's magic number; anything unexpected in it, or
-in Python's private compiler interface it relies on, falls back to `re.compile`. Only the
-library's own fixed patterns go through here, so the file stays small (tens of kilobytes).
+as Python keeps a module's bytecode in `__pycache__`, and with the same trust: the file is
+read only when it is the user's own, not writable by others, and its checksum holds (a wrong
+entry could change what a pattern matches, or crash the engine). The file name and its
+contents are keyed by the interpreter's exact build and its engine's magic number; anything
+unexpected in it, or in Python's private compiler interface it relies on, falls back to
+`re.compile`. Only the library's own fixed patterns go through here (constants and the
+vocabulary tables, never handoff text or configuration), so the file stays small.
 
 It is a cache: deleting it at any time costs one slower run. `tests/test_patterns.py` holds a
-cached pattern to the one `re.compile` makes."""
+cached pattern to the one `re.compile` makes, and the file to its guards."""
 
 from __future__ import annotations
 
 import atexit
+import binascii
+import contextlib
 import marshal
 import os
 import re
@@ -24,7 +29,7 @@ from typing import Any, AnyStr
 
 __all__ = ["compiled", "longest_first"]
 
-_MAX_ENTRIES = 2000
+_MAX_BYTES = 1 << 20  # past this (a pattern built from changing text?), keep only this run's patterns
 
 try:  # Python's private compiler interface (3.11 to 3.13): without it, compile as usual.
     import _sre  # type: ignore[import-not-found]
@@ -34,61 +39,95 @@ try:  # Python's private compiler interface (3.11 to 3.13): without it, compile 
 except (ImportError, AttributeError):  # pragma: no cover - another Python
     _VERSION = ""
 
+Key = tuple[str | bytes, int]
+
 
 class _Store:
-    """What the compiler produced, by (pattern, flags); loaded on first use, saved at exit."""
+    """What the compiler produced, by (pattern, flags): loaded on first use, saved at exit
+    when the run compiled something new; and the patterns built in this process."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str | bytes, int], tuple[Any, ...]] | None = None
-        self.added: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}
+        self.entries: dict[Key, tuple[Any, ...]] | None = None
+        self.added: dict[Key, tuple[Any, ...]] = {}
+        self.made: dict[Key, re.Pattern[Any]] = {}
 
-    def get(self, key: tuple[str | bytes, int]) -> tuple[Any, ...] | None:
+    def get(self, key: Key) -> tuple[Any, ...] | None:
         if self.entries is None:
             self.entries = _load(cache_file())
         return self.entries.get(key)
 
-    def add(self, key: tuple[str | bytes, int], entry: tuple[Any, ...]) -> None:
+    def add(self, key: Key, entry: tuple[Any, ...]) -> None:
         if not self.added:
             atexit.register(self.save)
         self.added[key] = entry
 
     def save(self) -> None:
-        path = cache_file()
-        if path is None or not self.added:
+        path, added, self.added = cache_file(), self.added, {}
+        if path is None or not added:
             return
-        entries = {**_load(path), **self.added}
-        if len(entries) > _MAX_ENTRIES:
-            entries = dict(self.added)
+        data = _dump({**_load(path), **added})
+        if len(data) > _MAX_BYTES:
+            data = _dump({key: entry for key, entry in {**(self.entries or {}), **added}.items()
+                          if key in self.made})
+        import tempfile  # only when something new was compiled: it costs a preview 2 ms to import
+
+        temporary = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps((_VERSION, entries)))
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
             os.replace(temporary, path)
+            temporary = None
         except (OSError, ValueError):
-            pass  # a cache that cannot be written is only slower
-        self.added = {}
+            pass  # a cache that cannot be written only costs the next run its compiling
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
 
 
 _STORE = _Store()
 
 
 def cache_file() -> Path | None:
-    """The cache file: `$XDG_CACHE_HOME` or `~/.cache` on Linux, as platformdirs names it
-    elsewhere (importing platformdirs costs a preview more than the file saves)."""
+    """The cache file, one per interpreter build: under `$XDG_CACHE_HOME` when it is set to an
+    absolute path, else `~/.cache` on Linux and platformdirs' user cache directory elsewhere
+    (importing platformdirs costs a preview more than the file saves). None when there is no
+    absolute place for it (no home: the file would land in the current folder)."""
     if not _VERSION:
         return None
-    name = f"patterns-{sys.implementation.cache_tag}.marshal"
-    if sys.platform == "linux":
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "send-exec-reports" / name
-    from platformdirs import user_cache_path
+    name = f"patterns-{sys.implementation.cache_tag}-{binascii.crc32(_VERSION.encode()):08x}.marshal"
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if not os.path.isabs(base):
+        if sys.platform != "linux":
+            from platformdirs import user_cache_path
 
-    return user_cache_path("send-exec-reports") / name
+            return user_cache_path("send-exec-reports") / name
+        base = os.path.expanduser("~/.cache")
+    return Path(base) / "send-exec-reports" / name if os.path.isabs(base) else None
 
 
-def _load(path: Path | None) -> dict[tuple[str | bytes, int], tuple[Any, ...]]:
+def _dump(entries: dict[Key, tuple[Any, ...]]) -> bytes:
+    payload = marshal.dumps((_VERSION, entries))
+    return binascii.crc32(payload).to_bytes(4, "big") + payload
+
+
+def _load(path: Path | None) -> dict[Key, tuple[Any, ...]]:
+    """The file's entries, or none when it is missing, damaged (its checksum), from another
+    interpreter, or not the user's own and private (a pattern from it is trusted as Python
+    trusts its `__pycache__`: one wrong entry can change what a pattern matches)."""
     try:
-        version, entries = marshal.loads(path.read_bytes()) if path else ("", {})
+        if path is None:
+            return {}
+        with open(path, "rb") as handle:
+            facts = os.fstat(handle.fileno())
+            if hasattr(os, "getuid") and (facts.st_uid != os.getuid() or facts.st_mode & 0o022):
+                return {}
+            data = handle.read()
+        if binascii.crc32(data[4:]).to_bytes(4, "big") != data[:4]:
+            return {}
+        version, entries = marshal.loads(data[4:])
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return entries if version == _VERSION and isinstance(entries, dict) else {}
@@ -97,18 +136,21 @@ def _load(path: Path | None) -> dict[tuple[str | bytes, int], tuple[Any, ...]]:
 def compiled(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """`re.compile(pattern, flags)`, from the cache when it holds the pattern."""
     key = (pattern, int(flags))
+    made: re.Pattern[AnyStr] | None = _STORE.made.get(key)
+    if made is not None:
+        return made
     entry = _STORE.get(key) if _VERSION else None
     if entry is not None:
+        with contextlib.suppress(Exception):  # a damaged entry: compile it again
+            made = _sre.compile(pattern, *entry)
+    if made is None:
         try:
-            return _sre.compile(pattern, *entry)  # type: ignore[no-any-return]
-        except Exception:  # noqa: BLE001 - a damaged entry: compile it again
-            pass
-    try:
-        entry = _compile(pattern, key[1])
-        made: re.Pattern[AnyStr] = _sre.compile(pattern, *entry)
-    except Exception:  # noqa: BLE001 - the private interface changed: compile as usual
-        return re.compile(pattern, flags)
-    _STORE.add(key, entry)
+            entry = _compile(pattern, key[1])
+            made = _sre.compile(pattern, *entry)
+            _STORE.add(key, entry)
+        except Exception:  # noqa: BLE001 - the private interface changed: compile as usual
+            made = re.compile(pattern, flags)
+    _STORE.made[key] = made
     return made
 
 

@@ -21,7 +21,13 @@ __all__ = ["NamedTuple"]
 if TYPE_CHECKING:
     from typing import NamedTuple as NamedTuple
 else:
-    from _collections import _tuplegetter
+    try:
+        from _collections import _tuplegetter
+    except ImportError:  # not CPython: the field accessors namedtuple itself falls back to
+        from operator import itemgetter
+
+        def _tuplegetter(index: int, doc: str) -> Any:
+            return property(itemgetter(index), doc=doc)
 
     # What a class body may not set, as typing refuses it; and what is not copied to the tuple.
     _PROHIBITED = frozenset({"__new__", "__init__", "__slots__", "__getnewargs__", "_fields",
@@ -49,6 +55,9 @@ else:
                 raise ValueError(f"Got unexpected field names: {list(changes)!r}")
             return result
 
+        def __replace__(self, /, **changes: Any) -> Any:  # copy.replace (Python 3.13)
+            return self._replace(**changes)
+
         def __repr__(self) -> str:
             return (type(self).__name__ + "("
                     + ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True)) + ")")
@@ -75,8 +84,12 @@ else:
 
     class _RecordMeta(type):
         def __new__(mcls, name: str, bases: tuple[type, ...], space: dict[str, Any]) -> type:
+            if bases != (_Record,):
+                raise TypeError(f"{name}: a record can only inherit from NamedTuple")
             annotations = space.get("__annotations__", {})
             fields = tuple(annotations)
+            if any(field.startswith("_") for field in fields):
+                raise ValueError(f"{name}: field names cannot start with an underscore: {fields}")
             defaults = []
             for field in fields:
                 if field in space:
@@ -92,6 +105,8 @@ else:
                 "__module__": space["__module__"], "__qualname__": space.get("__qualname__", name),
                 "__annotations__": dict(annotations),
             }
+            if "__eq__" in space and "__hash__" not in space:
+                body["__hash__"] = tuple.__hash__  # as typing's: its methods are set after the class
             for index, field in enumerate(fields):
                 body[field] = _tuplegetter(index, f"Alias for field number {index}")
             for key, value in space.items():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import textwrap
 import urllib.request
@@ -18,6 +20,7 @@ from bench.servers import start_moto_server
 # The library's compiled-pattern cache (reports/patterns.py) goes to a scratch folder, not the
 # user's own ~/.cache, for this process and every command it starts.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="send-exec-reports-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "reports" / "sample"
 AS_OF = "2026-11-15"

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import binascii
 import marshal
 import os
 import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -33,7 +35,7 @@ def _file(cache: Path) -> Path:
 
 def test_every_cached_pattern_finds_what_re_compile_finds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _preview(tmp_path)
-    version, entries = marshal.loads(_file(tmp_path).read_bytes())
+    version, entries = marshal.loads(_file(tmp_path).read_bytes()[4:])
     assert len(entries) > 50
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     store = patterns._Store()
@@ -60,15 +62,60 @@ def test_a_second_run_compiles_nothing_and_prints_the_same(tmp_path: Path) -> No
     assert second.stdout == first.stdout
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00garbage", marshal.dumps(("3.0 other", {("a", 0): (0, [1], 0, {}, ())})),
-                                     marshal.dumps((None, [1, 2]))])
-def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes) -> None:
+def _signed(value: typing.Any) -> bytes:
+    payload = marshal.dumps(value)
+    return binascii.crc32(payload).to_bytes(4, "big") + payload
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbage", "flipped", "foreign", "not a dict", "group-writable"])
+def test_a_damaged_foreign_or_open_cache_is_ignored_and_replaced(tmp_path: Path, damage: str) -> None:
     _preview(tmp_path)
     good = _preview(tmp_path).stdout
-    _file(tmp_path).write_bytes(content)
+    path = _file(tmp_path)
+    data = path.read_bytes()
+    damaged = {
+        "empty": b"", "garbage": b"\x00garbage",
+        "flipped": data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # one bit of one entry
+        "foreign": _signed(("3.0 other", marshal.loads(data[4:])[1])),
+        "not a dict": _signed((patterns._VERSION, [1, 2])),
+        "group-writable": data}[damage]
+    path.write_bytes(damaged)
+    if damage == "group-writable":
+        path.chmod(0o664)
     assert _preview(tmp_path).stdout == good
-    version, entries = marshal.loads(_file(tmp_path).read_bytes())
+    assert _file(tmp_path).read_bytes() != damaged or damage == "group-writable"
+    version, entries = marshal.loads(_file(tmp_path).read_bytes()[4:])
     assert version == patterns._VERSION and len(entries) > 50
+    assert _file(tmp_path).stat().st_mode & 0o077 == 0
+
+
+def test_the_same_patterns_under_any_hash_seed(tmp_path: Path) -> None:
+    """A pattern built from a set must not change text with the seed: it would never be
+    found, and the file would grow on every run."""
+    corpus = ROOT / "tests" / "corpus"
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONHASHSEED": seed}
+        subprocess.run([*PREVIEW[:-1], str(corpus)], capture_output=True, env=env, cwd=ROOT, check=True)
+        runs.append(_file(tmp_path).read_bytes())
+    assert runs[0] == runs[1]
+
+
+def test_a_cache_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "send-exec-reports"
+    _preview(tmp_path)
+    target = _file(tmp_path)
+    target.unlink()
+    target.mkdir()  # os.replace onto a folder fails
+    _preview(tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == [target.name]
+
+
+def test_a_relative_cache_home_is_not_the_current_folder(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": "relative", "HOME": str(tmp_path / "home")}
+    subprocess.run(PREVIEW, capture_output=True, env=env, cwd=tmp_path, check=True)
+    assert not (tmp_path / "relative").exists()
+    assert _file(tmp_path / "home" / ".cache")
 
 
 def test_a_damaged_entry_is_compiled_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

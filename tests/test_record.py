@@ -86,3 +86,32 @@ def test_a_record_refuses_what_typing_refuses() -> None:
 def test_the_functional_form_is_typings() -> None:
     Pair = record.NamedTuple("Pair", [("left", int), ("right", int)])
     assert Pair(1, 2).right == 2 and Pair._fields == ("left", "right")
+
+
+def test_a_record_refuses_other_bases_and_underscore_fields_as_typing_does() -> None:
+    class Mixin:
+        pass
+
+    with pytest.raises(TypeError):
+        class Mixed(record.NamedTuple, Mixin):  # type: ignore[misc]  # noqa: F841
+            first: int
+    with pytest.raises(ValueError, match="underscore"):
+        class Hidden(record.NamedTuple):  # noqa: F841
+            _first: int  # type: ignore[misc]
+
+
+def test_a_record_with_its_own_equality_keeps_the_tuples_hash() -> None:
+    kinds: tuple[typing.Any, ...] = (record.NamedTuple, typing.NamedTuple)
+    for base in kinds:
+        class Loose(base):  # type: ignore[misc, valid-type]
+            name: str
+
+            def __eq__(self, other: object) -> bool:
+                return isinstance(other, tuple) and self[0].lower() == str(other[0]).lower()
+
+        assert hash(Loose("A")) == hash(("A",)) and Loose("A") == Loose("a")
+
+
+def test_copy_replace_changes_a_field() -> None:
+    kept: typing.Any = Kept("JADA", 0.29)
+    assert kept.__replace__(share=0.3) == Kept("JADA", 0.3)

@@ -27,8 +27,8 @@ NESTING_MESSAGE = (f"lists or quotes nested more than {MAX_NESTING} deep (from t
 _MARKER = r"(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|>[ \t]*)"  # each starts with a non-space: no backtracking
 _DEEP = compiled(rf"^(?P<keep>[ \t]*{_MARKER}{{{MAX_NESTING}}}){_MARKER}+", re.M)
 # Only a text over WHOLE characters needs these: compiled (by `re`'s cache) on first use.
-_FENCE = r"(?m)^[ \t]*(?:```|~~~)"
-_DELIMITER = r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
+_FENCE = compiled(r"(?m)^[ \t]*(?:```|~~~)")
+_DELIMITER = compiled(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
 def blocks_message(line: int) -> str:
@@ -81,7 +81,7 @@ def _open_table(text: str, start: int, cut: int, head: str) -> str:
         return head  # the whole piece is rows of the table that the piece before began
     header_end = text.find("\n", first, cut)
     delimiter_end = text.find("\n", header_end + 1, cut) if header_end >= 0 else -1
-    if delimiter_end < 0 or not compiled(_DELIMITER).match(text, header_end + 1, delimiter_end):
+    if delimiter_end < 0 or not _DELIMITER.match(text, header_end + 1, delimiter_end):
         return ""
     return text[first:delimiter_end + 1]
 
@@ -91,7 +91,7 @@ def _cut(text: str, start: int) -> int:
     end = start + PIECE
     if end >= len(text):
         return len(text)
-    fences = [m.start() for m in compiled(_FENCE).finditer(text, start, end)]
+    fences = [m.start() for m in _FENCE.finditer(text, start, end)]
     blank = text.rfind("\n\n", start, end)
     for _ in range(1000):  # a blank line before an unindented line, outside fenced code
         if blank < start + PIECE // 2:

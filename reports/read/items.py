@@ -34,8 +34,8 @@ def _empty_items() -> frozenset[str]:
 @functools.cache
 def _field_pattern() -> re.Pattern[str]:
     """Issue-block field names of every language (`Impact:`, 影响：), compiled on first use."""
-    names = sorted({w for vocab in LANGUAGES.values() for ws in vocab.fields.values() for w in ws}, key=len,
-                   reverse=True)
+    names = sorted({w for vocab in LANGUAGES.values() for ws in vocab.fields.values() for w in ws},
+                   key=longest_first)
     return compiled(r"^\W*(?P<name>" + "|".join(re.escape(w) for w in names) + r")\W*[:\uff1a]\s*(?P<rest>.*)$",
                       re.I | re.S)
 
