@@ -3,20 +3,22 @@ and results and errors to output and exit codes."""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import reduce
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from reports.collector import paused
 
-import click
+with paused():
+    import os
+    import sys
+    from collections.abc import Callable, Iterator
+    from contextlib import contextmanager
+    from functools import reduce
+    from pathlib import Path
+    from typing import TYPE_CHECKING, Any
 
-from reports import ROLES, __version__, progress, run
-from reports.errors import EXIT_CODES, ConfigError, ReportsError, explain
-from reports.run.request import from_options
-from reports.show import as_json_line, check_output, confirm_screen, preview_blocks, safe, safe_lines, sends
+    import click
+
+    from reports import ROLES, __version__, progress, run, show
+    from reports.errors import EXIT_CODES, ConfigError, ReportsError, explain
+    from reports.run.request import from_options
 
 if TYPE_CHECKING:
     from reports.config import Settings
@@ -78,10 +80,10 @@ def _command(ctx: click.Context, given: dict[str, Any]) -> Iterator[tuple[dict[s
     from reports.config import load_settings
 
     state = _merge(ctx, given)
-    with progress.routed(lambda _level, message: click.echo(safe(message), err=True), state["verbosity"]):
+    with progress.routed(lambda _level, message: click.echo(show.safe(message), err=True), state["verbosity"]):
         settings = load_settings(state["env_file"] or Path("repos.env"), os.environ,
                                  env_file_explicit=state["env_file"] is not None)
-        click.echo("".join(safe(f"warning: {w}") + "\n" for w in settings.warnings), err=True, nl=False)
+        click.echo("".join(show.safe(f"warning: {w}") + "\n" for w in settings.warnings), err=True, nl=False)
         yield state, settings
 
 
@@ -96,7 +98,7 @@ class Cli(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             message, code = explain(exc)
             if message:
-                click.echo(safe(message), err=True)
+                click.echo(show.safe(message), err=True)
             ctx.exit(code)
 
 
@@ -140,7 +142,7 @@ def cli(ctx: click.Context, /, roles: tuple[str, ...] | None, dry_run: bool, as_
         request = from_options(state, roles=roles or ROLES, force=force, expect_sha256=expect_sha256,
                            test_to=test_to and check_address(test_to, "--test-to", settings))
         if dry_run:
-            for block in preview_blocks(run.preview(settings, request), as_json):
+            for block in show.preview_blocks(run.preview(settings, request), as_json):
                 click.echo(block, nl=False)
             return
         _, results = run.run(settings, request, confirm=None if yes or not sys.stdin.isatty() else _confirm)
@@ -148,8 +150,8 @@ def cli(ctx: click.Context, /, roles: tuple[str, ...] | None, dry_run: bool, as_
 
 
 def _confirm(plan: Plan) -> bool:
-    click.echo(confirm_screen(plan), err=True)
-    return not sends(plan) or click.confirm(f"Send {sends(plan)} report(s)?", default=False, err=True)
+    click.echo(show.confirm_screen(plan), err=True)
+    return not show.sends(plan) or click.confirm(f"Send {show.sends(plan)} report(s)?", default=False, err=True)
 
 
 @click.option("--json", "as_json", is_flag=True, help="Print the portfolio as JSON.")
@@ -164,7 +166,7 @@ def check(ctx: click.Context, /, as_json: bool, **given: Any) -> None:
     """
     with _command(ctx, given) as (state, settings):
         inputs = run.read_inputs(settings, from_options(state), strict=False, announce=False)
-    click.echo("\n".join(check_output(inputs, as_json)))
+    click.echo("\n".join(show.check_output(inputs, as_json)))
     ctx.exit(3 if state["strict"] and inputs.portfolio.warnings else 0)
 
 
@@ -190,10 +192,10 @@ def audit(ctx: click.Context, /, verify: bool, role: str | None, limit: int, as_
     with _command(ctx, given) as (state, settings):
         if copy_to is not None or verify or expect_head:
             result = ledger.check(settings, state["audit_log"], expect_head=expect_head, copy_to=copy_to)
-            click.echo(safe_lines(result.text))
+            click.echo(show.safe_lines(result.text))
             ctx.exit(0 if result.ok else 4)
         for line in ledger.lines(settings, state["audit_log"], role=role, limit=limit, as_json=as_json):
-            click.echo(safe(line))
+            click.echo(show.safe(line))
 
 
 @click.option("--queue-url", metavar="URL", help="The SQS queue of SES notifications. [default: SES_EVENTS_QUEUE_URL]")
@@ -214,8 +216,8 @@ def events(ctx: click.Context, /, queue_url: str | None, seconds: int, forget: t
 
     with _command(ctx, given) as (state, settings):
         done = drain(settings, audit_log=state["audit_log"], queue_url=queue_url, seconds=seconds, forget=forget,
-                     said=(lambda note: click.echo(as_json_line(note._asdict()))) if as_json else None)
-        click.echo(safe(done.summary()), err=True)
+                     said=(lambda note: click.echo(show.as_json_line(note._asdict()))) if as_json else None)
+        click.echo(show.safe(done.summary()), err=True)
     ctx.exit(1 if done.failed else 0)
 
 
@@ -233,13 +235,13 @@ def doctor(ctx: click.Context, /, **given: Any) -> None:
     with _command(ctx, given) as (state, settings):
         for status, text in checks(settings, state["handoffs"], state["audit_log"]):
             failed += status == "FAIL"
-            click.echo(safe(f"[{status}] {text}"))
+            click.echo(show.safe(f"[{status}] {text}"))
     ctx.exit(2 if failed else 0)
 
 
 def main() -> None:
     """Console-script entry point."""
-    from reports.run.collector import console_process
+    from reports.collector import console_process
 
     console_process(lambda: cli(prog_name="send-exec-reports"))
 

@@ -313,3 +313,18 @@ def test_a_first_preview_imports_neither_boto3_nor_the_ledger(tmp_path: Path) ->
             "found = sorted(m for m in sys.modules if m.startswith(('boto3', 'botocore', 'reports.ledger'))); "
             "print(found); sys.exit(bool(found))")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_the_cli_imports_with_the_collector_paused_and_gives_it_back() -> None:
+    """click and the library are imported with the collector off (3% of a preview,
+    reports/collector.py), and an importer of the CLI keeps its collector on."""
+    code = ("import builtins, gc\n"
+            "seen, plain = {}, builtins.__import__\n"
+            "def spy(name, *args, **kwargs):\n"
+            "    seen.setdefault(name, gc.isenabled())\n"
+            "    return plain(name, *args, **kwargs)\n"
+            "builtins.__import__ = spy\n"
+            "import send_exec_reports\n"
+            "assert seen['click'] is False and seen['reports.run.request'] is False, seen\n"
+            "assert gc.isenabled()\n")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reports import SAMPLE_DIR
+from reports.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.config import Settings
 from reports.errors import ConfigError, HandoffError
 from reports.location import Location, S3Url
 from reports.progress import logger
-from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.types import Inputs, Request
 
 if TYPE_CHECKING:

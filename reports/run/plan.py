@@ -8,12 +8,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from reports.aws.session import Aws
+from reports.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.config import Settings
 from reports.errors import ConfigError
 from reports.location import Location
 from reports.patterns import compiled
 from reports.progress import logger
-from reports.run.collector import no_cyclic_gc as _no_cyclic_gc
 from reports.run.decide import _bounces, decide, same_message
 from reports.run.inputs import audit_path, check_request, exists, read_inputs
 from reports.run.types import Inputs, Plan, Request
