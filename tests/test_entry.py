@@ -326,5 +326,5 @@ def test_the_cli_imports_with_the_collector_paused_and_gives_it_back() -> None:
             "builtins.__import__ = spy\n"
             "import send_exec_reports\n"
             "assert seen['click'] is False and seen['reports.run.request'] is False, seen\n"
-            "assert gc.isenabled()\n")
+            "assert gc.isenabled() and gc.get_freeze_count() > 1000\n")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
