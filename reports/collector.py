@@ -28,14 +28,11 @@ def paused() -> Iterator[None]:
     classes, the patterns), and the collections over them, during the imports and the first
     one after, cost a preview 18 of its 405 million instructions (callgrind). An importer of
     the CLI (a test) keeps its collector for everything made later."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
+    with no_cyclic_gc():
+        try:
+            yield
+        finally:
+            gc.freeze()  # before the collector is back on
 
 
 def console_process(command: Callable[[], object]) -> None:

@@ -26,7 +26,7 @@ NESTING_MESSAGE = (f"lists or quotes nested more than {MAX_NESTING} deep (from t
                    f"read as {MAX_NESTING} deep")
 _MARKER = r"(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|>[ \t]*)"  # each starts with a non-space: no backtracking
 _DEEP = compiled(rf"^(?P<keep>[ \t]*{_MARKER}{{{MAX_NESTING}}}){_MARKER}+", re.M)
-# Only a text over WHOLE characters needs these: compiled (by `re`'s cache) on first use.
+# Only a text over WHOLE characters uses these (cutting it into pieces).
 _FENCE = compiled(r"(?m)^[ \t]*(?:```|~~~)")
 _DELIMITER = compiled(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 

@@ -16,8 +16,6 @@ _GENERIC_STEMS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.gene
 _GENERIC_WORDS = frozenset(w for vocab in LANGUAGES.values() for w in vocab.generic_words)
 _SEPARATORS = " \t-\u2013\u2014:|\u00b7\u30fb/,.()[]"
 
-_NOT_LETTERS = compiled(r"[^a-z]+")
-
 
 @functools.cache
 def _doc_type() -> re.Pattern[str]:
