@@ -12,6 +12,11 @@ unexpected in it, or in Python's private compiler interface it relies on, falls 
 `re.compile`. Only the library's own fixed patterns go through here (constants and the
 vocabulary tables, never handoff text or configuration), so the file stays small.
 
+The standard library and click compile 24 fixed patterns of their own when the command line
+imports them (platform, logging, textwrap...): 7 ms, 4% of a preview. `seeded()`, around
+those imports, puts the same patterns into `re`'s own cache from the file, and keeps in the
+file the ones they compiled that it did not hold yet. Nothing else in `re`'s cache is kept.
+
 It is a cache: deleting it at any time costs one slower run. `tests/test_patterns.py` holds a
 cached pattern to the one `re.compile` makes, and the file to its guards."""
 
@@ -25,10 +30,11 @@ import os
 import re
 import sys
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, AnyStr
 
-__all__ = ["compiled", "longest_first"]
+__all__ = ["compiled", "longest_first", "seeded"]
 
 _MAX_BYTES = 1 << 20  # past this (a pattern built from changing text?), keep only this run's patterns
 
@@ -36,42 +42,58 @@ try:  # Python's private compiler interface (3.11 to 3.13): without it, compile 
     import _sre  # type: ignore[import-not-found]
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
-    _VERSION = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|2"  # |2: code as bytes
+    _VERSION = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|3"  # |2: code as bytes; |3: seeds
     if array("I").itemsize != _sre.CODESIZE:  # pragma: no cover - the code is kept as 'I' words
         _VERSION = ""
 except (ImportError, AttributeError):  # pragma: no cover - another Python
     _VERSION = ""
 
 Key = tuple[str | bytes, int]
+Entries = dict[Key, tuple[Any, ...]]
 
 
 class _Store:
-    """What the compiler produced, by (pattern, flags): loaded on first use, saved at exit
+    """What the compiler produced, by (pattern, flags), for the library's patterns (`entries`)
+    and for those other modules compile on import (`seeds`): loaded on first use, saved at exit
     when the run compiled something new; and the patterns built in this process."""
 
     def __init__(self) -> None:
-        self.entries: dict[Key, tuple[Any, ...]] | None = None
-        self.added: dict[Key, tuple[Any, ...]] = {}
+        self.entries: Entries | None = None
+        self.seeds: Entries = {}
+        self.added: Entries = {}
+        self.new_seeds: set[Key] = set()
         self.made: dict[Key, re.Pattern[Any]] = {}
 
-    def get(self, key: Key) -> tuple[Any, ...] | None:
+    def load(self) -> Entries:
         if self.entries is None:
-            self.entries = _load(cache_file())
-        return self.entries.get(key)
+            self.entries, self.seeds = _load(cache_file())
+        return self.entries
 
     def add(self, key: Key, entry: tuple[Any, ...]) -> None:
-        if not self.added:
-            atexit.register(self.save)
+        self._save_at_exit()
         self.added[key] = entry
+
+    def seen(self, keys: set[Key]) -> None:
+        """Keep these patterns, compiled on import by other modules, as seeds (compiled again at
+        exit: only on a run that found them missing from the file)."""
+        if keys:
+            self._save_at_exit()
+            self.new_seeds |= keys
+
+    def _save_at_exit(self) -> None:
+        if not self.added and not self.new_seeds:
+            atexit.register(self.save)
 
     def save(self) -> None:
         path, added, self.added = cache_file(), self.added, {}
-        if path is None or not added:
+        seeds = {key: entry for key in self.new_seeds if (entry := _compiled_or_none(key))}
+        if path is None or not (added or seeds):
             return
-        data = _dump({**_load(path), **added})
+        entries, old_seeds = _load(path)
+        data = _dump({**entries, **added}, {**old_seeds, **seeds})
         if len(data) > _MAX_BYTES:
             data = _dump({key: entry for key, entry in {**(self.entries or {}), **added}.items()
-                          if key in self.made})
+                          if key in self.made}, {**self.seeds, **seeds})
         import tempfile  # only when something new was compiled: it costs a preview 2 ms to import
 
         temporary = None
@@ -111,29 +133,33 @@ def cache_file() -> Path | None:
     return Path(base) / "send-exec-reports" / name if os.path.isabs(base) else None
 
 
-def _dump(entries: dict[Key, tuple[Any, ...]]) -> bytes:
-    payload = marshal.dumps((_VERSION, entries))
+def _dump(entries: Entries, seeds: Entries) -> bytes:
+    """The file's bytes, the same for the same patterns whatever order a run compiled them in."""
+    entries, seeds = (dict(sorted(part.items(), key=lambda item: repr(item[0]))) for part in (entries, seeds))
+    payload = marshal.dumps((_VERSION, entries, seeds))
     return binascii.crc32(payload).to_bytes(4, "big") + payload
 
 
-def _load(path: Path | None) -> dict[Key, tuple[Any, ...]]:
+def _load(path: Path | None) -> tuple[Entries, Entries]:
     """The file's entries, or none when it is missing, damaged (its checksum), from another
     interpreter, or not the user's own and private (a pattern from it is trusted as Python
     trusts its `__pycache__`: one wrong entry can change what a pattern matches)."""
     try:
         if path is None:
-            return {}
+            return {}, {}
         with open(path, "rb") as handle:
             facts = os.fstat(handle.fileno())
             if hasattr(os, "getuid") and (facts.st_uid != os.getuid() or facts.st_mode & 0o022):
-                return {}
+                return {}, {}
             data = handle.read()
         if binascii.crc32(data[4:]).to_bytes(4, "big") != data[:4]:
-            return {}
-        version, entries = marshal.loads(data[4:])
+            return {}, {}
+        version, entries, seeds = marshal.loads(data[4:])
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return entries if version == _VERSION and isinstance(entries, dict) else {}
+        return {}, {}
+    if version != _VERSION or not isinstance(entries, dict) or not isinstance(seeds, dict):
+        return {}, {}
+    return entries, seeds
 
 
 def compiled(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
@@ -142,7 +168,7 @@ def compiled(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     made: re.Pattern[AnyStr] | None = _STORE.made.get(key)
     if made is not None:
         return made
-    entry = _STORE.get(key) if _VERSION else None
+    entry = _STORE.load().get(key) if _VERSION else None
     if entry is not None:
         with contextlib.suppress(Exception):  # a damaged entry: compile it again
             made = _built(pattern, entry)
@@ -162,6 +188,13 @@ def _built(pattern: AnyStr, entry: tuple[Any, ...]) -> re.Pattern[AnyStr]:
     return _sre.compile(pattern, flags, array("I", code).tolist(), groups, names, index)  # type: ignore[no-any-return]
 
 
+def _compiled_or_none(key: Key) -> tuple[Any, ...] | None:
+    try:
+        return _compile(*key)
+    except Exception:  # noqa: BLE001 - the private interface changed: keep nothing
+        return None
+
+
 def _compile(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
     """What `re._compiler.compile` hands the engine: final flags, code, groups, names."""
     parsed = _parser.parse(pattern, flags)
@@ -171,6 +204,28 @@ def _compile(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
     for name, number in names.items():
         index[number] = name
     return (int(flags | parsed.state.flags), code, parsed.state.groups - 1, names, tuple(index))
+
+
+@contextlib.contextmanager
+def seeded() -> Iterator[None]:
+    """Around imports: the patterns they compile through `re` come from the cache file, and
+    the ones it lacks are added to it at exit."""
+    cache = getattr(re, "_cache", None)  # re's own cache, by (type, pattern, flags), 3.11 to 3.13
+    if not _VERSION or not isinstance(cache, dict):
+        yield
+        return
+    _STORE.load()
+    for (pattern, flags), entry in _STORE.seeds.items():
+        key = (type(pattern), pattern, flags)
+        if key not in cache:
+            with contextlib.suppress(Exception):  # a damaged entry: re compiles it again
+                cache[key] = _built(pattern, entry)
+    before = set(cache)
+    try:
+        yield
+    finally:
+        _STORE.seen({(pattern, flags) for kind, pattern, flags in set(cache) - before
+                     if kind in (str, bytes) and type(flags) is int and not flags & re.DEBUG})
 
 
 def longest_first(word: str) -> tuple[int, str]:

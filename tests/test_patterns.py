@@ -35,8 +35,8 @@ def _file(cache: Path) -> Path:
 
 def test_every_cached_pattern_finds_what_re_compile_finds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _preview(tmp_path)
-    version, entries = marshal.loads(_file(tmp_path).read_bytes()[4:])
-    assert len(entries) > 50
+    version, entries, seeds = marshal.loads(_file(tmp_path).read_bytes()[4:])
+    assert len(entries) > 50 and len(seeds) > 10
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     store = patterns._Store()
     monkeypatch.setattr(patterns, "_STORE", store)
@@ -51,6 +51,29 @@ def test_every_cached_pattern_finds_what_re_compile_finds(monkeypatch: pytest.Mo
             assert [(m.span(), m.groups()) for m in cached.finditer(line)] == [
                 (m.span(), m.groups()) for m in fresh.finditer(line)], (source, line)
     assert store.added == {}  # every one was built from the cache
+    for (source, flags), entry in seeds.items():  # == compares the engine's code too
+        assert patterns._built(source, entry) == re._compiler.compile(source, flags), source  # type: ignore[attr-defined]
+
+
+_COUNTED = """
+import sys
+from re import _parser
+parse, counted = _parser.parse, []
+_parser.parse = lambda *args: counted.append(args[0]) or parse(*args)
+import send_exec_reports
+print(len(counted))
+"""
+
+
+def test_on_a_warm_cache_the_cli_imports_without_compiling_a_pattern(tmp_path: Path) -> None:
+    """The library's patterns and those the standard library and click compile on import."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    imports = [sys.executable, "-c", _COUNTED]
+    cold = subprocess.run(imports, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    _preview(tmp_path)
+    warm = subprocess.run(imports, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    assert int(cold.stdout) > 20  # the 22 of the standard library and click, and ours
+    assert int(warm.stdout) == 0
 
 
 def test_a_second_run_compiles_nothing_and_prints_the_same(tmp_path: Path) -> None:
@@ -84,8 +107,8 @@ def test_a_damaged_foreign_or_open_cache_is_ignored_and_replaced(tmp_path: Path,
         path.chmod(0o664)
     assert _preview(tmp_path).stdout == good
     assert _file(tmp_path).read_bytes() != damaged or damage == "group-writable"
-    version, entries = marshal.loads(_file(tmp_path).read_bytes()[4:])
-    assert version == patterns._VERSION and len(entries) > 50
+    version, entries, seeds = marshal.loads(_file(tmp_path).read_bytes()[4:])
+    assert version == patterns._VERSION and len(entries) > 50 and len(seeds) > 10
     assert _file(tmp_path).stat().st_mode & 0o077 == 0
 
 
@@ -94,10 +117,10 @@ def test_the_same_patterns_under_any_hash_seed(tmp_path: Path) -> None:
     found, and the file would grow on every run."""
     corpus = ROOT / "tests" / "corpus"
     runs = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONHASHSEED": seed}
+    for seed in ("1", "2"):  # each into a cache of its own: the same file, byte for byte
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / seed), "PYTHONHASHSEED": seed}
         subprocess.run([*PREVIEW[:-1], str(corpus)], capture_output=True, env=env, cwd=ROOT, check=True)
-        runs.append(_file(tmp_path).read_bytes())
+        runs.append(_file(tmp_path / seed).read_bytes())
     assert runs[0] == runs[1]
 
 
