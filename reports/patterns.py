@@ -225,8 +225,8 @@ def seeded() -> Iterator[None]:
     try:
         yield
     finally:
-        _STORE.seen({(pattern, flags) for kind, pattern, flags in set(cache) - before
-                     if kind in (str, bytes) and type(flags) is int and not flags & re.DEBUG})
+        _STORE.seen({(key[1], key[2]) for key in set(cache) - before if type(key) is tuple and len(key) == 3
+                     and key[0] in (str, bytes) and type(key[2]) is int and not key[2] & re.DEBUG})
 
 
 def longest_first(word: str) -> tuple[int, str]:

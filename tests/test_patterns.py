@@ -148,3 +148,19 @@ def test_a_damaged_entry_is_compiled_again(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setattr(patterns, "_STORE", store)
     made = patterns.compiled(r"a(b)")
     assert made.match("ab") and made.groups == 1
+
+
+def test_seeding_keeps_only_what_re_compiled_inside_and_minds_its_cache_shape(monkeypatch: pytest.MonkeyPatch,
+                                                                              tmp_path: Path) -> None:
+    """A pattern compiled before or after the imports is not kept, nor a key of another shape (a
+    later Python's cache), nor a DEBUG compile."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    store = patterns._Store()
+    monkeypatch.setattr(patterns, "_STORE", store)
+    monkeypatch.setattr(re, "_cache", {(str, "before", 0): re._compiler.compile("before")})  # type: ignore[attr-defined]
+    with patterns.seeded():
+        re.compile("inside[0-9]+", re.IGNORECASE)
+        re._cache[(str, "another shape")] = None  # type: ignore[attr-defined]
+        re._cache[(str, "debug", int(re.DEBUG))] = None  # type: ignore[attr-defined]
+    re.compile("after")
+    assert store.new_seeds == {("inside[0-9]+", int(re.IGNORECASE))}
