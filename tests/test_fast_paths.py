@@ -64,3 +64,50 @@ def test_a_characters_ascii_letter_is_the_one_a_case_blind_pattern_matches() -> 
     for char in sorted(chars):
         letters = (a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(re.escape(char), a, re.I))
         assert items._ascii_letter(char) == next(letters, char), char
+
+
+def _classify_by_asking_each_keyword(text: str) -> str | None:
+    """`headings.classify_heading` as it was, asking every keyword in turn."""
+    from reports.read import headings as h
+
+    s = h.normalise_heading(text)
+    if s in h._HEADING_TO_SECTION:
+        return h._HEADING_TO_SECTION[s]
+    if s in h._STATUS_EXACT:
+        return h.NOTES
+    whole = " ".join(h._PUNCTUATION.sub(" ", text.lower().replace("\u2019", "'")).split())
+    for padded in (f" {s} ", f" {whole} "):
+        for key in h._KEY_ORDER:
+            if any(f" {w} " in padded or (w[:1] > "\u2e80" and w in padded) for w in h.KEYWORDS[key]):
+                return key
+    return h.NOTES if any(f" {w} " in f" {s} " for w in h._STATUS_WORDS) else None
+
+
+_HEADING_WORDS = sorted({w for vocab in LANGUAGES.values()
+                         for w in (*vocab.status, *vocab.status_words, *(k for ws in vocab.keywords.values() for k in ws),
+                                   *(k for ws in vocab.sections.values() for k in ws))})
+_HEADING_PIECES = st.one_of(
+    st.sampled_from(_HEADING_WORDS), st.sampled_from(_HEADING_WORDS).map(str.title),
+    st.sampled_from(_HEADING_WORDS).map(lambda w: w.replace(" ", "-")),
+    st.sampled_from(list(" ()[]-\u2014:'\u2019,.&#1")), st.text(alphabet="ab \u3000\u5e74\uff1a", max_size=4),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_HEADING_PIECES, max_size=8).map("".join))
+@example("Next Steps and Risks")
+@example("  ")
+def test_a_heading_is_classified_as_by_asking_each_keyword(text: str) -> None:
+    from reports.read import headings
+
+    assert headings.classify_heading.__wrapped__(text) == _classify_by_asking_each_keyword(text)
+
+
+def test_every_keyword_alone_or_among_words_is_classified_as_by_asking_each_keyword() -> None:
+    from reports.read import headings
+
+    for word in (*(w for ws in headings._WHOLE.values() for w in ws), *headings._STATUS_RUNS):
+        assert word in headings._runs(f"our {word} today"), word
+    for word in _HEADING_WORDS:
+        for text in (word, f"Our {word} today", f"{word.title()}: notes", f"x{word}y", f"1. {word} — and risks"):
+            assert headings.classify_heading.__wrapped__(text) == _classify_by_asking_each_keyword(text), text
