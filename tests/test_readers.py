@@ -580,3 +580,13 @@ def test_generic_title_fast_path_agrees_with_normalising(parts: list[str], joint
     s = normalise_heading.__wrapped__(title)
     slow = not s or s in GENERIC_TITLES or all(w in _GENERIC_WORDS or w.isdigit() for w in s.split())
     assert generic_title(title) == slow
+
+
+def test_an_html_line_inside_an_item_stays_in_its_text() -> None:
+    """HTML blocks take the parser's quick path (a hostile file holds 800,000 lines of them);
+    inside an item their text is still the item's."""
+    from reports.read.markdown import markdown_blocks
+
+    blocks, _ = markdown_blocks("- Fix the van\n\n  <div>brakes too</div>\n\n- Call Bo <b>now</b>\n")
+    assert [(b.kind, b.text) for b in blocks] == [("item", "Fix the van<div>brakes too</div>"),
+                                                  ("item", "Call Bo <b>now</b>")]

@@ -283,6 +283,8 @@ def _parse(b: _Builder, text: str) -> None:
                 b.parts[-1].append(_LAZY if b.label_at_margin(span["end"]) else _BREAK)
             continue
         payload = event.get("Text")
+        if payload is None:
+            payload = event.get("Html")  # a line of an HTML block: a hostile file can hold 800,000
         if payload is not None:
             if b.parts:
                 b.parts[-1].append(payload)
