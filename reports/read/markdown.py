@@ -23,10 +23,10 @@ class Block:
 
     __slots__ = ("checked", "header", "kind", "lazy", "level", "line", "lines", "rows", "struck", "text")
 
-    def __init__(self, kind: str, line: int, level: int = 0) -> None:
+    def __init__(self, kind: str, line: int, level: int = 0, text: str = "") -> None:
         self.kind = kind  # heading | item | table | para
         self.line = line
-        self.text = ""
+        self.text = text
         self.level = level  # heading level; for items, how deeply the list is nested (0 = top)
         self.checked: bool | None = None
         self.struck = False  # all of its text is ~~struck through~~ (read as done)
@@ -310,7 +310,7 @@ def _parse(b: _Builder, text: str) -> None:
 # a meaning. A tiny handoff is often nothing else, and the parser's events cost it a third of
 # its reading. `tests/test_warm_paths.py` holds `_plain` to the parser's blocks.
 _PLAIN_MAX = 4096  # characters: well within every bound of `bounds.py`
-_NOT_PLAIN = compiled(r"[\\&`*_~<>|\x00-\x09\x0b-\x1f\x7f]|\]\(|\]:| (?:\n|\Z)")
+_NOT_PLAIN = compiled(r"[\\&`*_~<>|\x00-\x09\x0b-\x1f\x7f]")  # and `](`, `]:`, a space ending a line
 _TASKS = ("[ ]", "[x]", "[X]")
 
 
@@ -328,41 +328,48 @@ def _plain_start(text: str) -> bool:
 def _plain(text: str) -> list[Block] | None:
     """The blocks `markdown_blocks` gives a text written in the plainest markdown (above);
     None for any other text, which the parser reads."""
-    if _NOT_PLAIN.search(text) is not None:
+    if (_NOT_PLAIN.search(text) is not None or "](" in text or "]:" in text or " \n" in text
+            or text.endswith(" ")):
         return None
     blocks: list[Block] = []
     para: list[str] = []  # the lines of the paragraph being read
     item = False  # the line before is a bullet: a plain line after it would go on with it
-    for n, line in enumerate(text.split("\n"), 1):
-        blk = None
-        if line[:1] == "#":
+    n = 0
+    for line in text.split("\n"):
+        n += 1
+        if not line:
+            if para:
+                blocks.append(_plain_paragraph(n - len(para), para))
+                para = []
+            item = False
+        elif line[0] == "#":
             marks = len(line) - len(line.lstrip("#"))
             if marks > 6 or line[marks:marks + 1] not in (" ", "") or "#" in line[marks:]:
                 return None
-            blk = Block("heading", n, marks)
-            blk.text = _clean(line[marks:])
+            if para:
+                blocks.append(_plain_paragraph(n - len(para), para))
+                para = []
+            heading = _clean(line[marks:])
+            if heading:
+                blocks.append(Block("heading", n, marks, heading))
+            item = False
         elif line[:2] == "- " and _plain_start(line[2:]):
-            blk = Block("item", n)
-            blk.text = _clean(line[2:])
-        elif line and not item and _plain_start(line):
+            if para:
+                blocks.append(_plain_paragraph(n - len(para), para))
+                para = []
+            blocks.append(Block("item", n, 0, _clean(line[2:])))
+            item = True
+        elif not item and _plain_start(line):
             para.append(line)
-            continue
-        elif line:
+        else:
             return None
-        if para:
-            blocks.append(_plain_paragraph(n - len(para), para))
-            para = []
-        if blk is not None and (blk.text or blk.kind == "item"):
-            blocks.append(blk)
-        item = blk is not None and blk.kind == "item"
     if para:
         blocks.append(_plain_paragraph(n + 1 - len(para), para))
     return blocks
 
 
 def _plain_paragraph(line: int, lines: list[str]) -> Block:
-    blk = Block("para", line)
-    blk.text = _clean(" ".join(lines))
+    blk = Block("para", line, 0, _clean(" ".join(lines)))
     if len(lines) > 1:
         blk.lines = tuple(_clean(x) for x in lines)
     return blk
