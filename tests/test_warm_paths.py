@@ -155,3 +155,21 @@ def test_the_benchmarks_tiny_file_is_read_as_plain_markdown() -> None:
     from reports.read import markdown
 
     assert markdown._plain("# Unit 7\n\n## Risks\n\n- [high] Risk 7\n") is not None
+
+
+@pytest.mark.parametrize("kind", [None, "risks", "actions", "done", "notes", "kpis", "kpi_targets", "stack"])
+@pytest.mark.parametrize("heading", [None, "Risks", "High priority", "Done", "Must"])
+def test_an_items_context_with_no_subheading_is_the_general_codes(kind: str | None, heading: str | None) -> None:
+    """`_context` with no subheading open answers as with one that names no kind and no level."""
+    from datetime import date
+
+    from reports.read.document import Document, _Reading
+    from reports.read.markdown import Block
+    from reports.read.structure import Section
+
+    blk = Block("heading", 3, 2, heading) if heading is not None else None
+    doc = Document("a.md", False, {}, "A", {}, [], "file", [], [0, 0, 0])
+    reading = _Reading(doc, Section(blk, kind, []), date(2026, 11, 15), ("DMY", None))
+    reading.kind = kind  # as found (read() may set it to None in the wrong kind of file)
+    for label in (None, "", "high", "P1", "wont"):
+        assert reading._context([], label) == reading._context([(9, None, None)], label)
