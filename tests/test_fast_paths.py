@@ -31,6 +31,7 @@ def test_is_done_answers_as_its_pattern_does(text: str) -> None:
 @example("alta must")  # a MoSCoW word ends the item: a priority without a digit (found at 20,000 examples)
 @example("Ship billing should")
 @example("x P2")
+@example("High - fix it")  # a level before a dash: the prefix form, looked for only where a `-` or `:` is
 def test_item_level_answers_as_with_every_pattern_tried(text: str) -> None:
     fast = items.item_level(text)
     with pytest.MonkeyPatch.context() as mp:

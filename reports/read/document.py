@@ -69,13 +69,16 @@ def parse_document(text: str, path: str, as_of: date | None = None, date_order: 
 def parse_blocks(text: str, path: str) -> Parsed:
     """A file's front matter and markdown blocks, with the warnings they give."""
     meta, body, problems = front_matter(text)
-    warnings = [Warning_(Src(path, line), message) for line, message in problems]
+    warnings = [Warning_(Src(path, line), message) for line, message in problems] if problems else []
     blocks, cuts = markdown_blocks(body)
-    warnings.extend(Warning_(Src(path, line), message) for line, message in cuts)
+    if cuts:
+        warnings.extend(Warning_(Src(path, line), message) for line, message in cuts)
+    if not meta:  # no front matter (most small files): no date order or currency of its own
+        return Parsed(path, meta, blocks, warnings, None, None)
     own_order, problem = dates.front_date_order(meta, text)
     if problem is not None:
         warnings.append(Warning_(Src(path, problem[0]), problem[1]))
-    currency = v.currency_code(meta_text(meta, "currency")) if meta else None
+    currency = v.currency_code(meta_text(meta, "currency"))
     return Parsed(path, meta, blocks, warnings, own_order, currency or None)
 
 
@@ -190,6 +193,11 @@ class _Reading:
 
     def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         """What the nearest headings say: the kind of the items, their level, whether done."""
+        if not stack:  # no subheading open (most items): the section's own kind and level
+            own, level = self.kind or "", label or None
+            if level is None and self.section.heading is not None:
+                level = heading_level(self.section.heading.text)
+            return _made("actions" if own == "done" else own, level, own == "done", self.as_of, self.orders)
         kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
         done = kinds[-1] == "done"
         kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])

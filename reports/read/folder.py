@@ -73,8 +73,10 @@ def read_portfolio(folder: Path | S3Url, as_of: date | None = None, remote: Remo
 def _read(parsed: Parsed, as_of: date | None, portfolio: tuple[str | None, str | None],
           warnings: list[Warning_]) -> Document:
     doc = read_parsed(parsed, as_of, *portfolio)
+    if not doc.is_portfolio or parsed.path == "portfolio.md":
+        return doc
     for key, what in (("date_order", "the date order of"), ("currency", "how unmarked amounts are grouped in")):
-        if doc.is_portfolio and parsed.path != "portfolio.md" and doc.meta.get(key):
+        if doc.meta.get(key):
             warnings.append(Warning_(Src(parsed.path, 1), f"{key} here does not set {what} the other "
                                      "files: only portfolio.md's does; name this file portfolio.md"))
     return doc

@@ -147,7 +147,10 @@ def _p_words() -> tuple[str, ...]:
 def _names_a_p(word: str) -> bool:
     """Whether a last word may be a priority word: `Ship billing must` is P1, as ever."""
     low = word.lower()
-    return any(w in low for w in _p_words())
+    for w in _p_words():  # a loop, not any(): every item's last word may come here
+        if w in low:
+            return True
+    return False
 
 
 def item_level(text: str) -> tuple[str | None, str]:
@@ -159,7 +162,7 @@ def item_level(text: str) -> tuple[str | None, str]:
         level = _one_level(m[1]) or _one_level(m[0].strip())
         if level:
             return level, " ".join((text[: m.start()] + text[m.end():]).split())
-    pre = _PREFIX_LEVEL.match(text)
+    pre = _PREFIX_LEVEL.match(text) if _may_hold(text, ":-") else None  # (or a non-ASCII mark)
     if pre and _one_level(pre[1]):
         return _one_level(pre[1]), text[pre.end():].strip()
     dash = _DASH_LEVEL.search(text) if _may_hold(text, "-") else None

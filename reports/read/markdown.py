@@ -23,10 +23,10 @@ class Block:
 
     __slots__ = ("checked", "header", "kind", "lazy", "level", "line", "lines", "rows", "struck", "text")
 
-    def __init__(self, kind: str, line: int, level: int = 0) -> None:
+    def __init__(self, kind: str, line: int, level: int = 0, text: str = "") -> None:
         self.kind = kind  # heading | item | table | para
         self.line = line
-        self.text = ""
+        self.text = text
         self.level = level  # heading level; for items, how deeply the list is nested (0 = top)
         self.checked: bool | None = None
         self.struck = False  # all of its text is ~~struck through~~ (read as done)
@@ -252,6 +252,9 @@ class _Full(Exception):
 def markdown_blocks(text: str) -> tuple[list[Block], list[Problem]]:
     """Parse CommonMark (with tables and task lists) into a flat list of blocks, within
     the bounds of `bounds.py`; each bound it meets is a problem naming the line."""
+    plain = _plain(text) if len(text) <= _PLAIN_MAX else None
+    if plain is not None:
+        return plain, []
     b = _Builder()
     problems: list[Problem] = []
     try:
@@ -302,3 +305,73 @@ def _parse(b: _Builder, text: str) -> None:
                 closer(b)
             continue
         b.other(event)
+
+
+# The plainest markdown, read without the parser: ATX headings, one-line `- ` bullets at the
+# margin and paragraphs of plain lines, with none of the characters that give inline markdown
+# a meaning. A tiny handoff is often nothing else, and the parser's events cost it a third of
+# its reading. `tests/test_warm_paths.py` holds `_plain` to the parser's blocks.
+_PLAIN_MAX = 4096  # characters: well within every bound of `bounds.py`
+_NOT_PLAIN = compiled(r"[\\&`*_~<>|\x00-\x09\x0b-\x1f\x7f]")  # and `](`, `]:`, a space ending a line
+_TASKS = ("[ ]", "[x]", "[X]")
+
+
+def _plain_start(text: str) -> bool:
+    """Whether a bullet's text or a paragraph's line starts as plain text (a letter, a digit not
+    opening an ordered list, or `[` not opening a task marker)."""
+    first = text[:1]
+    if first == "[":
+        return not text.startswith(_TASKS)
+    if "0" <= first <= "9":
+        return text.lstrip("0123456789")[:1] not in (".", ")")
+    return first.isalnum()
+
+
+def _plain(text: str) -> list[Block] | None:
+    """The blocks `markdown_blocks` gives a text written in the plainest markdown (above);
+    None for any other text, which the parser reads."""
+    if (_NOT_PLAIN.search(text) is not None or "](" in text or "]:" in text or " \n" in text
+            or text.endswith(" ")):
+        return None
+    blocks: list[Block] = []
+    para: list[str] = []  # the lines of the paragraph being read
+    item = False  # the line before is a bullet: a plain line after it would go on with it
+    n = 0
+    for line in text.split("\n"):
+        n += 1
+        if not line:
+            if para:
+                blocks.append(_plain_paragraph(n - len(para), para))
+                para = []
+            item = False
+        elif line[0] == "#":
+            marks = len(line) - len(line.lstrip("#"))
+            if marks > 6 or line[marks:marks + 1] not in (" ", "") or "#" in line[marks:]:
+                return None
+            if para:
+                blocks.append(_plain_paragraph(n - len(para), para))
+                para = []
+            heading = _clean(line[marks:])
+            if heading:
+                blocks.append(Block("heading", n, marks, heading))
+            item = False
+        elif line[:2] == "- " and _plain_start(line[2:]):
+            if para:
+                blocks.append(_plain_paragraph(n - len(para), para))
+                para = []
+            blocks.append(Block("item", n, 0, _clean(line[2:])))
+            item = True
+        elif not item and _plain_start(line):
+            para.append(line)
+        else:
+            return None
+    if para:
+        blocks.append(_plain_paragraph(n + 1 - len(para), para))
+    return blocks
+
+
+def _plain_paragraph(line: int, lines: list[str]) -> Block:
+    blk = Block("para", line, 0, _clean(" ".join(lines)))
+    if len(lines) > 1:
+        blk.lines = tuple(_clean(x) for x in lines)
+    return blk

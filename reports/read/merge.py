@@ -54,6 +54,8 @@ class Merge:
         horizon = _meta_horizon(meta, as_of, warnings)
         cash_as_of = _meta_date(meta, "cash_as_of", warnings)
         for e in self.entities.values():
+            if _MONEY.isdisjoint(e["facts"]):
+                continue  # no money to convert (a folder of small files: most of its entities)
             if e["facts"].get("financials"):
                 e["facts"]["financials"] = _in_currency(e, currency, fx, warnings)
             for key in _OTHER_MONEY:
@@ -182,6 +184,8 @@ _OTHER_MONEY = {"expenses": ("amount", "expense", ("vendor",)), "accounts": ("ba
                 "pipeline": ("value", "deal", ("name",)), "stack": ("monthly_cost", "stack", ("layer", "tech")),
                 "channels": ("spend", "channel", ("channel",)), "capital_plan": ("cost", "capital item", ("text",)),
                 "guardrails": ("limit", "guardrail", ("name",)), "targets": ("revenue", "target", ("month",))}
+
+_MONEY = frozenset(("financials", *_OTHER_MONEY))
 
 
 def _foreign(what: str, value: Decimal, code: str, currency: str) -> str:
