@@ -123,6 +123,7 @@ HOSTILE: dict[str, Callable[[], str]] = {
     "empty items": lambda: _fill("## Risks\n\n", "-\n"),
     "a million unknown headings": lambda: _fill("", "## h\n"),
     "different unknown headings": lambda: "".join(f"## Heading {i}\n" for i in range(280_000)),
+    "long headings of common words": lambda: "".join(f"### {'a ' * 4990}{i}\n- x\n" for i in range(490)),
     "a million paragraphs": lambda: _fill("", "a\n\n"),
     "table rows": lambda: _fill("## Financials\n\n| Month | Revenue | Expenses |\n|---|---|---|\n",
                                 "| 2026-01 | $1 | $2 |\n"),

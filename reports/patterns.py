@@ -63,6 +63,7 @@ class _Store:
         self.seeds: Entries = {}
         self.added: Entries = {}
         self.new_seeds: set[Key] = set()
+        self.planted: set[Key] = set()  # the seeds put into re's cache in this process
         self.made: dict[Key, re.Pattern[Any]] = {}
 
     def load(self) -> Entries:
@@ -94,7 +95,7 @@ class _Store:
         data = _dump({**entries, **added}, {**old_seeds, **seeds})
         if len(data) > _MAX_BYTES:
             data = _dump({key: entry for key, entry in {**(self.entries or {}), **added}.items()
-                          if key in self.made}, {**self.seeds, **seeds})
+                          if key in self.made}, {**{key: self.seeds[key] for key in self.planted}, **seeds})
         import tempfile  # only when something new was compiled: it costs a preview 2 ms to import
 
         temporary = None
@@ -216,11 +217,12 @@ def seeded() -> Iterator[None]:
         yield
         return
     _STORE.load()
-    for (pattern, flags), entry in _STORE.seeds.items():
-        key = (type(pattern), pattern, flags)
-        if key not in cache:
-            with contextlib.suppress(Exception):  # a damaged entry: re compiles it again
-                cache[key] = _built(pattern, entry)
+    for seed, entry in _STORE.seeds.items():
+        with contextlib.suppress(Exception):  # a damaged entry: re compiles it again
+            pattern, flags = seed
+            if (type(pattern), pattern, flags) not in cache:
+                cache[type(pattern), pattern, flags] = _built(pattern, entry)
+                _STORE.planted.add(seed)
     before = set(cache)
     try:
         yield

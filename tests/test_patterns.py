@@ -51,8 +51,41 @@ def test_every_cached_pattern_finds_what_re_compile_finds(monkeypatch: pytest.Mo
             assert [(m.span(), m.groups()) for m in cached.finditer(line)] == [
                 (m.span(), m.groups()) for m in fresh.finditer(line)], (source, line)
     assert store.added == {}  # every one was built from the cache
-    for (source, flags), entry in seeds.items():  # == compares the engine's code too
-        assert patterns._built(source, entry) == re._compiler.compile(source, flags), source  # type: ignore[attr-defined]
+    for (source, flags), entry in seeds.items():
+        assert _same(patterns._built(source, entry), re._compiler.compile(source, flags)), source  # type: ignore[attr-defined]
+
+
+def _same(built: re.Pattern[typing.Any], fresh: re.Pattern[typing.Any]) -> bool:
+    """== compares the text, flags and the engine's code, not the groups' names."""
+    return built == fresh and (built.groups, built.groupindex) == (fresh.groups, fresh.groupindex)
+
+
+_SEEDED = """
+import re
+from reports import patterns
+with patterns.seeded():
+    pass
+for pattern, flags in patterns._STORE.planted:
+    built, fresh = re._cache[type(pattern), pattern, flags], re._compiler.compile(pattern, flags)
+    assert built == fresh and (built.groups, built.groupindex) == (fresh.groups, fresh.groupindex), pattern
+print(len(patterns._STORE.planted))
+"""
+
+
+def test_what_seeding_puts_into_res_cache_is_what_re_compiles(tmp_path: Path) -> None:
+    _preview(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    checked = subprocess.run([sys.executable, "-c", _SEEDED], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert checked.returncode == 0, checked.stderr
+    assert int(checked.stdout) > 10
+
+
+def test_a_seed_of_the_wrong_shape_is_passed_over(tmp_path: Path) -> None:
+    _preview(tmp_path)
+    good = _preview(tmp_path).stdout
+    _, entries, seeds = marshal.loads(_file(tmp_path).read_bytes()[4:])
+    _file(tmp_path).write_bytes(_signed((patterns._VERSION, entries, {"abc": 1, **seeds, (b"x", "y"): None})))
+    assert _preview(tmp_path).stdout == good
 
 
 _COUNTED = """
@@ -72,7 +105,7 @@ def test_on_a_warm_cache_the_cli_imports_without_compiling_a_pattern(tmp_path: P
     cold = subprocess.run(imports, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     _preview(tmp_path)
     warm = subprocess.run(imports, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    assert int(cold.stdout) > 20  # the 22 of the standard library and click, and ours
+    assert int(cold.stdout) > 20  # the 23 of the standard library and click, and ours
     assert int(warm.stdout) == 0
 
 

@@ -64,25 +64,28 @@ def _is_cjk(word: str) -> bool:
 
 
 # A keyword is found in a normalised heading as whole words (a run of its words), or, when it
-# starts with a CJK character, anywhere. Looking up the heading's runs of words in a set costs
-# an unknown heading a few microseconds; asking each of the 226 keywords cost it 0.2 ms, and a
-# hostile file of 20,000 different unknown headings 4 s (`tests/test_fast_paths.py` holds the two
-# to the same answers).
+# starts with a CJK character, anywhere. A heading's words, and its runs of words that are
+# keywords of several words, are looked up in sets: an unknown heading costs a few
+# microseconds, and a 10,000-character one of repeated words about as much as asking each
+# keyword did. Asking each of the 226 keywords cost every unknown heading 0.2 ms, and a hostile
+# file of 20,000 different unknown headings 4 s (`tests/test_fast_paths.py` holds the two to
+# the same answers).
 _WHOLE = {key: frozenset(w for w in KEYWORDS.get(key, ()) if not _is_cjk(w)) for key in _KEY_ORDER}
 _ANYWHERE = {key: tuple(w for w in KEYWORDS.get(key, ()) if _is_cjk(w)) for key in _KEY_ORDER}
 _STATUS_RUNS = frozenset(_STATUS_WORDS)
-_LONGEST = max(len(w.split(" ")) for words in (*_WHOLE.values(), _STATUS_RUNS) for w in words)
-_STARTS = frozenset(w.split(" ")[0] for words in (*_WHOLE.values(), _STATUS_RUNS) for w in words if " " in w)
+_MULTI = frozenset(w for words in (*_WHOLE.values(), _STATUS_RUNS) for w in words if " " in w)
+_PAIRS = frozenset(tuple(w.split(" ")[:2]) for w in _MULTI)  # a run's first two words
+_LENGTHS = {first: sorted({w.count(" ") + 1 for w in _MULTI if w.startswith(f"{first} ")})
+            for first in {w.split(" ")[0] for w in _MULTI}}
 
 
 def _runs(text: str) -> set[str]:
-    """A normalised text's words, and each run of up to `_LONGEST` words that starts with the
-    first word of a keyword of several words."""
+    """A normalised text's words, and its runs of words that are keywords of several words."""
     words = text.split(" ")
     runs = set(words)
-    for i, word in enumerate(words):
-        if word in _STARTS:
-            runs.update(" ".join(words[i:j]) for j in range(i + 2, min(i + _LONGEST, len(words)) + 1))
+    for i in range(len(words) - 1):
+        if (words[i], words[i + 1]) in _PAIRS:
+            runs.update(run for n in _LENGTHS[words[i]] if (run := " ".join(words[i:i + n])) in _MULTI)
     return runs
 
 
@@ -95,12 +98,13 @@ def classify_heading(text: str) -> str | None:
     if s in _STATUS_EXACT:
         return NOTES
     whole = " ".join(_PUNCTUATION.sub(" ", text.lower().replace("\u2019", "'")).split())
-    for form in (s, whole):
-        runs, cjk = _runs(form), form and max(form) > "\u2e80"
+    own = _runs(s)
+    for form, runs in ((s, own), (whole, own if whole == s else _runs(whole))):
+        cjk = form and max(form) > "\u2e80"
         for key in _KEY_ORDER:
             if not runs.isdisjoint(_WHOLE[key]) or (cjk and any(w in form for w in _ANYWHERE[key])):
                 return key
-    if not _runs(s).isdisjoint(_STATUS_RUNS):
+    if not own.isdisjoint(_STATUS_RUNS):
         return NOTES
     return None
 
