@@ -193,15 +193,14 @@ class _Reading:
 
     def _context(self, stack: list[tuple[int, str | None, str | None]], label: str | None) -> _Ctx:
         """What the nearest headings say: the kind of the items, their level, whether done."""
-        if not stack:  # no subheading open (most items): the section's own kind and level
-            own, level = self.kind or "", label or None
-            if level is None and self.section.heading is not None:
-                level = heading_level(self.section.heading.text)
-            return _made("actions" if own == "done" else own, level, own == "done", self.as_of, self.orders)
-        kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
-        done = kinds[-1] == "done"
-        kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])
-        level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
+        if stack:
+            kinds = [self.kind or ""] + [k for _, k, _ in stack if k]  # `### Resolved` under Known issues: risks
+            done = kinds[-1] == "done"
+            kind = next((k for k in reversed(kinds) if k in ("risks", "actions")), "actions" if done else kinds[-1])
+            level = label or next((lv for _, _, lv in reversed(stack) if lv), None)
+        else:  # no subheading open (most items): the section's own kind
+            done = self.kind == "done"
+            kind, level = "actions" if done else self.kind or "", label or None
         if level is None and self.section.heading is not None:
             level = heading_level(self.section.heading.text)
         return _made(kind, level, done or self.kind == "done", self.as_of, self.orders)

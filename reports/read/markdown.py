@@ -337,34 +337,26 @@ def _plain(text: str) -> list[Block] | None:
     para: list[str] = []  # the lines of the paragraph being read
     item = False  # the line before is a bullet: a plain line after it would go on with it
     n = 0
-    for line in text.split("\n"):
-        n += 1
-        if not line:
-            if para:
-                blocks.append(_plain_paragraph(n - len(para), para))
-                para = []
-            item = False
-        elif line[0] == "#":
+    for n, line in enumerate(text.split("\n"), 1):
+        bullet = line[:2] == "- " and _plain_start(line[2:])
+        if line and line[0] != "#" and not bullet:  # a paragraph's line
+            if item or not _plain_start(line):
+                return None
+            para.append(line)
+            continue
+        if para:
+            blocks.append(_plain_paragraph(n - len(para), para))
+            para = []
+        item = bullet
+        if bullet:
+            blocks.append(Block("item", n, 0, _clean(line[2:])))
+        elif line:
             marks = len(line) - len(line.lstrip("#"))
             if marks > 6 or line[marks:marks + 1] not in (" ", "") or "#" in line[marks:]:
                 return None
-            if para:
-                blocks.append(_plain_paragraph(n - len(para), para))
-                para = []
             heading = _clean(line[marks:])
             if heading:
                 blocks.append(Block("heading", n, marks, heading))
-            item = False
-        elif line[:2] == "- " and _plain_start(line[2:]):
-            if para:
-                blocks.append(_plain_paragraph(n - len(para), para))
-                para = []
-            blocks.append(Block("item", n, 0, _clean(line[2:])))
-            item = True
-        elif not item and _plain_start(line):
-            para.append(line)
-        else:
-            return None
     if para:
         blocks.append(_plain_paragraph(n + 1 - len(para), para))
     return blocks
